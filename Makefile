@@ -1,0 +1,40 @@
+# The README's two commands: `make run` and `make test`. Both build .venv/ from the pinned
+# requirements the first time (and again whenever a requirements file changes).
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+DEMO_DIR := demo-data
+
+.PHONY: run test lint format demo-large clean
+
+$(STAMP): requirements.txt requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $(STAMP)
+
+## Open the window on a demo database kept in ./demo-data (made on first run).
+run: $(STAMP)
+	@test -f $(DEMO_DIR)/rapport.db || $(PY) main.py --data-dir $(DEMO_DIR) demo --size small
+	$(PY) main.py --data-dir $(DEMO_DIR)
+
+## Lint, then the whole test suite.
+test: $(STAMP) lint
+	$(PY) -m pytest
+
+lint: $(STAMP)
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+format: $(STAMP)
+	$(PY) -m ruff check --fix .
+	$(PY) -m ruff format .
+
+## A large demo database in ./demo-large for measuring.
+demo-large: $(STAMP)
+	$(PY) main.py --data-dir demo-large demo --size large --replace
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,0 +1,45 @@
+"""Starting the window: the Qt application, the data folder, the main window."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QLocale
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from desktop import APP_NAME, __version__
+from desktop.paths import database_path
+from desktop.resources import resource_path
+from desktop.session import open_data_folder
+from models.errors import KnownError
+
+ORGANISATION_DOMAIN = "rapport.local"
+
+
+def create_application(argv: list[str] | None = None) -> QApplication:
+    """The QApplication, named so that Windows and Qt file dialogs know who we are."""
+    app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv)
+    app.setApplicationName(APP_NAME)
+    app.setApplicationDisplayName(APP_NAME)
+    app.setApplicationVersion(__version__)
+    app.setOrganizationName(APP_NAME)
+    app.setOrganizationDomain(ORGANISATION_DOMAIN)
+    app.setWindowIcon(QIcon(str(resource_path("rapport.png"))))
+    QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Territory.UnitedKingdom))
+    return app
+
+
+def run_window(data_dir: Path) -> int:
+    from views.main_window import MainWindow
+
+    app = create_application()
+    try:
+        open_data_folder(data_dir)
+    except KnownError as error:
+        QMessageBox.critical(None, f"{APP_NAME} cannot open its data", str(error))
+        return 1
+    window = MainWindow(data_dir, database_path(data_dir))
+    window.show()
+    return app.exec()

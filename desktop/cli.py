@@ -1,0 +1,139 @@
+"""The command line (DESIGN.md §4): the same executable opens the window or runs a command.
+
+Exit status: 0 success, 1 bad input or a failed check (with a message saying what and where),
+2 usage errors (argparse's own).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from desktop import APP_NAME, __version__
+from desktop.paths import DATA_DIR_VARIABLE, database_path, resolve_data_dir
+from desktop.session import open_data_folder
+from models.db import close_database, open_database
+from models.errors import KnownError
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="rapport",
+        description=(
+            "Rapport: deliver, monitor and evaluate customer service to internal customers. "
+            "With no command, opens the window."
+        ),
+        epilog=f"The data folder is --data-dir, else ${DATA_DIR_VARIABLE}, else the per-user "
+        "application-data folder.",
+    )
+    parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
+    parser.add_argument("--data-dir", metavar="DIR", help="folder that holds the database")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    demo = commands.add_parser(
+        "demo",
+        help="fill an empty data folder with a demo organisation and a year of service",
+        description="Fill an empty data folder with a demo organisation and a year of service "
+        "ending today. The same size and seed give the same data.",
+    )
+    demo.add_argument("--size", choices=("small", "large"), default="small")
+    demo.add_argument("--seed", type=int, default=1, metavar="N")
+    demo.add_argument(
+        "--replace",
+        action="store_true",
+        help="delete the folder's existing database first (it cannot be undone)",
+    )
+    demo.set_defaults(handler=run_demo)
+
+    check = commands.add_parser(
+        "check",
+        help="check the database's integrity and schema version",
+        description="Run SQLite's integrity and foreign-key checks and compare the schema "
+        "version; changes nothing.",
+    )
+    check.set_defaults(handler=run_check)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    data_dir = resolve_data_dir(args.data_dir)
+    if args.command is None:
+        from desktop.app import run_window  # Qt is loaded only for the window
+
+        return run_window(data_dir)
+    handler: Callable[[argparse.Namespace, Path], int] = args.handler
+    try:
+        return handler(args, data_dir)
+    except KnownError as error:
+        print(f"rapport: {error}", file=sys.stderr)
+        return EXIT_FAILED
+    finally:
+        close_database()
+
+
+def run_demo(args: argparse.Namespace, data_dir: Path) -> int:
+    from models.demo import generate_demo
+
+    if args.replace:
+        remove_database(database_path(data_dir))
+    started = time.perf_counter()
+    open_data_folder(data_dir)
+    counts = generate_demo(args.size, args.seed, progress=_terminal_progress())
+    seconds = time.perf_counter() - started
+    print(
+        f"Demo data ({args.size}, seed {args.seed}) written to {database_path(data_dir)} "
+        f"in {seconds:.1f} s:"
+    )
+    print(format_counts(counts))
+    return EXIT_OK
+
+
+def run_check(args: argparse.Namespace, data_dir: Path) -> int:
+    from models.integrity import check_database
+
+    path = database_path(data_dir)
+    if not path.exists():
+        raise KnownError(f"There is no Rapport database in {data_dir} (looked for {path.name}).")
+    report = check_database(open_database(path, upgrade=False))
+    print(f"Database: {path}")
+    print(f"Schema version: {report.schema_version}")
+    if report.counts:
+        print(format_counts(report.counts))
+    if report.ok:
+        print("Check passed: no problems found.")
+        return EXIT_OK
+    print(f"Check failed: {len(report.problems)} problem(s):", file=sys.stderr)
+    for problem in report.problems:
+        print(f"  - {problem}", file=sys.stderr)
+    return EXIT_FAILED
+
+
+def remove_database(path: Path) -> None:
+    close_database()
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
+def format_counts(counts: dict[str, int]) -> str:
+    width = max(len(name) for name in counts)
+    return "\n".join(f"  {name.replace('_', ' '):<{width}}  {n:>9,}" for name, n in counts.items())
+
+
+def _terminal_progress() -> Callable[[str, float], None] | None:
+    """A one-line progress display, only when a person is watching the terminal."""
+    stream = sys.stderr
+    if stream is None or not stream.isatty():
+        return None
+
+    def show(stage: str, fraction: float) -> None:
+        end = "\n" if fraction >= 1.0 and stage == "Done" else ""
+        stream.write(f"\r{stage:<20} {fraction:6.0%}{end}")
+        stream.flush()
+
+    return show

@@ -1,0 +1,119 @@
+"""The command line as a user meets it: real processes, exit codes and messages."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from desktop.cli import main
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def rapport(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """Run `python main.py ARGS` as a user would, in a separate process."""
+    return subprocess.run(
+        [sys.executable, str(ROOT / "main.py"), *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen", **(env or {})},
+        timeout=300,
+        check=False,
+    )
+
+
+def test_help_lists_every_command_that_exists():
+    result = rapport("--help")
+    assert result.returncode == 0
+    assert "demo" in result.stdout and "check" in result.stdout
+    assert "--data-dir" in result.stdout
+    for later in ("import", "export", "summary", "report", "backup", "restore"):
+        assert f"    {later}" not in result.stdout  # not promised before it works
+
+
+def test_demo_then_check_both_succeed(tmp_path):
+    folder = str(tmp_path / "data")
+    made = rapport("--data-dir", folder, "demo", "--size", "small", "--seed", "3")
+    assert made.returncode == 0, made.stderr
+    assert "Demo data (small, seed 3)" in made.stdout
+    assert "customer" in made.stdout
+    checked = rapport("--data-dir", folder, "check")
+    assert checked.returncode == 0, checked.stderr
+    assert "Check passed" in checked.stdout
+    assert "Schema version: 1" in checked.stdout
+
+
+def test_the_data_folder_can_come_from_the_environment(tmp_path):
+    folder = tmp_path / "from-env"
+    result = rapport("demo", env={"RAPPORT_DATA_DIR": str(folder)})
+    assert result.returncode == 0, result.stderr
+    assert (folder / "rapport.db").exists()
+
+
+def test_check_without_a_database_says_where_it_looked(tmp_path, capsys):
+    assert main(["--data-dir", str(tmp_path / "nothing"), "check"]) == 1
+    error = capsys.readouterr().err
+    assert "There is no Rapport database in" in error
+    assert "nothing" in error
+
+
+def test_check_reports_a_damaged_database(tmp_path, capsys):
+    folder = tmp_path / "data"
+    folder.mkdir()
+    (folder / "rapport.db").write_bytes(b"not a database at all " * 500)
+    assert main(["--data-dir", str(folder), "check"]) == 1
+    assert "cannot be read as a Rapport database" in capsys.readouterr().err
+
+
+def test_check_reports_broken_links(demo_db, data_dir, capsys):
+    demo_db.execute_sql("PRAGMA foreign_keys = OFF")
+    demo_db.execute_sql("UPDATE customer SET department_id = 'gone' WHERE rowid = 5")
+    demo_db.close()
+    assert main(["--data-dir", str(data_dir), "check"]) == 1
+    error = capsys.readouterr().err
+    assert "Check failed: 1 problem(s)" in error
+    assert "Table customer, row 5: refers to a missing department record" in error
+
+
+def test_check_reports_an_old_schema_without_changing_it(demo_db, data_dir, capsys):
+    demo_db.execute_sql("PRAGMA user_version = 0")
+    demo_db.close()
+    assert main(["--data-dir", str(data_dir), "check"]) == 1
+    assert "Open the database in Rapport once to upgrade it" in capsys.readouterr().err
+    version = sqlite3.connect(data_dir / "rapport.db").execute("PRAGMA user_version").fetchone()
+    assert version == (0,)
+
+
+def test_demo_refuses_a_database_in_use(demo_db, data_dir, capsys):
+    demo_db.close()
+    assert main(["--data-dir", str(data_dir), "demo"]) == 1
+    assert "already holds records" in capsys.readouterr().err
+
+
+def test_demo_replace_starts_again(demo_db, data_dir, capsys):
+    demo_db.close()
+    assert main(["--data-dir", str(data_dir), "demo", "--replace", "--seed", "2"]) == 0
+    assert "seed 2" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["demo", "--size", "huge"], ["demo", "--seed", "many"], ["frobnicate"], ["--no-such-flag"]],
+)
+def test_usage_errors_exit_with_2(args, tmp_path, capsys):
+    with pytest.raises(SystemExit) as stopped:
+        main(["--data-dir", str(tmp_path), *args])
+    assert stopped.value.code == 2
+    assert "usage:" in capsys.readouterr().err
+
+
+def test_version_is_printed():
+    result = rapport("--version")
+    assert result.returncode == 0
+    assert result.stdout.startswith("Rapport ")

@@ -1,0 +1,35 @@
+"""GUI fixtures: message boxes answer at once and are recorded, so no test can hang on one."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pytest
+from PySide6.QtWidgets import QMessageBox
+
+
+@dataclass
+class MessageBoxes:
+    """What the program tried to tell the user, as (kind, title, text)."""
+
+    shown: list[tuple[str, str, str]] = field(default_factory=list)
+    answer: QMessageBox.StandardButton = QMessageBox.StandardButton.Yes
+
+    def kinds(self) -> list[str]:
+        return [kind for kind, _, _ in self.shown]
+
+
+@pytest.fixture(autouse=True)
+def message_boxes(monkeypatch: pytest.MonkeyPatch) -> MessageBoxes:
+    boxes = MessageBoxes()
+
+    def recorder(kind: str):
+        def show(parent, title, text, *args, **kwargs):
+            boxes.shown.append((kind, title, text))
+            return boxes.answer
+
+        return show
+
+    for kind in ("about", "information", "warning", "critical", "question"):
+        monkeypatch.setattr(QMessageBox, kind, staticmethod(recorder(kind)))
+    return boxes

@@ -1,0 +1,117 @@
+"""The window as a user meets it: first run, naming the organisation, demo data, menus."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QRect, Qt
+from PySide6.QtWidgets import QPushButton
+
+from models.db import close_database, open_database
+from models.integrity import is_empty
+from models.organisation import get_settings
+from tests.views.keyboard import type_text
+from views.main_window import MainWindow
+
+
+@pytest.fixture
+def open_window(qtbot, data_dir):
+    """Open the window on the data folder, as `run_window` does; closes it afterwards."""
+    windows = []
+
+    def make() -> MainWindow:
+        open_database(data_dir / "rapport.db")
+        window = MainWindow(data_dir, data_dir / "rapport.db")
+        qtbot.addWidget(window)
+        window.show()
+        qtbot.waitExposed(window)
+        windows.append(window)
+        return window
+
+    yield make
+    for window in windows:
+        window.close()
+    close_database()
+
+
+def test_an_empty_database_opens_on_the_first_run_page(open_window, data_dir):
+    window = open_window()
+    assert window.pages.currentWidget() is window.first_run
+    assert window.windowTitle() == "Rapport"
+    assert str(data_dir / "rapport.db") in window.database_label.text()
+    assert not window.first_run.start_button.isEnabled()  # nothing typed yet
+
+
+def test_naming_the_organisation_opens_the_home_page(open_window, qtbot):
+    window = open_window()
+    page = window.first_run
+    page.name_edit.setFocus()
+    type_text(page.name_edit, "Business Support — Zoë's team")
+    assert page.start_button.isEnabled()
+    qtbot.keyClick(page.name_edit, Qt.Key.Key_Return)
+    assert get_settings().organisation_name == "Business Support — Zoë's team"
+    assert window.pages.currentWidget() is window.home
+    assert window.home.title.text() == "Business Support — Zoë's team"
+    assert window.windowTitle() == "Business Support — Zoë's team — Rapport"
+    assert window.home.counts["customer"].text() == "0"
+
+
+def test_an_organisation_name_with_markup_is_shown_literally(open_window, qtbot):
+    window = open_window()
+    qtbot.keyClicks(window.first_run.name_edit, "<b>R&D</b>")
+    qtbot.mouseClick(window.first_run.start_button, Qt.MouseButton.LeftButton)
+    assert window.home.title.text() == "<b>R&D</b>"
+    assert window.home.title.textFormat() == Qt.TextFormat.PlainText
+
+
+def test_load_demo_data_runs_in_the_background_and_shows_the_counts(open_window, qtbot):
+    window = open_window()
+    with qtbot.waitSignal(window.first_run.demo_requested):
+        qtbot.mouseClick(window.first_run.demo_button, Qt.MouseButton.LeftButton)
+    task = window.task
+    assert task is not None
+    assert not window.first_run.demo_button.isEnabled()  # busy while it runs
+    with qtbot.waitSignal(task.succeeded, timeout=120_000):
+        pass
+    qtbot.waitUntil(lambda: window.task is None)
+    assert window.pages.currentWidget() is window.home
+    assert window.home.counts["customer"].text() == "300"
+    assert window.home.counts["service_request"].text() == "3,000"
+    assert window.windowTitle().startswith("Northshire County Council")
+    assert not window.demo_action.isEnabled()  # only into an empty database
+
+
+def test_cancelling_the_demo_leaves_the_database_empty(open_window, qtbot):
+    window = open_window()
+    window.load_demo()
+    task = window.task
+    cancel = window.progress.findChild(QPushButton)
+    assert cancel.text() == "Cancel"
+    with qtbot.waitSignal(task.cancelled, timeout=60_000):
+        qtbot.mouseClick(cancel, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.task is None)
+    assert is_empty()
+    assert window.pages.currentWidget() is window.first_run
+    assert window.first_run.demo_button.isEnabled()
+
+
+def test_a_database_with_data_opens_on_the_home_page(demo_db, data_dir, qtbot):
+    window = MainWindow(data_dir, data_dir / "rapport.db")
+    qtbot.addWidget(window)
+    assert window.pages.currentWidget() is window.home
+    assert window.home.counts["complaint"].text() == "120"
+
+
+def test_about_shows_version_and_data_folder(open_window, message_boxes, data_dir):
+    window = open_window()
+    window.show_about()
+    ((kind, title, text),) = message_boxes.shown
+    assert (kind, title) == ("about", "About Rapport")
+    assert "0.1.0" in text and str(data_dir) in text
+
+
+def test_the_window_remembers_its_size_and_place(open_window):
+    window = open_window()
+    window.setGeometry(QRect(60, 50, 700, 500))  # inside the 800×600 offscreen screen
+    window.close()
+    again = open_window()
+    assert (again.width(), again.height()) == (700, 500)

@@ -1,0 +1,1 @@
+"""The screens: main window, pages, dialogs. No SQL here: views ask `models` functions."""

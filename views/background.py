@@ -1,0 +1,62 @@
+"""Long work off the GUI thread, with progress and cancel (imports, demo data, reports)."""
+
+from __future__ import annotations
+
+import logging
+import traceback
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QThread, Signal
+
+from models.base import database
+from models.errors import Cancelled, KnownError
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[str, float], None]
+
+
+class BackgroundTask(QThread):
+    """Runs `work(progress)` in its own thread; the database connection is its own too.
+
+    Signals:
+        progressed(str, float): a stage name and the fraction done (0–1).
+        succeeded(object): the work's result.
+        failed(str): a message for the user (a known problem, or a bug with its traceback).
+        cancelled(): the user cancelled; the work rolled back.
+    """
+
+    progressed = Signal(str, float)
+    succeeded = Signal(object)
+    failed = Signal(str)
+    cancelled = Signal()
+
+    def __init__(self, work: Callable[[Progress], Any], parent: Any = None) -> None:
+        super().__init__(parent)
+        self._work = work
+        self._cancel_requested = False
+
+    def cancel(self) -> None:
+        self._cancel_requested = True
+
+    def _progress(self, stage: str, fraction: float) -> None:
+        if self._cancel_requested:
+            raise Cancelled
+        self.progressed.emit(stage, fraction)
+
+    def run(self) -> None:
+        try:
+            result = self._work(self._progress)
+        except Cancelled:
+            self.cancelled.emit()
+        except KnownError as error:
+            self.failed.emit(str(error))
+        except Exception:
+            log.exception("Background work failed")
+            self.failed.emit(f"Something went wrong:\n\n{traceback.format_exc()}")
+        else:
+            self.succeeded.emit(result)
+        finally:
+            if not database.is_closed():
+                database.close()  # this thread's own connection
