@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QLocale
 from PySide6.QtGui import QIcon
@@ -14,6 +15,9 @@ from desktop.paths import database_path
 from desktop.resources import resource_path
 from desktop.session import open_data_folder
 from models.errors import KnownError
+
+if TYPE_CHECKING:
+    from views.main_window import MainWindow
 
 ORGANISATION_DOMAIN = "rapport.local"
 
@@ -27,19 +31,27 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     app.setOrganizationName(APP_NAME)
     app.setOrganizationDomain(ORGANISATION_DOMAIN)
     app.setWindowIcon(QIcon(str(resource_path("rapport.png"))))
-    QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Territory.UnitedKingdom))
+    QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedKingdom))
     return app
 
 
-def run_window(data_dir: Path) -> int:
+def start_window(data_dir: Path) -> MainWindow | None:
+    """Open the data folder and show the window; None (after telling the user) if it cannot."""
     from views.main_window import MainWindow
 
-    app = create_application()
+    create_application()
     try:
         open_data_folder(data_dir)
     except KnownError as error:
         QMessageBox.critical(None, f"{APP_NAME} cannot open its data", str(error))
-        return 1
+        return None
     window = MainWindow(data_dir, database_path(data_dir))
     window.show()
-    return app.exec()
+    return window
+
+
+def run_window(data_dir: Path) -> int:
+    window = start_window(data_dir)
+    if window is None:
+        return 1
+    return QApplication.instance().exec()

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
-    QFormLayout,
+    QApplication,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -29,16 +29,17 @@ class FirstRunPage(QWidget):
         super().__init__(parent)
         self.setObjectName("firstRunPage")
 
+        icon = QLabel()
+        icon.setPixmap(QApplication.windowIcon().pixmap(56, 56))
         title = QLabel("<h1>Welcome to Rapport</h1>")
-        intro = QLabel(
-            "Rapport keeps your register of internal customers, the services you offer them "
-            "and the standards you agreed, your service and complaints logs, and the feedback "
-            "you collect — and prints the monthly evaluation report.<br><br>"
-            "To begin, name your organisation. If you would rather look around first, load "
-            "the demo organisation: a year of made-up service you can explore freely."
+        heading = QHBoxLayout()
+        heading.addWidget(icon)
+        heading.addWidget(title, 1)
+        intro = _paragraph(
+            "Rapport keeps your register of internal customers, the services you offer them and "
+            "the standards you agreed, your service and complaints logs, and the feedback you "
+            "collect — and prints the monthly evaluation report."
         )
-        intro.setWordWrap(True)
-        intro.setTextFormat(Qt.TextFormat.RichText)
 
         self.name_edit = QLineEdit(organisation_name)
         self.name_edit.setPlaceholderText("e.g. Business Support, Adult Services Directorate")
@@ -46,6 +47,8 @@ class FirstRunPage(QWidget):
         self.name_edit.setAccessibleName("Organisation name")
         self.name_edit.textChanged.connect(self._update_buttons)
         self.name_edit.returnPressed.connect(self._start)
+        name_label = QLabel("Organisation &name:")
+        name_label.setBuddy(self.name_edit)
 
         self.start_button = QPushButton("&Start")
         self.start_button.setDefault(True)
@@ -57,29 +60,42 @@ class FirstRunPage(QWidget):
         self.demo_button.setToolTip("Fill this database with a demo organisation to explore")
         self.demo_button.clicked.connect(self.demo_requested)
 
-        form = QFormLayout()
-        form.addRow("Organisation &name:", self.name_edit)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.start_button)
-        buttons.addStretch(1)
-        buttons.addWidget(QLabel("or"))
-        buttons.addWidget(self.demo_button)
+        name_row = QHBoxLayout()
+        name_row.addWidget(name_label)
+        name_row.addWidget(self.name_edit, 1)
+        name_row.addWidget(self.start_button)
+        demo_row = QHBoxLayout()
+        demo_row.addWidget(self.demo_button)
+        demo_row.addStretch(1)
 
         column = QVBoxLayout()
-        column.addWidget(title)
+        column.addLayout(heading)
         column.addWidget(intro)
-        column.addSpacing(12)
-        column.addLayout(form)
-        column.addLayout(buttons)
-        column.addStretch(1)
+        column.addSpacing(16)
+        column.addWidget(QLabel("<h3>Start with your organisation</h3>"))
+        column.addWidget(_paragraph("Name it as it should appear on reports and letters."))
+        column.addLayout(name_row)
+        column.addSpacing(16)
+        column.addWidget(QLabel("<h3>Or explore first</h3>"))
+        column.addWidget(
+            _paragraph(
+                "Load a made-up council business-support team with a year of requests, "
+                "complaints and feedback, and try everything without risk."
+            )
+        )
+        column.addLayout(demo_row)
 
         box = QWidget()
         box.setLayout(column)
-        box.setMaximumWidth(640)
-        outer = QHBoxLayout(self)
+        box.setMaximumWidth(680)
+        across = QHBoxLayout()
+        across.addStretch(1)
+        across.addWidget(box, 4)
+        across.addStretch(1)
+        outer = QVBoxLayout(self)
         outer.addStretch(1)
-        outer.addWidget(box, 3)
-        outer.addStretch(1)
+        outer.addLayout(across)
+        outer.addStretch(2)
 
         self.setTabOrder(self.name_edit, self.start_button)
         self.setTabOrder(self.start_button, self.demo_button)
@@ -96,3 +112,9 @@ class FirstRunPage(QWidget):
         self.name_edit.setEnabled(not busy)
         self.demo_button.setEnabled(not busy)
         self.start_button.setEnabled(not busy and bool(self.name_edit.text().strip()))
+
+
+def _paragraph(text: str) -> QLabel:
+    label = QLabel(text)
+    label.setWordWrap(True)
+    return label

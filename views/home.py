@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFormLayout, QGroupBox, QLabel, QVBoxLayout, QWidget
@@ -23,7 +22,7 @@ _SHOWN = (
 
 
 class HomePage(QWidget):
-    """The organisation, what its database holds, and where it lives."""
+    """The organisation and what its database holds."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -44,17 +43,15 @@ class HomePage(QWidget):
             value.setAccessibleName(label)
             self.counts[table] = value
             form.addRow(f"{label}:", value)
-        self.location = QLabel()
-        self.location.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.location.setWordWrap(True)
+        group.setMaximumWidth(420)
         column = QVBoxLayout(self)
+        column.setContentsMargins(24, 16, 24, 16)
         column.addWidget(self.title)
+        column.addSpacing(8)
         column.addWidget(group)
-        column.addWidget(self.location)
         column.addStretch(1)
 
-    def show_state(self, organisation: str, counts: Mapping[str, int], database: Path) -> None:
+    def show_state(self, organisation: str, counts: Mapping[str, int]) -> None:
         self.title.setText(organisation)
         for table, label in self.counts.items():
             label.setText(count_label(counts.get(table, 0)))
-        self.location.setText(f"Data file: {database}")

@@ -95,7 +95,7 @@ class MainWindow(QMainWindow):
             self.setWindowTitle(APP_NAME)
             QTimer.singleShot(0, self.first_run.name_edit.setFocus)
         else:
-            self.home.show_state(organisation, record_counts(), self.database_file)
+            self.home.show_state(organisation, record_counts())
             self.pages.setCurrentWidget(self.home)
             self.setWindowTitle(f"{organisation} — {APP_NAME}")
 

@@ -1,0 +1,41 @@
+"""Starting the window the way `python main.py` does."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QLocale
+
+from desktop.app import create_application, run_window, start_window
+from models.db import close_database
+
+
+def test_the_application_is_named_and_speaks_british_english(qapp):
+    app = create_application()
+    assert app is qapp
+    assert (app.applicationName(), app.organizationName()) == ("Rapport", "Rapport")
+    assert not app.windowIcon().isNull()
+    assert QLocale().name() == "en_GB"
+    assert QLocale().toString(QLocale().toDate("25/11/2026", "dd/MM/yyyy"), "dd/MM/yyyy") == (
+        "25/11/2026"
+    )
+
+
+def test_start_window_opens_the_data_folder_and_shows_the_window(qtbot, tmp_path):
+    folder = tmp_path / "new-folder"
+    window = start_window(folder)
+    qtbot.addWidget(window)
+    assert window.isVisible()
+    assert window.pages.currentWidget() is window.first_run
+    assert (folder / "rapport.db").exists()
+    window.close()
+    close_database()
+
+
+def test_run_window_explains_a_database_it_cannot_open(tmp_path, message_boxes):
+    folder = tmp_path / "data"
+    folder.mkdir()
+    (folder / "rapport.db").write_bytes(b"not a database " * 400)
+    assert run_window(folder) == 1
+    ((kind, title, text),) = message_boxes.shown
+    assert kind == "critical"
+    assert title == "Rapport cannot open its data"
+    assert "cannot be read as a Rapport database" in text
