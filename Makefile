@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 DEMO_DIR := demo-data
 
-.PHONY: run test lint format demo-large clean
+.PHONY: run test lint format demo-large bench clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -38,3 +38,7 @@ demo-large: $(STAMP)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
+
+## Figures on the large demo (not part of `make test`).
+bench: $(STAMP)
+	$(PY) -m pytest -s -p no:cacheprovider tests/benchmarks/bench_foundation.py

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import logging
 import sys
+import traceback
+from functools import partial
 from pathlib import Path
+from types import TracebackType
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QLocale
@@ -11,6 +15,7 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from desktop import APP_NAME, __version__
+from desktop.logs import start_logging
 from desktop.paths import database_path
 from desktop.resources import resource_path
 from desktop.session import open_data_folder
@@ -20,6 +25,7 @@ if TYPE_CHECKING:
     from views.main_window import MainWindow
 
 ORGANISATION_DOMAIN = "rapport.local"
+log = logging.getLogger(__name__)
 
 
 def create_application(argv: list[str] | None = None) -> QApplication:
@@ -42,12 +48,33 @@ def start_window(data_dir: Path) -> MainWindow | None:
     create_application()
     try:
         open_data_folder(data_dir)
+        log_file = start_logging(data_dir)
     except KnownError as error:
         QMessageBox.critical(None, f"{APP_NAME} cannot open its data", str(error))
         return None
+    sys.excepthook = partial(report_bug, log_file)
     window = MainWindow(data_dir, database_path(data_dir))
     window.show()
+    log.info("Window opened on %s", database_path(data_dir))
     return window
+
+
+def report_bug(
+    log_file: Path,
+    kind: type[BaseException],
+    error: BaseException,
+    trace: TracebackType | None,
+) -> None:
+    """A bug in a slot: log it and tell the user what happened and where the details are."""
+    log.critical("Unexpected error", exc_info=(kind, error, trace))
+    details = "".join(traceback.format_exception(kind, error, trace))
+    QMessageBox.critical(
+        QApplication.activeWindow(),
+        f"{APP_NAME} ran into a problem",
+        f"Something went wrong that Rapport did not expect: {error}\n\n"
+        f"Your data is safe: every change is saved as it is made. The details are in "
+        f"{log_file}; please send that file to whoever supports Rapport.\n\n{details}",
+    )
 
 
 def run_window(data_dir: Path) -> int:

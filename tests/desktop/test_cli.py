@@ -117,3 +117,23 @@ def test_version_is_printed():
     result = rapport("--version")
     assert result.returncode == 0
     assert result.stdout.startswith("Rapport ")
+
+
+def test_demo_data_is_the_same_whatever_the_time_of_day(tmp_path, fixed_clock):
+    from tests.models.test_demo import dump
+
+    morning, evening = tmp_path / "morning", tmp_path / "evening"
+    assert main(["--data-dir", str(morning), "demo", "--seed", "7"]) == 0
+    fixed_clock.advance(hours=9)  # 19:30 on the same day
+    assert main(["--data-dir", str(evening), "demo", "--seed", "7"]) == 0
+    assert dump(morning / "rapport.db") == dump(evening / "rapport.db")
+
+
+def test_a_data_folder_that_is_a_file_gets_a_message_not_a_traceback(tmp_path, capsys):
+    not_a_folder = tmp_path / "notes.txt"
+    not_a_folder.write_text("shopping list")
+    assert main(["--data-dir", str(not_a_folder), "demo"]) == 1
+    error = capsys.readouterr().err
+    assert f"Rapport cannot use {not_a_folder} as its data folder" in error
+    assert "Traceback" not in error
+    assert not_a_folder.read_text() == "shopping list"

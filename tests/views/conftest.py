@@ -33,3 +33,20 @@ def message_boxes(monkeypatch: pytest.MonkeyPatch) -> MessageBoxes:
     for kind in ("about", "information", "warning", "critical", "question"):
         monkeypatch.setattr(QMessageBox, kind, staticmethod(recorder(kind)))
     return boxes
+
+
+@pytest.fixture(autouse=True)
+def restore_process_hooks(monkeypatch: pytest.MonkeyPatch):
+    """start_window installs an excepthook and a log file: neither may outlive the test."""
+    import logging
+    import sys
+
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    yield
+    for handler in root.handlers[:]:
+        if handler not in handlers:
+            root.removeHandler(handler)
+            handler.close()
+    root.setLevel(level)

@@ -39,3 +39,23 @@ def test_run_window_explains_a_database_it_cannot_open(tmp_path, message_boxes):
     assert kind == "critical"
     assert title == "Rapport cannot open its data"
     assert "cannot be read as a Rapport database" in text
+
+
+def test_an_unexpected_error_is_logged_and_explained(tmp_path, message_boxes):
+    import logging
+
+    from desktop.app import report_bug
+    from desktop.logs import start_logging
+
+    log_file = start_logging(tmp_path)
+    try:
+        raise RuntimeError("the printer caught fire")
+    except RuntimeError as error:
+        report_bug(log_file, type(error), error, error.__traceback__)
+    for handler in logging.getLogger().handlers:
+        handler.flush()
+    ((kind, title, text),) = message_boxes.shown
+    assert (kind, title) == ("critical", "Rapport ran into a problem")
+    assert "the printer caught fire" in text
+    assert str(log_file) in text
+    assert "RuntimeError: the printer caught fire" in log_file.read_text(encoding="utf-8")
