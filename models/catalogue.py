@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from datetime import date, timedelta
+from enum import StrEnum
+from typing import Any
+
 from peewee import (
+    JOIN,
     BooleanField,
     CharField,
     Check,
@@ -10,11 +16,15 @@ from peewee import (
     FloatField,
     ForeignKeyField,
     TextField,
+    fn,
 )
 
 from models.base import ChoiceField, Record, SoftDeleteRecord
 from models.choices import Measure, StandardStatus, Unit
+from models.listing import ListColumn, Listing
+from models.operations import Problems, validates
 from models.register import Customer, Department
+from models.validation import first_problem, name_taken, required, text_of, too_long
 
 
 class Service(SoftDeleteRecord):
@@ -80,3 +90,217 @@ class AgreementStandard(Record):
 
     class Meta:
         indexes = ((("agreement", "standard"), True),)
+
+
+REVIEW_WARNING_DAYS = 30
+
+
+def describe_standard(
+    measure: Measure | None, target: Any, unit: Unit | None, compliance: Any
+) -> str:
+    """A standard in words, e.g. "Respond within 4 working hours, 95 % of the time"."""
+    if measure is None or target in (None, "") or unit is None:
+        return ""
+    amount = f"{float(target):g}"
+    share = f", {float(compliance):g} % of the time" if compliance not in (None, "", 100) else ""
+    if float(compliance or 100) == 100:
+        share = ", every time"
+    if measure is Measure.RESPONSE:
+        return f"Respond within {amount} {unit.label}{share}"
+    if measure is Measure.COMPLETION:
+        return f"Complete within {amount} {unit.label}{share}"
+    if measure is Measure.ACCURACY:
+        return f"{amount} % accuracy{share}"
+    if measure is Measure.SATISFACTION:
+        target_text = f"{amount} %" if unit is Unit.PERCENT else f"a score of {amount}"
+        return f"Satisfaction of at least {target_text}{share}"
+    unit_text = "%" if unit is Unit.PERCENT else unit.label
+    return f"{amount} {unit_text}{share}"
+
+
+class ReviewState(StrEnum):
+    OVERDUE = "overdue"
+    DUE_SOON = "due soon"
+
+
+def review_state(review_on: date | None, today: date) -> ReviewState | None:
+    """Whether a standard's review date has passed, or falls within the next 30 days."""
+    if review_on is None:
+        return None
+    if review_on < today:
+        return ReviewState.OVERDUE
+    if review_on <= today + timedelta(days=REVIEW_WARNING_DAYS):
+        return ReviewState.DUE_SOON
+    return None
+
+
+@validates(Service)
+def service_problems(values: Mapping[str, Any], record: Service | None) -> Problems:
+    name = text_of(values, "name")
+    problems = {
+        "name": first_problem(
+            required(name, "the service's name"),
+            too_long(name, 200),
+            name_taken(Service, name, record, "service"),
+        ),
+        "category": too_long(text_of(values, "category"), 100),
+        "provider": too_long(text_of(values, "provider"), 200),
+    }
+    return {field: message for field, message in problems.items() if message}
+
+
+_UNITS_FOR = {
+    Measure.RESPONSE: (Unit.WORKING_HOURS, Unit.WORKING_DAYS, Unit.CALENDAR_DAYS),
+    Measure.COMPLETION: (Unit.WORKING_HOURS, Unit.WORKING_DAYS, Unit.CALENDAR_DAYS),
+    Measure.ACCURACY: (Unit.PERCENT,),
+    Measure.SATISFACTION: (Unit.PERCENT, Unit.SCORE),
+}
+
+
+@validates(Standard)
+def standard_problems(values: Mapping[str, Any], record: Standard | None) -> Problems:
+    """SMART: a measure, a number and a unit that fits the measure, and who agreed it."""
+    problems: dict[str, str | None] = {}
+    if values.get("service") is None:
+        problems["service"] = "Choose the service this standard belongs to."
+    statement = text_of(values, "statement")
+    problems["statement"] = required(statement, "the standard as agreed, in plain words")
+    measure, unit, target = values.get("measure"), values.get("unit"), values.get("target")
+    if measure is None:
+        problems["measure"] = "Choose what the standard measures."
+    if unit is None:
+        problems["unit"] = "Choose the unit of the target."
+    elif measure in _UNITS_FOR and unit not in _UNITS_FOR[measure]:
+        allowed = " or ".join(u.label for u in _UNITS_FOR[measure])
+        problems["unit"] = f"A {measure.label.lower()} standard is measured in {allowed}."
+    problems["target"] = _target_problem(target, unit)
+    problems["compliance_target"] = _percent_problem(values.get("compliance_target"))
+    if values.get("department") is not None and values.get("customer") is not None:
+        problems["customer"] = "Agree a standard with a department or with one customer, not both."
+    agreed, review = values.get("agreed_on"), values.get("review_on")
+    if agreed and review and review < agreed:
+        problems["review_on"] = "The review date comes before the date it was agreed."
+    return {field: message for field, message in problems.items() if message}
+
+
+def _target_problem(target: Any, unit: Unit | None) -> str | None:
+    if target in (None, ""):
+        return "Type the target as a number."
+    try:
+        number = float(target)
+    except (TypeError, ValueError):
+        return f"'{target}' is not a number."
+    if number < 0 or number != number:
+        return "The target cannot be negative."
+    if unit is Unit.PERCENT and number > 100:
+        return "A percentage target is at most 100."
+    if unit in (Unit.WORKING_DAYS, Unit.CALENDAR_DAYS) and not number.is_integer():
+        return f"Count {unit.label} in whole days."
+    if unit is not None and unit.is_time and number == 0:
+        return "A timescale of nothing cannot be met: give a number above 0."
+    return None
+
+
+def _percent_problem(value: Any) -> str | None:
+    if value in (None, ""):
+        return "Type what share of requests must meet it (e.g. 95)."
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return f"'{value}' is not a number."
+    return None if 0 < number <= 100 else "A compliance target is more than 0 and at most 100 %."
+
+
+@validates(Agreement)
+def agreement_problems(values: Mapping[str, Any], record: Agreement | None) -> Problems:
+    problems: dict[str, str | None] = {"title": too_long(text_of(values, "title"), 200)}
+    department, customer = values.get("department"), values.get("customer")
+    if department is None and customer is None:
+        problems["department"] = "Choose the department or the customer it was agreed with."
+    elif department is not None and customer is not None:
+        problems["customer"] = "An agreement is with a department or with one customer, not both."
+    signed, review = values.get("signed_on"), values.get("next_review")
+    if signed and review and review < signed:
+        problems["next_review"] = "The next review comes before the date it was signed."
+    problems["signed_off_by"] = too_long(text_of(values, "signed_off_by"), 200)
+    return {field: message for field, message in problems.items() if message}
+
+
+SERVICE_LISTING = Listing(
+    model=Service,
+    columns=(
+        ListColumn("name", Service.name, searchable=True, sort_expression=fn.LOWER(Service.name)),
+        ListColumn("category", Service.category, searchable=True),
+        ListColumn("provider", Service.provider, searchable=True),
+        ListColumn("description", Service.description, searchable=True),
+        ListColumn(
+            "standards",
+            Standard.select(fn.COUNT(Standard.id)).where(
+                (Standard.service == Service.id) & Standard.deleted_at.is_null()
+            ),
+        ),
+        ListColumn("active", Service.active),
+    ),
+    filters={
+        "category": lambda query, category: query.where(Service.category == category),
+        "active": lambda query, active: query.where(Service.active == bool(active)),
+    },
+    default_sort="name",
+)
+
+_AgreedDepartment = Department.alias("agreed_department")
+
+STANDARD_LISTING = Listing(
+    model=Standard,
+    columns=(
+        ListColumn("statement", Standard.statement, searchable=True),
+        ListColumn("measure", Standard.measure, searchable=True),
+        ListColumn("target", Standard.target),
+        ListColumn("unit", Standard.unit),
+        ListColumn("compliance_target", Standard.compliance_target),
+        ListColumn(
+            "agreed_with",
+            fn.COALESCE(_AgreedDepartment.name, Customer.name, ""),
+            searchable=True,
+        ),
+        ListColumn("agreed_on", Standard.agreed_on),
+        ListColumn("review_on", Standard.review_on),
+        ListColumn("status", Standard.status, searchable=True),
+    ),
+    joins=lambda query: (
+        query.join(
+            _AgreedDepartment, JOIN.LEFT_OUTER, on=Standard.department == _AgreedDepartment.id
+        )
+        .switch(Standard)
+        .join(Customer, JOIN.LEFT_OUTER, on=Standard.customer == Customer.id)
+    ),
+    filters={"service": lambda query, service: query.where(Standard.service == service)},
+    default_sort="statement",
+)
+
+_AgreementDepartment = Department.alias("agreement_department")
+
+AGREEMENT_LISTING = Listing(
+    model=Agreement,
+    columns=(
+        ListColumn("title", Agreement.title, searchable=True),
+        ListColumn(
+            "agreed_with",
+            fn.COALESCE(_AgreementDepartment.name, Customer.name, ""),
+            searchable=True,
+        ),
+        ListColumn("signed_off_by", Agreement.signed_off_by, searchable=True),
+        ListColumn("signed_on", Agreement.signed_on),
+        ListColumn("next_review", Agreement.next_review),
+    ),
+    joins=lambda query: (
+        query.join(
+            _AgreementDepartment,
+            JOIN.LEFT_OUTER,
+            on=Agreement.department == _AgreementDepartment.id,
+        )
+        .switch(Agreement)
+        .join(Customer, JOIN.LEFT_OUTER, on=Agreement.customer == Customer.id)
+    ),
+    default_sort="agreed_with",
+)

@@ -17,7 +17,14 @@ from models import clock
 from models import demo_text as text
 from models.base import bulk_insert, database
 from models.calendar import WorkingCalendar
-from models.catalogue import Agreement, AgreementService, AgreementStandard, Service, Standard
+from models.catalogue import (
+    Agreement,
+    AgreementService,
+    AgreementStandard,
+    Service,
+    Standard,
+    describe_standard,
+)
 from models.choices import (
     ActionSource,
     ActionStatus,
@@ -352,7 +359,7 @@ class _DemoBuilder:
         return self.stamp(
             datetime.combine(agreed_on, time(10)),
             service=service,
-            statement=_statement(measure, target, unit, compliance),
+            statement=describe_standard(measure, target, unit, compliance),
             measure=measure,
             target=float(target),
             unit=unit,
@@ -838,14 +845,3 @@ def _due(calendar: WorkingCalendar, received: datetime, standard: Row | None) ->
     if standard["unit"] != Unit.WORKING_HOURS:
         amount = int(amount)
     return calendar.due(received, amount, standard["unit"])
-
-
-def _statement(measure: Measure, target: float, unit: Unit, compliance: float) -> str:
-    amount = f"{target:g}"
-    if measure is Measure.RESPONSE:
-        return f"Respond within {amount} {unit.label}, {compliance:g} % of the time"
-    if measure is Measure.COMPLETION:
-        return f"Complete within {amount} {unit.label}, {compliance:g} % of the time"
-    if measure is Measure.ACCURACY:
-        return f"{amount} % accuracy, achieved {compliance:g} % of the time"
-    return f"{measure.label}: {amount} {unit.label}"

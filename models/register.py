@@ -2,10 +2,26 @@
 
 from __future__ import annotations
 
-from peewee import BooleanField, CharField, ForeignKeyField, TextField
+from collections.abc import Mapping
+from typing import Any
 
-from models.base import ChoiceField, SoftDeleteRecord
-from models.choices import CustomerKind
+from peewee import JOIN, BooleanField, CharField, ForeignKeyField, TextField, fn
+
+from models.audit import record_change
+from models.base import ChoiceField, SoftDeleteRecord, database
+from models.choices import AuditAction, CustomerKind
+from models.errors import KnownError
+from models.listing import ListColumn, Listing
+from models.operations import Change, Problems, soft_delete, validates
+from models.validation import (
+    bad_email,
+    bad_phone,
+    first_problem,
+    name_taken,
+    required,
+    text_of,
+    too_long,
+)
 
 
 class Department(SoftDeleteRecord):
@@ -32,3 +48,96 @@ class Customer(SoftDeleteRecord):
 
     def __str__(self) -> str:
         return self.name
+
+
+@validates(Department)
+def department_problems(values: Mapping[str, Any], record: Department | None) -> Problems:
+    name = text_of(values, "name")
+    message = first_problem(
+        required(name, "the department's name"),
+        too_long(name, 200),
+        name_taken(Department, name, record, "department"),
+    )
+    return {"name": message} if message else {}
+
+
+@validates(Customer)
+def customer_problems(values: Mapping[str, Any], record: Customer | None) -> Problems:
+    name = text_of(values, "name")
+    problems = {
+        "name": first_problem(required(name, "the customer's name"), too_long(name, 200)),
+        "kind": None if values.get("kind") else "Choose what kind of customer this is.",
+        "email": first_problem(
+            bad_email(text_of(values, "email")), too_long(text_of(values, "email"), 254)
+        ),
+        "phone": first_problem(
+            bad_phone(text_of(values, "phone")), too_long(text_of(values, "phone"), 50)
+        ),
+        "job_title": too_long(text_of(values, "job_title"), 200),
+        "location": too_long(text_of(values, "location"), 200),
+    }
+    return {field: message for field, message in problems.items() if message}
+
+
+def merge_departments(keep: Department, merge: Department) -> list[Change]:
+    """Move everything linked to `merge` onto `keep`, then delete `merge` (softly).
+
+    One transaction: every customer, request, complaint, feedback item, standard and agreement
+    that named the merged department names the kept one afterwards.
+    """
+    if keep.id == merge.id:
+        raise KnownError("Choose two different departments to merge.")
+    if keep.deleted_at is not None or merge.deleted_at is not None:
+        raise KnownError("Restore a deleted department before merging it.")
+    import models.schema  # noqa: F401 - every table that links to departments is known
+
+    changes = []
+    with database.atomic():
+        for field in Department._meta.backrefs:
+            moved = field.model.update({field: keep.id}).where(field == merge.id).execute()
+            if moved:
+                changes.append(Change(field.model._meta.table_name, AuditAction.UPDATE, keep, {}))
+        record_change(merge, AuditAction.UPDATE, {"merged_into": (None, keep.name)})
+        changes.append(soft_delete(merge))
+    return changes
+
+
+DEPARTMENT_LISTING = Listing(
+    model=Department,
+    columns=(
+        ListColumn(
+            "name", Department.name, searchable=True, sort_expression=fn.LOWER(Department.name)
+        ),
+        ListColumn(
+            "customers",
+            Customer.select(fn.COUNT(Customer.id)).where(
+                (Customer.department == Department.id) & Customer.deleted_at.is_null()
+            ),
+        ),
+        ListColumn("notes", Department.notes, searchable=True),
+    ),
+    default_sort="name",
+)
+
+CUSTOMER_LISTING = Listing(
+    model=Customer,
+    columns=(
+        ListColumn("name", Customer.name, searchable=True, sort_expression=fn.LOWER(Customer.name)),
+        ListColumn("kind", Customer.kind, searchable=True),
+        ListColumn("department", Department.name, searchable=True),
+        ListColumn("job_title", Customer.job_title, searchable=True),
+        ListColumn("email", Customer.email, searchable=True),
+        ListColumn("phone", Customer.phone, searchable=True),
+        ListColumn("location", Customer.location, searchable=True),
+        ListColumn("active", Customer.active),
+    ),
+    joins=lambda query: query.join(
+        Department, JOIN.LEFT_OUTER, on=Customer.department == Department.id
+    ),
+    filters={
+        "kind": lambda query, kind: query.where(Customer.kind == kind),
+        "department": lambda query, department: query.where(Customer.department == department),
+        "active": lambda query, active: query.where(Customer.active == bool(active)),
+    },
+    default_sort="name",
+)

@@ -1,0 +1,112 @@
+"""Listings: a table's rows as the database gives them, searched, filtered and sorted in SQL.
+
+A listing names its columns and how to compute them; the window's one lazy table model asks it
+for a count and for one page of rows at a time, so a 250,000-row table never loads whole.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from peewee import SQL, Node, NodeList, Value, fn
+
+from models.base import SoftDeleteRecord
+
+Query = Any  # a peewee ModelSelect
+FilterFn = Callable[[Query, Any], Query]
+
+
+@dataclass(frozen=True)
+class ListColumn:
+    """One column: its key, the SQL that computes it, and whether text search looks in it."""
+
+    key: str
+    expression: Node
+    searchable: bool = False
+    sort_expression: Node | None = None  # e.g. a lower-cased name for a natural sort
+
+
+@dataclass(frozen=True)
+class ListRequest:
+    """What the user asked to see: search text, quick filters, sort, deleted or live rows."""
+
+    search: str = ""
+    filters: Mapping[str, Any] = field(default_factory=dict)
+    sort_key: str | None = None
+    descending: bool = False
+    deleted: bool = False
+
+
+@dataclass(frozen=True)
+class Listing:
+    """The rows of one table in the window (or an export of it)."""
+
+    model: type[SoftDeleteRecord]
+    columns: Sequence[ListColumn]
+    joins: Callable[[Query], Query] = lambda query: query
+    filters: Mapping[str, FilterFn] = field(default_factory=dict)
+    default_sort: str | None = None
+
+    def column(self, key: str) -> ListColumn:
+        for column in self.columns:
+            if column.key == key:
+                return column
+        raise KeyError(f"{self.model.__name__} listing has no column {key!r}")
+
+    def keys(self) -> list[str]:
+        return [column.key for column in self.columns]
+
+    def _filtered(self, request: ListRequest, *selected: Node) -> Query:
+        model = self.model
+        query = self.joins(model.select(*selected))
+        deleted = model.deleted_at.is_null(not request.deleted)
+        query = query.where(deleted)
+        for name, value in request.filters.items():
+            if value is not None and value != "":
+                query = self.filters[name](query, value)
+        words = request.search.split()
+        searchable = [c.expression for c in self.columns if c.searchable]
+        for word in words:  # every word must appear in some searchable column
+            pattern = f"%{_escape_like(word)}%"
+            matches = [_like(fn.COALESCE(e, ""), pattern) for e in searchable]
+            query = query.where(_any(matches))
+        return query
+
+    def count(self, request: ListRequest) -> int:
+        return self._filtered(request, self.model.id).count()
+
+    def page(self, request: ListRequest, offset: int, limit: int) -> list[tuple]:
+        """Rows as tuples: the record's id first, then one value per column."""
+        selected = [self.model.id, *(c.expression.alias(c.key) for c in self.columns)]
+        query = self._filtered(request, *selected)
+        key = request.sort_key or self.default_sort
+        if key is not None:
+            column = self.column(key)
+            order = column.sort_expression or column.expression
+            query = query.order_by(
+                order.desc() if request.descending else order.asc(), self.model.id
+            )
+        else:
+            query = query.order_by(self.model.id)
+        return list(query.offset(offset).limit(limit).tuples())
+
+    def ids(self, request: ListRequest) -> list[Any]:
+        return [row[0] for row in self._filtered(request, self.model.id).tuples()]
+
+
+def _like(expression: Node, pattern: str) -> Node:
+    """`expression LIKE pattern ESCAPE '\\'`: case-insensitive for A–Z, literal % and _."""
+    return NodeList((expression, SQL("LIKE"), Value(pattern), SQL("ESCAPE '\\'")))
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _any(conditions: Sequence[Node]) -> Node:
+    combined = conditions[0]
+    for condition in conditions[1:]:
+        combined = combined | condition
+    return combined

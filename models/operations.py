@@ -1,0 +1,155 @@
+"""Named operations: every change a user can make, validated, atomic, audited.
+
+Each operation checks the values with the record type's validator (the same one the edit forms
+use as the user types, and the importer uses for each row), writes inside one transaction,
+records who changed what in the audit trail, and returns a `Change` so the window can tell the
+tabs that care.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from peewee import ForeignKeyField
+
+from models import clock
+from models.audit import record_change
+from models.base import Record, SoftDeleteRecord, database
+from models.choices import AuditAction
+from models.errors import KnownError
+
+R = TypeVar("R", bound=Record)
+Problems = dict[str, str]
+Validator = Callable[[Mapping[str, Any], Any], Problems]
+
+_VALIDATORS: dict[type[Record], Validator] = {}
+
+
+class ValidationError(KnownError):
+    """Values a record cannot take; `problems` maps each field to what is wrong with it."""
+
+    def __init__(self, problems: Problems, labels: Mapping[str, str] | None = None) -> None:
+        self.problems = problems
+        labels = labels or {}
+        text = "; ".join(
+            f"{labels.get(name, name)}: {message}" for name, message in problems.items()
+        )
+        super().__init__(text)
+
+
+@dataclass(frozen=True)
+class Change:
+    """What an operation did to which record, for the audit trail and the tabs."""
+
+    table: str
+    action: AuditAction
+    record: Record
+    fields: dict[str, tuple[Any, Any]] = field(default_factory=dict)
+
+
+def validates(model: type[Record]) -> Callable[[Validator], Validator]:
+    """Register `validator(values, record)` as the rule book for `model`'s records."""
+
+    def register(validator: Validator) -> Validator:
+        _VALIDATORS[model] = validator
+        return validator
+
+    return register
+
+
+def problems_with(model: type[Record], values: Mapping[str, Any], record: Any = None) -> Problems:
+    """What is wrong with `values` for a new record (record None) or for `record`."""
+    validator = _VALIDATORS.get(model)
+    return validator(values, record) if validator else {}
+
+
+def create(model: type[R], **values: Any) -> tuple[R, Change]:
+    """A new record from `values`, after validation."""
+    _check(model, values, None)
+    with database.atomic():
+        record = model.create(**values)
+        record_change(record, AuditAction.CREATE, _readable(record, values))
+    return record, Change(model._meta.table_name, AuditAction.CREATE, record)
+
+
+def update(record: R, **values: Any) -> Change:
+    """Change some fields of `record`; only fields whose value really changes are written."""
+    model = type(record)
+    merged = {name: getattr(record, name) for name in _editable(model)} | values
+    _check(model, merged, record)
+    changed = {
+        name: (getattr(record, name), value)
+        for name, value in values.items()
+        if _plain(getattr(record, name)) != _plain(value)
+    }
+    if changed:
+        with database.atomic():
+            for name, (_, value) in changed.items():
+                setattr(record, name, value)
+            record.save()
+            record_change(record, AuditAction.UPDATE, _readable_pairs(changed))
+    return Change(model._meta.table_name, AuditAction.UPDATE, record, changed)
+
+
+def soft_delete(record: SoftDeleteRecord) -> Change:
+    """Mark `record` deleted; it stays in the database, and `restore` brings it back."""
+    if record.deleted_at is not None:
+        raise KnownError(f"{_describe(record)} is already deleted.")
+    with database.atomic():
+        record.deleted_at = clock.now()
+        record.save()
+        record_change(record, AuditAction.DELETE)
+    return Change(type(record)._meta.table_name, AuditAction.DELETE, record)
+
+
+def restore(record: SoftDeleteRecord) -> Change:
+    """Undo a soft delete."""
+    if record.deleted_at is None:
+        raise KnownError(f"{_describe(record)} is not deleted.")
+    _check(type(record), {n: getattr(record, n) for n in _editable(type(record))}, record)
+    with database.atomic():
+        record.deleted_at = None
+        record.save()
+        record_change(record, AuditAction.RESTORE)
+    return Change(type(record)._meta.table_name, AuditAction.RESTORE, record)
+
+
+def _check(model: type[Record], values: Mapping[str, Any], record: Any) -> None:
+    problems = problems_with(model, values, record)
+    if problems:
+        raise ValidationError(problems)
+
+
+def _editable(model: type[Record]) -> list[str]:
+    system = {"id", "created_at", "updated_at", "deleted_at"}
+    return [name for name in model._meta.sorted_field_names if name not in system]
+
+
+def _plain(value: Any) -> Any:
+    """A value as stored, so that a model instance and its id compare equal."""
+    return getattr(value, "id", value)
+
+
+def _readable(record: Record, values: Mapping[str, Any]) -> dict[str, tuple[Any, Any]]:
+    return {name: (None, _shown(getattr(record, name))) for name in values}
+
+
+def _readable_pairs(changed: Mapping[str, tuple[Any, Any]]) -> dict[str, tuple[Any, Any]]:
+    return {name: (_shown(old), _shown(new)) for name, (old, new) in changed.items()}
+
+
+def _shown(value: Any) -> Any:
+    """How a value reads in the audit trail: names for linked records, words for choices."""
+    if isinstance(value, Record):
+        return str(value)
+    return value
+
+
+def _describe(record: Record) -> str:
+    return f"{type(record).__name__} '{record}'"
+
+
+def is_link(model: type[Record], name: str) -> bool:
+    return isinstance(model._meta.fields.get(name), ForeignKeyField)
