@@ -57,6 +57,32 @@ def build_parser() -> argparse.ArgumentParser:
         "version; changes nothing.",
     )
     check.set_defaults(handler=run_check)
+
+    from desktop.formats import FORMATS
+
+    kinds = sorted(FORMATS)
+    importer = commands.add_parser(
+        "import",
+        help="import a CSV or .xlsx file (all of it, or nothing if any row is wrong)",
+        description="Check every row of FILE, then import all of it in one go; a file with any "
+        "bad row writes nothing and lists every problem with its line and column.",
+    )
+    importer.add_argument("kind", metavar="KIND", choices=kinds, help=", ".join(kinds))
+    importer.add_argument("file", metavar="FILE", type=Path, help="a .csv or .xlsx file")
+    importer.add_argument(
+        "--dry-run", action="store_true", help="check the file and report, but write nothing"
+    )
+    importer.set_defaults(handler=run_import)
+
+    exporter = commands.add_parser(
+        "export",
+        help="export to a CSV or .xlsx file in the import columns",
+        description="Write every record of KIND to FILE (.csv or .xlsx) in the same columns "
+        "the import reads, so the file imports again unchanged.",
+    )
+    exporter.add_argument("kind", metavar="KIND", choices=kinds, help=", ".join(kinds))
+    exporter.add_argument("file", metavar="FILE", type=Path, help="a .csv or .xlsx file")
+    exporter.set_defaults(handler=run_export)
     return parser
 
 
@@ -112,6 +138,31 @@ def run_check(args: argparse.Namespace, data_dir: Path) -> int:
     for problem in report.problems:
         print(f"  - {problem}", file=sys.stderr)
     return EXIT_FAILED
+
+
+def run_import(args: argparse.Namespace, data_dir: Path) -> int:
+    from desktop.formats import FORMATS
+    from desktop.importing import import_file
+
+    open_data_folder(data_dir)
+    plan = import_file(FORMATS[args.kind], args.file, dry_run=args.dry_run)
+    if plan.unknown:
+        print(f"Columns not used: {', '.join(plan.unknown)}", file=sys.stderr)
+    if not plan.ok:
+        print(plan.summary(), file=sys.stderr)
+        return EXIT_FAILED
+    print(plan.summary())
+    return EXIT_OK
+
+
+def run_export(args: argparse.Namespace, data_dir: Path) -> int:
+    from desktop.formats import FORMATS
+    from desktop.importing import export_file
+
+    open_data_folder(data_dir)
+    count = export_file(FORMATS[args.kind], args.file)
+    print(f"Exported {count} {args.kind} to {args.file}.")
+    return EXIT_OK
 
 
 def remove_database(path: Path) -> None:

@@ -102,13 +102,14 @@ def describe_standard(
     if measure is None or target in (None, "") or unit is None:
         return ""
     amount = f"{float(target):g}"
+    unit_words = unit.label[:-1] if amount == "1" and unit.is_time else unit.label  # 1 working day
     share = f", {float(compliance):g} % of the time" if compliance not in (None, "", 100) else ""
     if float(compliance or 100) == 100:
         share = ", every time"
     if measure is Measure.RESPONSE:
-        return f"Respond within {amount} {unit.label}{share}"
+        return f"Respond within {amount} {unit_words}{share}"
     if measure is Measure.COMPLETION:
-        return f"Complete within {amount} {unit.label}{share}"
+        return f"Complete within {amount} {unit_words}{share}"
     if measure is Measure.ACCURACY:
         return f"{amount} % accuracy{share}"
     if measure is Measure.SATISFACTION:

@@ -1,0 +1,135 @@
+"""Reading one cell of an import file: dates, moments, yes/no, numbers and list words.
+
+Each reader takes what the file holds (text from a CSV, or a typed value from .xlsx) and returns
+the value, None for an empty cell, or raises ValueError with a message a user can act on.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from typing import Any, TypeVar
+
+from models.choices import Choice
+
+C = TypeVar("C", bound=Choice)
+
+DEFAULT_TIME = time(9)  # a date without a time means 09:00 (DESIGN.md §4)
+_DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d/%m/%y", "%d-%m-%Y", "%d.%m.%Y")
+_TIME_FORMATS = ("%H:%M", "%H:%M:%S")
+_YES = {"yes", "y", "true", "1"}
+_NO = {"no", "n", "false", "0"}
+
+
+def is_blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))  # a phone number typed into Excel comes back as 1632960001.0
+    return str(value).replace("\r\n", "\n").replace("\r", "\n").strip()  # Excel's line breaks
+
+
+def read_date(value: Any) -> date | None:
+    if is_blank(value):
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    written = str(value).strip()
+    for pattern in _DATE_FORMATS:
+        try:
+            return datetime.strptime(written, pattern).date()
+        except ValueError:
+            continue
+    moment = _parse_moment(written)
+    if moment is not None:
+        return moment.date()
+    raise ValueError(f"'{written}' is not a date: write 2026-10-03 or 03/10/2026.")
+
+
+def read_moment(value: Any) -> datetime | None:
+    if is_blank(value):
+        return None
+    if isinstance(value, datetime):
+        return value.replace(microsecond=0)
+    if isinstance(value, date):
+        return datetime.combine(value, DEFAULT_TIME)
+    written = " ".join(str(value).split()).replace("T", " ")
+    moment = _parse_moment(written)
+    if moment is not None:
+        return moment
+    for pattern in _DATE_FORMATS:
+        try:
+            return datetime.combine(datetime.strptime(written, pattern).date(), DEFAULT_TIME)
+        except ValueError:
+            continue
+    raise ValueError(
+        f"'{written}' is not a date and time: write 2026-10-03 14:30 or 03/10/2026 14:30."
+    )
+
+
+def _parse_moment(written: str) -> datetime | None:
+    for day_pattern in _DATE_FORMATS:
+        for time_pattern in _TIME_FORMATS:
+            try:
+                return datetime.strptime(written, f"{day_pattern} {time_pattern}")
+            except ValueError:
+                continue
+    return None
+
+
+def read_yes_no(value: Any) -> bool | None:
+    if is_blank(value):
+        return None
+    if isinstance(value, bool):
+        return value
+    word = text(value).lower()
+    if word in _YES:
+        return True
+    if word in _NO:
+        return False
+    raise ValueError(f"'{text(value)}' is not yes or no (yes/no, y/n, true/false, 1/0).")
+
+
+def read_number(value: Any) -> float | None:
+    if is_blank(value):
+        return None
+    if isinstance(value, bool):
+        raise ValueError(f"'{value}' is not a number.")
+    if isinstance(value, int | float):
+        return float(value)
+    written = text(value).replace("%", "").replace(",", ".").strip()
+    try:
+        number = float(written)
+    except ValueError:
+        raise ValueError(f"'{text(value)}' is not a number.") from None
+    if number != number or number in (float("inf"), float("-inf")):
+        raise ValueError(f"'{text(value)}' is not a number.")
+    return number
+
+
+def read_whole(value: Any, low: int, high: int) -> int | None:
+    number = read_number(value)
+    if number is None:
+        return None
+    if not number.is_integer() or not low <= number <= high:
+        raise ValueError(f"'{text(value)}' is not a whole number from {low} to {high}.")
+    return int(number)
+
+
+def read_choice(value: Any, choice: type[C]) -> C | None:
+    if is_blank(value):
+        return None
+    return choice.from_word(text(value))
+
+
+def write_yes_no(value: bool | None) -> str:
+    return "" if value is None else ("yes" if value else "no")
+
+
+def write_number(value: float | None) -> str:
+    return "" if value is None else f"{value:g}"

@@ -1,0 +1,287 @@
+"""The import and export formats of DESIGN.md §4, one class per KIND.
+
+Customers are matched by email when the value is an email, otherwise by exact name; services
+and departments by exact name. An export writes the same columns, so it imports again unchanged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import Any
+
+from peewee import fn
+
+from desktop import cells
+from desktop.importing import Column, ImportKind, RowProblem
+from models.base import SoftDeleteRecord
+from models.catalogue import Service, Standard
+from models.choices import CustomerKind, Measure, StandardStatus, Unit
+from models.operations import create_many
+from models.register import Customer, Department
+
+_CHUNK = 500
+
+
+class Directory:
+    """The names and emails rows refer to, loaded once per file (and new departments)."""
+
+    def __init__(self) -> None:
+        self.departments = {
+            name: id_ for id_, name in Department.live(Department.id, Department.name).tuples()
+        }
+        self.services = {name: id_ for id_, name in Service.live(Service.id, Service.name).tuples()}
+        self.by_email: dict[str, Any] = {}
+        self.by_name: dict[str, list[Any]] = {}
+        self.without_email: set[str] = set()  # names of customers known by name alone
+        for id_, name, email in Customer.live(Customer.id, Customer.name, Customer.email).tuples():
+            if email:
+                self.by_email[email.lower()] = id_
+            else:
+                self.without_email.add(name)
+            self.by_name.setdefault(name, []).append(id_)
+        self.new_departments: dict[str, Any] = {}
+
+    def department(self, name: str, column: str, *, create: bool = False) -> Any:
+        if name in self.departments:
+            return self.departments[name]
+        if create:
+            if name not in self.new_departments:
+                self.new_departments[name] = Department(name=name).id
+            return self.new_departments[name]
+        raise RowProblem(column, f"there is no department called '{name}'.")
+
+    def service(self, name: str, column: str) -> Any:
+        if name in self.services:
+            return self.services[name]
+        raise RowProblem(column, f"there is no service called '{name}'.")
+
+    def customer(self, text: str, column: str) -> Any:
+        if "@" in text:
+            found = self.by_email.get(text.lower())
+            if found is None:
+                raise RowProblem(column, f"no customer has the email address '{text}'.")
+            return found
+        matches = self.by_name.get(text, [])
+        if not matches:
+            raise RowProblem(column, f"there is no customer called '{text}'.")
+        if len(matches) > 1:
+            raise RowProblem(
+                column, f"{len(matches)} customers are called '{text}': give their email."
+            )
+        return matches[0]
+
+    def create_new_departments(self) -> None:
+        create_many(
+            Department, [{"id": id_, "name": name} for name, id_ in self.new_departments.items()]
+        )
+
+
+def records_in_order(
+    model: type[SoftDeleteRecord], ids: Sequence[Any] | None, order: Sequence[Any]
+) -> Iterator[Any]:
+    """The records with `ids` in that order (all live ones in `order` when None), in chunks."""
+    if ids is None:
+        yield from model.live().order_by(*order).iterator()
+        return
+    for start in range(0, len(ids), _CHUNK):
+        chunk = list(ids[start : start + _CHUNK])
+        found = {record.id: record for record in model.select().where(model.id.in_(chunk))}
+        yield from (found[id_] for id_ in chunk if id_ in found)
+
+
+def _names(model: type[SoftDeleteRecord]) -> dict[Any, str]:
+    return dict(model.select(model.id, model.name).tuples())
+
+
+def customer_reference(
+    customer_id: Any, emails: Mapping[Any, str], names: Mapping[Any, str]
+) -> str:
+    """How an export names a customer: the email if there is one, else the name."""
+    if customer_id is None:
+        return ""
+    return emails.get(customer_id) or names.get(customer_id, "")
+
+
+class CustomersFormat(ImportKind):
+    name = "customers"
+    model = Customer
+    columns = (
+        Column("name", required=True),
+        Column("kind", read=lambda value: cells.read_choice(value, CustomerKind)),
+        Column("department"),
+        Column("job_title"),
+        Column("email"),
+        Column("phone"),
+        Column("location"),
+        Column("needs"),
+        Column("notes"),
+    )
+
+    def start(self) -> None:
+        self.directory = Directory()
+        self.seen_in_file: set[str] = set()
+
+    def build(self, row: Mapping[str, Any]) -> dict[str, Any]:
+        email = row["email"] or ""
+        if not email:  # known by name alone: the name must not be taken the same way
+            if row["name"] in self.directory.without_email:
+                raise RowProblem("name", f"'{row['name']}' is already in the register.")
+            if f"name:{row['name']}" in self.seen_in_file:
+                raise RowProblem("name", f"'{row['name']}' appears on an earlier row of this file.")
+            self.seen_in_file.add(f"name:{row['name']}")
+        if email:
+            key = email.lower()
+            if key in self.directory.by_email:
+                raise RowProblem(
+                    "email", f"a customer with the email '{email}' is already in the register."
+                )
+            if f"email:{key}" in self.seen_in_file:
+                raise RowProblem("email", f"'{email}' appears on an earlier row of this file.")
+            self.seen_in_file.add(f"email:{key}")
+        department = row["department"]
+        return {
+            "name": row["name"],
+            "kind": row["kind"] or CustomerKind.COLLEAGUE,
+            "department": self.directory.department(department, "department", create=True)
+            if department
+            else None,
+            "job_title": row["job_title"] or "",
+            "email": email,
+            "phone": row["phone"] or "",
+            "location": row["location"] or "",
+            "needs": row["needs"] or "",
+            "notes": row["notes"] or "",
+        }
+
+    def write(self, records: Sequence[dict[str, Any]]) -> int:
+        self.directory.create_new_departments()
+        return len(create_many(Customer, records))
+
+    def export_rows(self, ids: Sequence[Any] | None) -> Iterable[list[Any]]:
+        departments = _names(Department)
+        for customer in records_in_order(Customer, ids, (fn.LOWER(Customer.name),)):
+            yield [
+                customer.name,
+                customer.kind.value,
+                departments.get(customer.department_id, ""),
+                customer.job_title,
+                customer.email,
+                customer.phone,
+                customer.location,
+                customer.needs,
+                customer.notes,
+            ]
+
+
+class ServicesFormat(ImportKind):
+    name = "services"
+    model = Service
+    columns = (
+        Column("name", required=True),
+        Column("category"),
+        Column("provider"),
+        Column("description"),
+    )
+
+    def start(self) -> None:
+        self.names_in_file: set[str] = set()
+
+    def build(self, row: Mapping[str, Any]) -> dict[str, Any]:
+        key = row["name"].lower()
+        if key in self.names_in_file:
+            raise RowProblem("name", f"'{row['name']}' appears on an earlier row of this file.")
+        self.names_in_file.add(key)
+        return {
+            "name": row["name"],
+            "category": row["category"] or "",
+            "provider": row["provider"] or "",
+            "description": row["description"] or "",
+        }
+
+    def write(self, records: Sequence[dict[str, Any]]) -> int:
+        return len(create_many(Service, records))
+
+    def export_rows(self, ids: Sequence[Any] | None) -> Iterable[list[Any]]:
+        for service in records_in_order(Service, ids, (fn.LOWER(Service.name),)):
+            yield [service.name, service.category, service.provider, service.description]
+
+
+class StandardsFormat(ImportKind):
+    name = "standards"
+    model = Standard
+    columns = (
+        Column("service", required=True),
+        Column("statement", required=True),
+        Column("measure", required=True, read=lambda value: cells.read_choice(value, Measure)),
+        Column("target", required=True, read=cells.read_number),
+        Column("unit", required=True, read=lambda value: cells.read_choice(value, Unit)),
+        Column("compliance_target", read=cells.read_number),
+        Column("agreed_with", field="department"),
+        Column("agreed_on", read=cells.read_date),
+        Column("review_on", read=cells.read_date),
+    )
+
+    def start(self) -> None:
+        self.directory = Directory()
+
+    def build(self, row: Mapping[str, Any]) -> dict[str, Any]:
+        department = customer = None
+        agreed_with = row["agreed_with"]
+        if agreed_with:  # a department, or else one customer (as an export writes it)
+            if agreed_with in self.directory.departments:
+                department = self.directory.departments[agreed_with]
+            else:
+                try:
+                    customer = self.directory.customer(agreed_with, "agreed_with")
+                except RowProblem:
+                    raise RowProblem(
+                        "agreed_with", f"there is no department or customer called '{agreed_with}'."
+                    ) from None
+        compliance = row["compliance_target"]
+        return {
+            "service": self.directory.service(row["service"], "service"),
+            "statement": row["statement"],
+            "measure": row["measure"],
+            "target": row["target"],
+            "unit": row["unit"],
+            "compliance_target": 100.0 if compliance is None else compliance,
+            "department": department,
+            "customer": customer,
+            "agreed_on": row["agreed_on"],
+            "review_on": row["review_on"],
+            "status": StandardStatus.AGREED,
+        }
+
+    def write(self, records: Sequence[dict[str, Any]]) -> int:
+        return len(create_many(Standard, records))
+
+    def export_rows(self, ids: Sequence[Any] | None) -> Iterable[list[Any]]:
+        services, departments = _names(Service), _names(Department)
+        emails = dict(Customer.select(Customer.id, Customer.email).tuples())
+        names = _names(Customer)
+        rows = []
+        for standard in records_in_order(Standard, ids, (Standard.statement,)):
+            agreed_with = departments.get(standard.department_id) or customer_reference(
+                standard.customer_id, emails, names
+            )
+            rows.append(
+                [
+                    services.get(standard.service_id, ""),
+                    standard.statement,
+                    standard.measure.value,
+                    standard.target,
+                    standard.unit.value,
+                    standard.compliance_target,
+                    agreed_with,
+                    standard.agreed_on,
+                    standard.review_on,
+                ]
+            )
+        if ids is None:  # by name, so that the same catalogue exports the same file anywhere
+            rows.sort(key=lambda row: (row[0].lower(), row[1], row[6], str(row[7])))
+        return rows
+
+
+FORMATS: dict[str, ImportKind] = {
+    kind.name: kind for kind in (CustomersFormat(), ServicesFormat(), StandardsFormat())
+}

@@ -1,0 +1,238 @@
+"""One import pipeline for every kind of file: read, match columns, check every row, then write
+all of it in one transaction or nothing at all.
+
+A kind (customers, services, …) says which columns it has, how a row becomes a record's values,
+how the records are written and how they are exported; `check_file` and `import_file` do the
+rest the same way for all of them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from desktop import cells
+from desktop.tabular import SourceTable, read_table, write_table
+from models.base import Record, database
+from models.operations import problems_with
+
+Progress = Callable[[str, float], None]
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of a file format: its header word, whether it is required, how to read it."""
+
+    name: str
+    required: bool = False
+    read: Callable[[Any], Any] = cells.text
+    field: str | None = None  # the record field it fills, where the names differ
+
+    @property
+    def header(self) -> str:
+        return f"{self.name}*" if self.required else self.name
+
+
+class RowProblem(ValueError):
+    """A row that cannot become a record: which column, and why."""
+
+    def __init__(self, column: str, message: str) -> None:
+        super().__init__(message)
+        self.column = column
+        self.message = message
+
+
+@dataclass(frozen=True)
+class RowError:
+    line: int
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"line {self.line}" + (f", column {self.column}" if self.column else "")
+        return f"{where[0].upper()}{where[1:]}: {self.message}"
+
+
+class ImportKind:
+    """A file format of DESIGN.md §4; subclasses fill in the columns and the four steps."""
+
+    name: str
+    model: type[Record]
+    columns: Sequence[Column]
+
+    def start(self) -> None:
+        """Get ready for a new file: load what rows are matched against."""
+
+    def build(self, row: Mapping[str, Any]) -> dict[str, Any]:
+        """A record's values from one row's read cells; raise RowProblem if it cannot be."""
+        raise NotImplementedError
+
+    def write(self, records: Sequence[dict[str, Any]]) -> int:
+        """Write the checked records (inside the caller's transaction); returns how many."""
+        raise NotImplementedError
+
+    def export_rows(self, ids: Sequence[Any] | None) -> Iterable[list[Any]]:
+        """Rows in the same columns, for the records `ids` (all live ones when None)."""
+        raise NotImplementedError
+
+    def export_headers(self) -> list[str]:
+        return [column.name for column in self.columns]
+
+    def column_for(self, field_name: str) -> str:
+        for column in self.columns:
+            if (column.field or column.name) == field_name:
+                return column.name
+        return field_name
+
+
+@dataclass
+class ImportPlan:
+    """What a file holds and what is wrong with it, before anything is written."""
+
+    kind: str
+    path: Path
+    description: str = ""
+    headers: tuple[str, ...] = ()
+    matched: dict[str, str] = field(default_factory=dict)  # file header -> column name
+    unknown: list[str] = field(default_factory=list)
+    rows: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    records: list[dict[str, Any]] = field(default_factory=list)
+    preview: list[tuple[Any, ...]] = field(default_factory=list)
+    written: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def summary(self) -> str:
+        if self.errors:
+            lines = [
+                f"{self.path.name}: {len(self.errors)} problem(s) in {self.rows} row(s); "
+                "nothing was imported."
+            ]
+            lines.extend(f"  {error}" for error in self.errors)
+            return "\n".join(lines)
+        if self.written:
+            return f"{self.path.name}: imported {self.written} {self.kind}."
+        return f"{self.path.name}: {self.rows} row(s) checked, no problems found; nothing written."
+
+
+def normalise_header(header: str) -> str:
+    """Headers match ignoring case, spaces and underscores alike, and a trailing '*'."""
+    return " ".join(header.replace("_", " ").replace("*", " ").lower().split())
+
+
+PREVIEW_ROWS = 20
+
+
+def check_file(kind: ImportKind, path: Path, progress: Progress | None = None) -> ImportPlan:
+    """Read `path` and check every row against `kind`, writing nothing."""
+    table = read_table(path)
+    plan = ImportPlan(kind.name, Path(path), table.description, table.headers)
+    positions = _match_columns(kind, table, plan)
+    if plan.errors:
+        return plan
+    kind.start()
+    total = len(table.rows)
+    plan.rows = total
+    plan.preview = [row.cells for row in table.rows[:PREVIEW_ROWS]]
+    for number, row in enumerate(table.rows, start=1):
+        record = _check_row(kind, row.line, row.cells, positions, plan)
+        if record is not None:
+            plan.records.append(record)
+        if progress and (number % 250 == 0 or number == total):
+            progress("Checking rows", number / total)
+    return plan
+
+
+def _match_columns(kind: ImportKind, table: SourceTable, plan: ImportPlan) -> dict[str, int]:
+    by_word = {normalise_header(column.name): column for column in kind.columns}
+    positions: dict[str, int] = {}
+    for index, header in enumerate(table.headers):
+        column = by_word.get(normalise_header(header))
+        if column is None:
+            if header:
+                plan.unknown.append(header)
+            continue
+        if column.name in positions:
+            plan.errors.append(RowError(1, header, "this column appears twice."))
+            continue
+        positions[column.name] = index
+        plan.matched[header] = column.name
+    for column in kind.columns:
+        if column.required and column.name not in positions:
+            plan.errors.append(
+                RowError(1, column.name, "this column is required but the file has no such header.")
+            )
+    return positions
+
+
+def _check_row(
+    kind: ImportKind,
+    line: int,
+    row: tuple[Any, ...],
+    positions: Mapping[str, int],
+    plan: ImportPlan,
+) -> dict[str, Any] | None:
+    errors = plan.errors
+    before = len(errors)
+    if len(row) > len(plan.headers) and any(
+        not cells.is_blank(c) for c in row[len(plan.headers) :]
+    ):
+        errors.append(
+            RowError(line, "", f"has {len(row)} values but the header names {len(plan.headers)}.")
+        )
+    values: dict[str, Any] = {}
+    for column in kind.columns:
+        index = positions.get(column.name)
+        raw = row[index] if index is not None and index < len(row) else None
+        if cells.is_blank(raw):
+            if column.required:
+                errors.append(RowError(line, column.name, "required, but empty."))
+            values[column.name] = None
+            continue
+        try:
+            values[column.name] = column.read(raw)
+        except ValueError as error:
+            errors.append(RowError(line, column.name, str(error)))
+    if len(errors) > before:
+        return None
+    try:
+        record = kind.build(values)
+    except RowProblem as problem:
+        errors.append(RowError(line, problem.column, problem.message))
+        return None
+    for field_name, message in problems_with(kind.model, record).items():
+        errors.append(RowError(line, kind.column_for(field_name), message))
+    return record if len(errors) == before else None
+
+
+def import_file(
+    kind: ImportKind, path: Path, *, dry_run: bool = False, progress: Progress | None = None
+) -> ImportPlan:
+    """Check `path`, then (unless a dry run, or anything is wrong) write all of it at once."""
+    plan = check_file(kind, path, progress)
+    if plan.ok and not dry_run:
+        apply_plan(kind, plan, progress)
+    return plan
+
+
+def apply_plan(kind: ImportKind, plan: ImportPlan, progress: Progress | None = None) -> int:
+    """Write a checked plan in one transaction: every record, or (on any failure) none."""
+    if not plan.ok:
+        raise ValueError("A plan with errors cannot be written.")
+    if progress:
+        progress("Writing", 0.0)
+    with database.atomic():
+        plan.written = kind.write(plan.records)
+        if progress:
+            progress("Writing", 1.0)  # may raise Cancelled, which rolls everything back
+    return plan.written
+
+
+def export_file(kind: ImportKind, path: Path, ids: Sequence[Any] | None = None) -> int:
+    """Write `kind`'s records (those with `ids`, or all live ones) in its import columns."""
+    return write_table(Path(path), kind.export_headers(), kind.export_rows(ids))
