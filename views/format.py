@@ -1,25 +1,69 @@
-"""Turning raw values into text, in one place: dd/mm/yyyy dates, "—" for nothing."""
+"""Turning raw values into text, in one place: dd/mm/yyyy dates, "—" for nothing, words for
+choices."""
 
 from __future__ import annotations
 
-import html
 from datetime import date, datetime
+from enum import Enum
+from typing import Any
 
 EMPTY = "—"
-
-
-def plain(text: str) -> str:
-    """User text made safe for a rich-text label."""
-    return html.escape(text or "")
 
 
 def count_label(n: int) -> str:
     return f"{n:,}"
 
 
-def date_label(value: date | datetime | None) -> str:
-    if value is None:
+def date_label(value: date | datetime | str | None) -> str:
+    """dd/mm/yyyy (with HH:MM for a moment); "—" for nothing."""
+    if value in (None, ""):
         return EMPTY
+    if isinstance(value, str):  # a raw SQL value, e.g. from a computed column
+        try:
+            value = datetime.fromisoformat(value) if " " in value else date.fromisoformat(value)
+        except ValueError:
+            return value
     if isinstance(value, datetime):
         return value.strftime("%d/%m/%Y %H:%M")
     return value.strftime("%d/%m/%Y")
+
+
+def number_label(value: float | int | None) -> str:
+    if value is None or value == "":
+        return EMPTY
+    return f"{float(value):g}"
+
+
+def percent_label(value: float | None) -> str:
+    return EMPTY if value is None else f"{float(value):g} %"
+
+
+def yes_no_label(value: Any) -> str:
+    if value is None or value == "":
+        return EMPTY
+    return "Yes" if bool(value) else "No"
+
+
+def value_label(value: Any) -> str:
+    """Any value as text: nothing as "—", choices by their label, text as it is."""
+    if value is None or value == "":
+        return EMPTY
+    if isinstance(value, Enum):
+        return getattr(value, "label", str(value.value))
+    if isinstance(value, date | datetime):
+        return date_label(value)
+    return str(value)
+
+
+def choice_label(choice: type) -> Any:
+    """A formatter for a column holding the words of `choice` (raw SQL gives the word)."""
+
+    def label(value: Any) -> str:
+        if value in (None, ""):
+            return EMPTY
+        try:
+            return choice(value).label
+        except ValueError:
+            return str(value)
+
+    return label

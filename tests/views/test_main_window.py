@@ -22,8 +22,8 @@ def open_window(qtbot, data_dir):
         open_database(data_dir / "rapport.db")
         window = MainWindow(data_dir, data_dir / "rapport.db")
         qtbot.addWidget(window)
-        window.show()
-        qtbot.waitExposed(window)
+        with qtbot.waitExposed(window):
+            window.show()
         windows.append(window)
         return window
 

@@ -1,0 +1,262 @@
+"""A searchable, sortable table of records: a filter bar above one lazy table view.
+
+Every tab's list is one of these, so search as you type, quick filters, the row count, "show
+deleted", remembered column widths, order and sort work the same everywhere.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QByteArray, QItemSelectionModel, QSettings, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QTableView,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from models.listing import Listing, ListRequest
+from views.format import count_label
+from views.table_model import LazyTableModel, Tone, ViewColumn
+
+SEARCH_DELAY_MS = 250
+
+
+@dataclass(frozen=True)
+class QuickFilter:
+    """A drop-down of the filter bar: a listing filter key and its options (label, value)."""
+
+    key: str
+    label: str
+    options: Callable[[], Sequence[tuple[str, Any]]]
+    all_label: str = "All"
+
+
+class RecordTable(QWidget):
+    """Filter bar, count and table over one listing.
+
+    Signals:
+        current_changed(object): the id of the selected record, or None.
+        activated(object): a record was double-clicked or Enter was pressed on it.
+    """
+
+    current_changed = Signal(object)
+    activated = Signal(object)
+
+    def __init__(
+        self,
+        name: str,
+        listing: Listing,
+        columns: Sequence[ViewColumn],
+        settings: QSettings,
+        *,
+        quick_filters: Sequence[QuickFilter] = (),
+        tone: Callable[[dict[str, Any]], Tone | None] | None = None,
+        noun: tuple[str, str] = ("record", "records"),
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.name = name
+        self.settings = settings
+        self.noun = noun
+        self.fixed_filters: dict[str, Any] = {}
+
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Search… (Ctrl+F)")
+        self.search.setClearButtonEnabled(True)
+        self.search.setAccessibleName(f"Search {noun[1]}")
+        self.search_timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
+        self.search_timer.timeout.connect(self.apply_filters)
+        self.search.textChanged.connect(self.search_timer.start)
+
+        self.quick_filters = list(quick_filters)
+        self.combos: dict[str, QComboBox] = {}
+        bar = QHBoxLayout()
+        bar.setContentsMargins(0, 0, 0, 0)
+        bar.addWidget(self.search, 3)
+        for quick in self.quick_filters:
+            combo = QComboBox()
+            combo.setAccessibleName(quick.label)
+            combo.setToolTip(quick.label)
+            combo.setMinimumContentsLength(12)
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+            self.combos[quick.key] = combo
+            self._fill_combo(quick)
+            combo.currentIndexChanged.connect(self.apply_filters)
+            label = QLabel(f"{quick.label}:")
+            label.setBuddy(combo)
+            bar.addWidget(label)
+            bar.addWidget(combo, 1)
+        self.show_deleted = QCheckBox("Show &deleted")
+        self.show_deleted.setToolTip("List deleted records, to restore them")
+        self.show_deleted.toggled.connect(self.apply_filters)
+        bar.addWidget(self.show_deleted)
+        self.clear_button = QToolButton(text="Clear")
+        self.clear_button.setToolTip("Clear the search and filters")
+        self.clear_button.setAccessibleName("Clear search and filters")
+        self.clear_button.clicked.connect(self.clear_filters)
+        bar.addWidget(self.clear_button)
+        self.count = QLabel()
+        self.count.setAccessibleName(f"Number of {noun[1]} shown")
+        bar.addWidget(self.count)
+
+        self.model = LazyTableModel(listing, columns, tone=tone, parent=self)
+        self.view = QTableView()
+        self.view.setModel(self.model)
+        self.view.setAccessibleName(noun[1].capitalize())
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.setAlternatingRowColors(True)
+        self.view.setWordWrap(False)
+        self.view.setSortingEnabled(True)
+        self.view.verticalHeader().setVisible(False)
+        self.view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.view.verticalHeader().setDefaultSectionSize(self.view.fontMetrics().height() + 8)
+        header = self.view.horizontalHeader()
+        header.setSectionsMovable(True)
+        header.setStretchLastSection(True)
+        for position, column in enumerate(columns):
+            header.resizeSection(position, column.width)
+        self._restore_header()
+        header.sortIndicatorChanged.connect(self._save_header)
+        header.sectionResized.connect(self._save_header)
+        header.sectionMoved.connect(self._save_header)
+        self.view.selectionModel().currentRowChanged.connect(self._current_row_changed)
+        self.view.activated.connect(self._activate)  # a double-click, or Enter on a row
+        self.model.modelReset.connect(self._model_reset)
+
+        find = QShortcut(QKeySequence.StandardKey.Find, self)
+        find.activated.connect(self.focus_search)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(bar)
+        layout.addWidget(self.view, 1)
+        self._update_count()
+
+    # ---------------------------------------------------------------- filters
+
+    def _fill_combo(self, quick: QuickFilter) -> None:
+        combo = self.combos[quick.key]
+        current = combo.currentData()
+        combo.blockSignals(True)
+        combo.clear()
+        combo.addItem(quick.all_label, None)
+        for label, value in quick.options():
+            combo.addItem(label, value)
+        found = combo.findData(current)
+        combo.setCurrentIndex(max(found, 0))
+        combo.blockSignals(False)
+
+    def request(self) -> ListRequest:
+        filters = {key: combo.currentData() for key, combo in self.combos.items()}
+        return ListRequest(
+            search=self.search.text(),
+            filters=self.fixed_filters | filters,
+            sort_key=self.model.request.sort_key,
+            descending=self.model.request.descending,
+            deleted=self.show_deleted.isChecked(),
+        )
+
+    def apply_filters(self) -> None:
+        self.search_timer.stop()
+        selected = self.current_id()
+        self.model.set_request(self.request())
+        if selected is not None:
+            self.select(selected, fetch=False)
+
+    def set_fixed_filter(self, key: str, value: Any) -> None:
+        """A filter the user does not choose (e.g. the standards of the selected service)."""
+        self.fixed_filters[key] = value
+        self.apply_filters()
+
+    def clear_filters(self) -> None:
+        for combo in self.combos.values():
+            combo.blockSignals(True)
+            combo.setCurrentIndex(0)
+            combo.blockSignals(False)
+        self.show_deleted.blockSignals(True)
+        self.show_deleted.setChecked(False)
+        self.show_deleted.blockSignals(False)
+        self.search.blockSignals(True)
+        self.search.clear()
+        self.search.blockSignals(False)
+        self.apply_filters()
+
+    def focus_search(self) -> None:
+        self.search.setFocus()
+        self.search.selectAll()
+
+    def reload(self) -> None:
+        """Read the rows again after data changed, keeping the selection where possible."""
+        for quick in self.quick_filters:
+            self._fill_combo(quick)
+        self.apply_filters()
+
+    # ---------------------------------------------------------------- selection
+
+    def current_id(self) -> Any:
+        index = self.view.currentIndex()
+        return self.model.row_id(index.row()) if index.isValid() else None
+
+    def select(self, record_id: Any, *, fetch: bool = True) -> bool:
+        row = self.model.find(record_id) if fetch else self._loaded_row(record_id)
+        if row is None:
+            return False
+        index = self.model.index(row, 0)
+        flags = (
+            QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows
+        )
+        self.view.selectionModel().setCurrentIndex(index, flags)
+        self.view.scrollTo(index)
+        return True
+
+    def _loaded_row(self, record_id: Any) -> int | None:
+        for row in range(self.model.rowCount()):
+            if self.model.row_id(row) == record_id:
+                return row
+        return None
+
+    def _current_row_changed(self, current: Any, _previous: Any) -> None:
+        self.current_changed.emit(self.model.row_id(current.row()) if current.isValid() else None)
+
+    def _activate(self, index: Any) -> None:
+        self.activated.emit(self.model.row_id(index.row()))
+
+    def _model_reset(self) -> None:
+        self._update_count()
+        self.current_changed.emit(None)
+
+    def _update_count(self) -> None:
+        total = self.model.total
+        self.count.setText(f"{count_label(total)} {self.noun[0] if total == 1 else self.noun[1]}")
+
+    # ---------------------------------------------------------------- remembered layout
+
+    def _settings_key(self) -> str:
+        return f"tables/{self.name}/header"
+
+    def _restore_header(self) -> None:
+        state = self.settings.value(self._settings_key())
+        header = self.view.horizontalHeader()
+        if isinstance(state, QByteArray) and header.restoreState(state):
+            section = header.sortIndicatorSection()
+            if 0 <= section < self.model.columnCount():
+                self.model.sort(section, header.sortIndicatorOrder())
+
+    def _save_header(self, *_args: Any) -> None:
+        self.settings.setValue(self._settings_key(), self.view.horizontalHeader().saveState())

@@ -1,0 +1,171 @@
+"""The one lazy table model: a page of rows at a time from a model-layer listing.
+
+Sorting and filtering happen in SQL (the listing does them); this model only remembers the rows
+fetched so far, so a 250,000-row table opens as fast as a 25-row one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from enum import Enum
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor
+
+from models.listing import Listing, ListRequest
+from views import format as fmt
+
+ModelIndex = QModelIndex | QPersistentModelIndex
+LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+CENTRE = Qt.AlignmentFlag.AlignCenter
+ID_ROLE = Qt.ItemDataRole.UserRole + 1
+VALUE_ROLE = Qt.ItemDataRole.UserRole + 2
+
+
+class Tone(Enum):
+    """How a row should stand out."""
+
+    WARNING = "#fff4ce"  # amber: due soon
+    DANGER = "#fde7e9"  # red: overdue
+    MUTED = "#f0f0f0"  # grey: deleted or inactive
+
+
+@dataclass(frozen=True)
+class ViewColumn:
+    """A column as the user sees it: the listing key, a title, alignment, a formatter."""
+
+    key: str
+    title: str
+    align: Qt.AlignmentFlag = LEFT
+    format: Callable[[Any], str] = fmt.value_label
+    width: int = 140
+
+
+class LazyTableModel(QAbstractTableModel):
+    """Rows of a `Listing`, fetched a page at a time as the view scrolls."""
+
+    PAGE = 200
+
+    def __init__(
+        self,
+        listing: Listing,
+        columns: Sequence[ViewColumn],
+        tone: Callable[[dict[str, Any]], Tone | None] | None = None,
+        parent: Any = None,
+    ) -> None:
+        super().__init__(parent)
+        self.listing = listing
+        self.columns = list(columns)
+        self._positions = {key: position for position, key in enumerate(listing.keys(), start=1)}
+        self._tone = tone
+        self.request = ListRequest()
+        self._rows: list[tuple] = []
+        self._total = 0
+        self.refresh()
+
+    # ---------------------------------------------------------------- what to show
+
+    def set_request(self, request: ListRequest) -> None:
+        """Show the rows `request` asks for, starting again from the first page."""
+        self.request = request
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Read the first page again (after a change, a new filter or a new sort)."""
+        self.beginResetModel()
+        self._total = self.listing.count(self.request)
+        self._rows = self.listing.page(self.request, 0, self.PAGE)
+        self.endResetModel()
+
+    @property
+    def total(self) -> int:
+        """How many rows match, fetched or not."""
+        return self._total
+
+    def row_id(self, row: int) -> Any:
+        return self._rows[row][0]
+
+    def row_values(self, row: int) -> dict[str, Any]:
+        record = self._rows[row]
+        return {key: record[position] for key, position in self._positions.items()}
+
+    def find(self, record_id: Any) -> int | None:
+        """The row of `record_id` among the rows fetched so far, fetching more if need be."""
+        while True:
+            for row, record in enumerate(self._rows):
+                if record[0] == record_id:
+                    return row
+            if not self.canFetchMore(QModelIndex()):
+                return None
+            self.fetchMore(QModelIndex())
+
+    def ids(self) -> list[Any]:
+        """Every matching record's id, in the order shown (for an export of this view)."""
+        return self.listing.ids(self.request)
+
+    # ---------------------------------------------------------------- Qt's model API
+
+    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008 - Qt's API
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008 - Qt's API
+        return 0 if parent.isValid() else len(self.columns)
+
+    def canFetchMore(self, parent: ModelIndex) -> bool:
+        return not parent.isValid() and len(self._rows) < self._total
+
+    def fetchMore(self, parent: ModelIndex) -> None:
+        if parent.isValid():
+            return
+        page = self.listing.page(self.request, len(self._rows), self.PAGE)
+        if not page:  # rows were deleted meanwhile: stop asking
+            self._total = len(self._rows)
+            return
+        first = len(self._rows)
+        self.beginInsertRows(QModelIndex(), first, first + len(page) - 1)
+        self._rows.extend(page)
+        self.endInsertRows()
+
+    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.row() >= len(self._rows):
+            return None
+        column = self.columns[index.column()]
+        record = self._rows[index.row()]
+        value = record[self._positions[column.key]]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return column.format(value)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            text = column.format(value)
+            return text if len(text) > 30 else None
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return int(column.align)
+        if role == Qt.ItemDataRole.BackgroundRole and self._tone is not None:
+            tone = self._tone(self.row_values(index.row()))
+            return QBrush(QColor(tone.value)) if tone else None
+        if role == ID_ROLE:
+            return record[0]
+        if role == VALUE_ROLE:
+            return value
+        return None
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(self.columns):
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self.columns[section].title
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return int(self.columns[section].align)
+        return None
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        if not 0 <= column < len(self.columns):
+            return
+        descending = order == Qt.SortOrder.DescendingOrder
+        self.set_request(
+            replace(self.request, sort_key=self.columns[column].key, descending=descending)
+        )
