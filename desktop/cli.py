@@ -145,7 +145,7 @@ def run_import(args: argparse.Namespace, data_dir: Path) -> int:
     from desktop.importing import import_file
 
     open_data_folder(data_dir)
-    plan = import_file(FORMATS[args.kind], args.file, dry_run=args.dry_run)
+    plan = import_file(FORMATS[args.kind](), args.file, dry_run=args.dry_run)
     if plan.unknown:
         print(f"Columns not used: {', '.join(plan.unknown)}", file=sys.stderr)
     if not plan.ok:
@@ -160,7 +160,7 @@ def run_export(args: argparse.Namespace, data_dir: Path) -> int:
     from desktop.importing import export_file
 
     open_data_folder(data_dir)
-    count = export_file(FORMATS[args.kind], args.file)
+    count = export_file(FORMATS[args.kind](), args.file)
     print(f"Exported {count} {args.kind} to {args.file}.")
     return EXIT_OK
 

@@ -105,6 +105,7 @@ def customer_reference(
 class CustomersFormat(ImportKind):
     name = "customers"
     model = Customer
+    tables = frozenset({"customer", "department"})
     columns = (
         Column("name", required=True),
         Column("kind", read=lambda value: cells.read_choice(value, CustomerKind)),
@@ -176,6 +177,7 @@ class CustomersFormat(ImportKind):
 class ServicesFormat(ImportKind):
     name = "services"
     model = Service
+    tables = frozenset({"service"})
     columns = (
         Column("name", required=True),
         Column("category"),
@@ -209,6 +211,7 @@ class ServicesFormat(ImportKind):
 class StandardsFormat(ImportKind):
     name = "standards"
     model = Standard
+    tables = frozenset({"standard"})
     columns = (
         Column("service", required=True),
         Column("statement", required=True),
@@ -282,6 +285,7 @@ class StandardsFormat(ImportKind):
         return rows
 
 
-FORMATS: dict[str, ImportKind] = {
-    kind.name: kind for kind in (CustomersFormat(), ServicesFormat(), StandardsFormat())
+# Classes, not objects: each import makes its own, which holds the state of that one file.
+FORMATS: dict[str, type[ImportKind]] = {
+    kind.name: kind for kind in (CustomersFormat, ServicesFormat, StandardsFormat)
 }

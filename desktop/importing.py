@@ -61,6 +61,7 @@ class ImportKind:
     name: str
     model: type[Record]
     columns: Sequence[Column]
+    tables: frozenset[str]  # what an import of this kind changes, for the window to refresh
 
     def start(self) -> None:
         """Get ready for a new file: load what rows are matched against."""

@@ -19,10 +19,11 @@ from peewee import (
     fn,
 )
 
-from models.base import ChoiceField, Record, SoftDeleteRecord
-from models.choices import Measure, StandardStatus, Unit
+from models.audit import record_change
+from models.base import ChoiceField, Record, SoftDeleteRecord, database
+from models.choices import AuditAction, Measure, StandardStatus, Unit
 from models.listing import ListColumn, Listing
-from models.operations import Problems, validates
+from models.operations import Change, Problems, create, update, validates
 from models.register import Customer, Department
 from models.validation import first_problem, name_taken, required, text_of, too_long
 
@@ -166,7 +167,8 @@ def standard_problems(values: Mapping[str, Any], record: Standard | None) -> Pro
         problems["service"] = "Choose the service this standard belongs to."
     statement = text_of(values, "statement")
     problems["statement"] = required(statement, "the standard as agreed, in plain words")
-    measure, unit, target = values.get("measure"), values.get("unit"), values.get("target")
+    measure, unit = _member(Measure, values.get("measure")), _member(Unit, values.get("unit"))
+    target = values.get("target")
     if measure is None:
         problems["measure"] = "Choose what the standard measures."
     if unit is None:
@@ -182,6 +184,14 @@ def standard_problems(values: Mapping[str, Any], record: Standard | None) -> Pro
     if agreed and review and review < agreed:
         problems["review_on"] = "The review date comes before the date it was agreed."
     return {field: message for field, message in problems.items() if message}
+
+
+def _member(choice: type[Any], value: Any) -> Any:
+    """A list word (as a form or file gives it) as its member; None if empty or unknown."""
+    try:
+        return choice(value) if value else None
+    except ValueError:
+        return None
 
 
 def _target_problem(target: Any, unit: Unit | None) -> str | None:
@@ -305,3 +315,68 @@ AGREEMENT_LISTING = Listing(
     ),
     default_sort="agreed_with",
 )
+
+
+def save_agreement(
+    agreement: Agreement | None,
+    values: Mapping[str, Any],
+) -> tuple[Agreement, list[Change]]:
+    """Create or update an agreement together with the services and standards it covers."""
+    services = list(values.get("services") or [])
+    standards = list(values.get("standards") or [])
+    fields = {k: v for k, v in values.items() if k not in ("services", "standards")}
+    with database.atomic():
+        if agreement is None:
+            agreement, change = create(Agreement, **fields)
+        else:
+            change = update(agreement, **fields)
+        _replace_links(AgreementService, agreement, "service", services)
+        _replace_links(AgreementStandard, agreement, "standard", standards)
+    return agreement, [change, Change("agreement_service", change.action, agreement)]
+
+
+def _replace_links(model: type[Record], agreement: Agreement, name: str, keys: list[Any]) -> None:
+    wanted = {getattr(key, "hex", key) for key in keys}
+    current = {
+        getattr(link, f"{name}_id").hex: link
+        for link in model.select().where(model.agreement == agreement.id)
+    }
+    for key, link in current.items():
+        if key not in wanted:
+            link.delete_instance()
+            record_change(agreement, AuditAction.UPDATE, {f"{name}s": (key, None)})
+    for key in sorted(wanted - set(current)):
+        model.create(agreement=agreement.id, **{name: key})
+        record_change(agreement, AuditAction.UPDATE, {f"{name}s": (None, key)})
+
+
+def agreement_links(agreement: Agreement) -> dict[str, list[str]]:
+    """The keys of the services and standards an agreement covers, for its form."""
+    return {
+        "services": [link.service_id.hex for link in agreement.service_links],
+        "standards": [link.standard_id.hex for link in agreement.standard_links],
+    }
+
+
+def service_categories() -> list[str]:
+    query = (
+        Service.live(Service.category)
+        .where(Service.category != "")
+        .distinct()
+        .order_by(Service.category)
+    )
+    return [category for (category,) in query.tuples()]
+
+
+def service_choices() -> list[tuple[str, str]]:
+    query = Service.live(Service.name, Service.id).order_by(fn.LOWER(Service.name))
+    return [(name, key.hex) for name, key in query.tuples()]
+
+
+def standard_choices() -> list[tuple[str, str]]:
+    query = (
+        Standard.live(Service.name, Standard.statement, Standard.id)
+        .join(Service)
+        .order_by(fn.LOWER(Service.name), Standard.statement)
+    )
+    return [(f"{service} — {statement}", key.hex) for service, statement, key in query.tuples()]

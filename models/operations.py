@@ -64,6 +64,14 @@ def problems_with(model: type[Record], values: Mapping[str, Any], record: Any = 
     return validator(values, record) if validator else {}
 
 
+def fetch(model: type[R], record_id: Any) -> R:
+    """One record by id, deleted or not; a KnownError if it has gone altogether."""
+    record = model.get_or_none(model.id == record_id)
+    if record is None:
+        raise KnownError(f"That {model.__name__.lower()} no longer exists.")
+    return record
+
+
 def create(model: type[R], **values: Any) -> tuple[R, Change]:
     """A new record from `values`, after validation."""
     _check(model, values, None)
@@ -76,7 +84,7 @@ def create(model: type[R], **values: Any) -> tuple[R, Change]:
 def update(record: R, **values: Any) -> Change:
     """Change some fields of `record`; only fields whose value really changes are written."""
     model = type(record)
-    merged = {name: getattr(record, name) for name in _editable(model)} | values
+    merged = {name: getattr(record, name) for name in editable_fields(model)} | values
     _check(model, merged, record)
     changed = {
         name: (getattr(record, name), value)
@@ -107,7 +115,7 @@ def restore(record: SoftDeleteRecord) -> Change:
     """Undo a soft delete."""
     if record.deleted_at is None:
         raise KnownError(f"{_describe(record)} is not deleted.")
-    _check(type(record), {n: getattr(record, n) for n in _editable(type(record))}, record)
+    _check(type(record), {n: getattr(record, n) for n in editable_fields(type(record))}, record)
     with database.atomic():
         record.deleted_at = None
         record.save()
@@ -121,14 +129,16 @@ def _check(model: type[Record], values: Mapping[str, Any], record: Any) -> None:
         raise ValidationError(problems)
 
 
-def _editable(model: type[Record]) -> list[str]:
+def editable_fields(model: type[Record]) -> list[str]:
+    """The fields a user may change: all but the key and the time stamps."""
     system = {"id", "created_at", "updated_at", "deleted_at"}
     return [name for name in model._meta.sorted_field_names if name not in system]
 
 
 def _plain(value: Any) -> Any:
-    """A value as stored, so that a model instance and its id compare equal."""
-    return getattr(value, "id", value)
+    """A value as stored, so that a record, its UUID and its hex key all compare equal."""
+    value = getattr(value, "id", value)
+    return value.hex if isinstance(value, uuid.UUID) else value
 
 
 def _readable(record: Record, values: Mapping[str, Any]) -> dict[str, tuple[Any, Any]]:

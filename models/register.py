@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping
 from typing import Any
 
@@ -141,3 +142,23 @@ CUSTOMER_LISTING = Listing(
     },
     default_sort="name",
 )
+
+
+def department_choices() -> list[tuple[str, str]]:
+    """(name, key) of every live department, for pick lists."""
+    query = Department.live(Department.name, Department.id).order_by(fn.LOWER(Department.name))
+    return [(name, key.hex) for name, key in query.tuples()]
+
+
+def customer_choices() -> list[tuple[str, str]]:
+    """(name, key) of every live customer, with the email where two share a name."""
+    rows = list(
+        Customer.live(Customer.name, Customer.email, Customer.id)
+        .order_by(fn.LOWER(Customer.name))
+        .tuples()
+    )
+    counts = Counter(name for name, _, _ in rows)
+    return [
+        (f"{name} <{email}>" if counts[name] > 1 and email else name, key.hex)
+        for name, email, key in rows
+    ]

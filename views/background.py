@@ -36,6 +36,7 @@ class BackgroundTask(QThread):
         super().__init__(parent)
         self._work = work
         self._cancel_requested = False
+        self.progress_dialog: Any = None  # the dialog showing this task's progress, if any
 
     def cancel(self) -> None:
         self._cancel_requested = True

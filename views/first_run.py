@@ -20,10 +20,12 @@ class FirstRunPage(QWidget):
     Signals:
         start_requested(str): the user named the organisation and wants to start.
         demo_requested(): the user wants to explore with demo data.
+        import_requested(): the user wants to start from a register kept in a spreadsheet.
     """
 
     start_requested = Signal(str)
     demo_requested = Signal()
+    import_requested = Signal()
 
     def __init__(self, organisation_name: str = "", parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -64,6 +66,13 @@ class FirstRunPage(QWidget):
         name_row.addWidget(name_label)
         name_row.addWidget(self.name_edit, 1)
         name_row.addWidget(self.start_button)
+        self.import_button = QPushButton("&Import a register…")
+        self.import_button.setAccessibleName("Import a register of internal customers")
+        self.import_button.setToolTip("Start from a CSV or Excel list of your internal customers")
+        self.import_button.clicked.connect(self.import_requested)
+        import_row = QHBoxLayout()
+        import_row.addWidget(self.import_button)
+        import_row.addStretch(1)
         demo_row = QHBoxLayout()
         demo_row.addWidget(self.demo_button)
         demo_row.addStretch(1)
@@ -75,6 +84,15 @@ class FirstRunPage(QWidget):
         column.addWidget(QLabel("<h3>Start with your organisation</h3>"))
         column.addWidget(_paragraph("Name it as it should appear on reports and letters."))
         column.addLayout(name_row)
+        column.addSpacing(16)
+        column.addWidget(QLabel("<h3>Or bring your register</h3>"))
+        column.addWidget(
+            _paragraph(
+                "Import your internal customers from a CSV or Excel file — the departments "
+                "they belong to are created as they come."
+            )
+        )
+        column.addLayout(import_row)
         column.addSpacing(16)
         column.addWidget(QLabel("<h3>Or explore first</h3>"))
         column.addWidget(
@@ -98,7 +116,8 @@ class FirstRunPage(QWidget):
         outer.addStretch(2)
 
         self.setTabOrder(self.name_edit, self.start_button)
-        self.setTabOrder(self.start_button, self.demo_button)
+        self.setTabOrder(self.start_button, self.import_button)
+        self.setTabOrder(self.import_button, self.demo_button)
         self._update_buttons()
 
     def _update_buttons(self) -> None:
@@ -111,6 +130,7 @@ class FirstRunPage(QWidget):
     def set_busy(self, busy: bool) -> None:
         self.name_edit.setEnabled(not busy)
         self.demo_button.setEnabled(not busy)
+        self.import_button.setEnabled(not busy)
         self.start_button.setEnabled(not busy and bool(self.name_edit.text().strip()))
 
 

@@ -67,3 +67,16 @@ def choice_label(choice: type) -> Any:
             return str(value)
 
     return label
+
+
+def parse_date(text: str) -> date | None:
+    """A date typed the British way (25/11/2026, 25/11/26) or as ISO (2026-11-25)."""
+    written = text.strip()
+    if not written:
+        return None
+    for pattern in ("%d/%m/%Y", "%d/%m/%y", "%Y-%m-%d", "%d.%m.%Y", "%d-%m-%Y"):
+        try:
+            return datetime.strptime(written, pattern).date()
+        except ValueError:
+            continue
+    raise ValueError(f"'{written}' is not a date: type it as dd/mm/yyyy.")

@@ -1,28 +1,40 @@
-"""The main window: menus, status bar, and the page that fits the database's state."""
+"""The main window: menus, status bar, and either the first-run page or the tabs."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, qVersion
+from PySide6.QtCore import QByteArray, QSettings, QTimer, qVersion
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QFileDialog,
     QLabel,
     QMainWindow,
     QMessageBox,
-    QProgressDialog,
     QStackedWidget,
+    QTabWidget,
     QWidget,
 )
 
 from desktop import APP_NAME, __version__
+from desktop.formats import FORMATS
+from desktop.importing import export_file
 from models.demo import generate_demo
 from models.errors import KnownError
-from models.integrity import is_empty, record_counts
+from models.integrity import is_empty
 from models.organisation import get_settings, rename_organisation
+from models.schema import ALL_MODELS
 from views.background import BackgroundTask
+from views.catalogue_tab import CatalogueTab
+from views.data_bus import DataBus
 from views.first_run import FirstRunPage
-from views.home import HomePage
+from views.import_dialog import ImportDialog
+from views.long_work import run_with_progress
+from views.record_page import RecordPage
+from views.register_tab import RegisterTab
+
+EXPORT_FILTER = "Excel workbook (*.xlsx);;CSV, comma-separated (*.csv)"
 
 
 class MainWindow(QMainWindow):
@@ -33,24 +45,32 @@ class MainWindow(QMainWindow):
         self.data_dir = data_dir
         self.database_file = database_file
         self.settings = QSettings(str(data_dir / "window.ini"), QSettings.Format.IniFormat)
+        self.bus = DataBus(self)
         self.task: BackgroundTask | None = None
-        self.progress: QProgressDialog | None = None
 
         self.first_run = FirstRunPage(get_settings().organisation_name)
         self.first_run.start_requested.connect(self.start_organisation)
         self.first_run.demo_requested.connect(self.load_demo)
-        self.home = HomePage()
+        self.first_run.import_requested.connect(lambda: self.import_file("customers"))
+        self.register = RegisterTab(self.bus, self.settings)
+        self.catalogue = CatalogueTab(self.bus, self.settings)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.register, "&Register")
+        self.tabs.addTab(self.catalogue, "Service &catalogue")
+        self.tabs.setCurrentIndex(int(self.settings.value("window/tab", 0) or 0))
+        self.tabs.currentChanged.connect(lambda index: self.settings.setValue("window/tab", index))
         self.pages = QStackedWidget()
         self.pages.addWidget(self.first_run)
-        self.pages.addWidget(self.home)
+        self.pages.addWidget(self.tabs)
         self.setCentralWidget(self.pages)
 
         self._build_menus()
         self.database_label = QLabel(f"Database: {database_file}")
         self.database_label.setAccessibleName("Database in use")
         self.statusBar().addPermanentWidget(self.database_label)
+        self.bus.changed.connect(lambda _tables: self.refresh())
 
-        self.resize(1100, 720)
+        self.resize(1200, 760)
         geometry = self.settings.value("window/geometry")
         if isinstance(geometry, QByteArray):
             self.restoreGeometry(geometry)
@@ -58,15 +78,13 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
-        self.demo_action = QAction("Load &demo data…", self)
-        self.demo_action.triggered.connect(self.load_demo)
-        file_menu.addAction(self.demo_action)
+        self.import_action = self._action(file_menu, "&Import…", "Ctrl+I", self.import_file)
+        self.export_action = self._action(file_menu, "&Export…", "Ctrl+E", self.export_current)
         file_menu.addSeparator()
-        quit_action = QAction("E&xit", self)
-        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        self.demo_action = self._action(file_menu, "Load &demo data…", None, self.load_demo)
+        file_menu.addSeparator()
+        quit_action = self._action(file_menu, "E&xit", "Ctrl+Q", self.close)
         quit_action.setShortcuts([QKeySequence("Ctrl+Q"), QKeySequence("Alt+F4")])
-        quit_action.triggered.connect(self.close)
-        file_menu.addAction(quit_action)
 
         view_menu = self.menuBar().addMenu("&View")
         self.full_screen_action = QAction("&Full screen", self, checkable=True)
@@ -78,26 +96,32 @@ class MainWindow(QMainWindow):
         view_menu.addAction(status_action)
 
         help_menu = self.menuBar().addMenu("&Help")
-        about_action = QAction(f"&About {APP_NAME}", self)
-        about_action.setShortcut(QKeySequence.StandardKey.HelpContents)
-        about_action.triggered.connect(self.show_about)
-        help_menu.addAction(about_action)
+        self._action(
+            help_menu, f"&About {APP_NAME}", QKeySequence.StandardKey.HelpContents, self.show_about
+        )
+
+    def _action(self, menu: Any, text: str, shortcut: Any, slot: Any) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(lambda _checked=False: slot())
+        menu.addAction(action)
+        return action
 
     # ------------------------------------------------------------------ state
 
     def refresh(self) -> None:
-        """Show the first-run page for a new database, otherwise what it holds."""
+        """The first-run page for a new database, otherwise the tabs."""
         organisation = get_settings().organisation_name
-        first_run = is_empty() and not organisation
-        self.demo_action.setEnabled(is_empty())
-        if first_run:
+        empty = is_empty()
+        self.demo_action.setEnabled(empty and self.task is None)
+        self.export_action.setEnabled(not empty)
+        if empty and not organisation:
             self.pages.setCurrentWidget(self.first_run)
-            self.setWindowTitle(APP_NAME)
             QTimer.singleShot(0, self.first_run.name_edit.setFocus)
         else:
-            self.home.show_state(organisation, record_counts())
-            self.pages.setCurrentWidget(self.home)
-            self.setWindowTitle(f"{organisation} — {APP_NAME}")
+            self.pages.setCurrentWidget(self.tabs)
+        self.setWindowTitle(f"{organisation} — {APP_NAME}" if organisation else APP_NAME)
 
     def start_organisation(self, name: str) -> None:
         try:
@@ -113,39 +137,75 @@ class MainWindow(QMainWindow):
         if self.task is not None or not is_empty():
             return
         self.first_run.set_busy(True)
-        self.progress = QProgressDialog("Creating the demo organisation…", "Cancel", 0, 100, self)
-        self.progress.setWindowTitle("Load demo data")
-        self.progress.setWindowModality(Qt.WindowModality.WindowModal)
-        self.progress.setMinimumDuration(0)
-        self.progress.setAutoClose(False)
-        self.progress.setAutoReset(False)
-        self.task = BackgroundTask(lambda progress: generate_demo("small", progress=progress), self)
-        self.progress.canceled.connect(self.task.cancel)
-        self.task.progressed.connect(self._show_progress)
-        self.task.succeeded.connect(lambda _counts: self._demo_finished("Demo data loaded."))
-        self.task.cancelled.connect(lambda: self._demo_finished("Loading demo data cancelled."))
-        self.task.failed.connect(self._demo_failed)
-        self.task.start()
+        self.demo_action.setEnabled(False)
 
-    def _show_progress(self, stage: str, fraction: float) -> None:
-        if self.progress is not None:
-            self.progress.setLabelText(f"Creating the demo organisation: {stage.lower()}…")
-            self.progress.setValue(round(fraction * 100))
+        def loaded(_counts: Any) -> None:
+            self.statusBar().showMessage("Demo data loaded.", 5000)
+            self.bus.announce(model._meta.table_name for model in ALL_MODELS)
 
-    def _demo_finished(self, message: str) -> None:
-        if self.task is not None:
-            self.task.wait()
+        def ended() -> None:
             self.task = None
-        if self.progress is not None:
-            self.progress.close()
-            self.progress = None
-        self.first_run.set_busy(False)
-        self.statusBar().showMessage(message, 5000)
-        self.refresh()
+            self.first_run.set_busy(False)
+            self.refresh()
 
-    def _demo_failed(self, message: str) -> None:
-        self._demo_finished("Loading demo data failed.")
-        QMessageBox.warning(self, "Load demo data", message)
+        self.task = run_with_progress(
+            self,
+            "Creating the demo organisation",
+            lambda progress: generate_demo("small", progress=progress),
+            loaded,
+            ended,
+        )
+
+    # ------------------------------------------------------------------ files
+
+    def import_file(self, kind: str | None = None) -> ImportDialog:
+        dialog = ImportDialog(self.bus, kind or self._current_kind() or "customers", self)
+        if dialog.exec() and dialog.imported:
+            self.statusBar().showMessage(f"Imported {dialog.imported:,} records.", 8000)
+        return dialog
+
+    def current_page(self) -> RecordPage | None:
+        """The list the user is looking at: what File ▸ Export… writes out."""
+        if self.pages.currentWidget() is not self.tabs:
+            return None
+        tab = self.tabs.currentWidget()
+        if tab is self.register:
+            return self.register.customers if self.register.pages.currentIndex() == 0 else None
+        if tab is self.catalogue:
+            if self.catalogue.pages.currentIndex() != 0:
+                return None
+            return self.catalogue.active_page
+        return None
+
+    def _current_kind(self) -> str | None:
+        page = self.current_page()
+        return f"{page.spec.noun[1]}" if page is not None and page.spec.noun[1] in FORMATS else None
+
+    def export_current(self) -> None:
+        kind = self._current_kind()
+        page = self.current_page()
+        if kind is None or page is None:
+            QMessageBox.information(
+                self, "Export", "Choose the customers, services or standards list to export."
+            )
+            return
+        suggested = str(Path.home() / f"{kind}.xlsx")
+        name, _ = QFileDialog.getSaveFileName(self, f"Export {kind}", suggested, EXPORT_FILTER)
+        if not name:
+            return
+        path = Path(name)
+        if path.suffix.lower() not in (".csv", ".xlsx"):
+            path = path.with_suffix(".xlsx")
+        ids = page.table.model.ids()  # what the list shows, with its search and filters
+        self.task = run_with_progress(
+            self,
+            f"Exporting {kind}",
+            lambda _progress: export_file(FORMATS[kind](), path, ids),
+            lambda count: self.statusBar().showMessage(
+                f"Exported {count:,} {kind} to {path}.", 8000
+            ),
+            lambda: setattr(self, "task", None),
+        )
 
     # ------------------------------------------------------------------ menus
 

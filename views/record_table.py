@@ -38,9 +38,9 @@ class QuickFilter:
     """A drop-down of the filter bar: a listing filter key and its options (label, value)."""
 
     key: str
-    label: str
+    label: str  # for screen readers and the tooltip
     options: Callable[[], Sequence[tuple[str, Any]]]
-    all_label: str = "All"
+    all_label: str  # the first entry, which filters nothing: "All departments"
 
 
 class RecordTable(QWidget):
@@ -75,6 +75,7 @@ class RecordTable(QWidget):
         self.search = QLineEdit()
         self.search.setPlaceholderText("Search… (Ctrl+F)")
         self.search.setClearButtonEnabled(True)
+        self.search.setMinimumWidth(120)
         self.search.setAccessibleName(f"Search {noun[1]}")
         self.search_timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
         self.search_timer.timeout.connect(self.apply_filters)
@@ -89,16 +90,13 @@ class RecordTable(QWidget):
             combo = QComboBox()
             combo.setAccessibleName(quick.label)
             combo.setToolTip(quick.label)
-            combo.setMinimumContentsLength(12)
+            combo.setMinimumContentsLength(6)  # shrinks with the window; the list shows all
             combo.setSizeAdjustPolicy(
                 QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
             )
             self.combos[quick.key] = combo
             self._fill_combo(quick)
             combo.currentIndexChanged.connect(self.apply_filters)
-            label = QLabel(f"{quick.label}:")
-            label.setBuddy(combo)
-            bar.addWidget(label)
             bar.addWidget(combo, 1)
         self.show_deleted = QCheckBox("Show &deleted")
         self.show_deleted.setToolTip("List deleted records, to restore them")
@@ -111,7 +109,6 @@ class RecordTable(QWidget):
         bar.addWidget(self.clear_button)
         self.count = QLabel()
         self.count.setAccessibleName(f"Number of {noun[1]} shown")
-        bar.addWidget(self.count)
 
         self.model = LazyTableModel(listing, columns, tone=tone, parent=self)
         self.view = QTableView()
@@ -145,6 +142,7 @@ class RecordTable(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(bar)
         layout.addWidget(self.view, 1)
+        layout.addWidget(self.count)
         self._update_count()
 
     # ---------------------------------------------------------------- filters

@@ -19,9 +19,9 @@ from models.integrity import record_counts
 from models.operations import create
 from models.register import Customer, Department
 
-CUSTOMERS = FORMATS["customers"]
-SERVICES = FORMATS["services"]
-STANDARDS = FORMATS["standards"]
+CUSTOMERS = FORMATS["customers"]()
+SERVICES = FORMATS["services"]()
+STANDARDS = FORMATS["standards"]()
 
 
 def write(path: Path, text: str, encoding: str = "utf-8") -> Path:
@@ -156,21 +156,21 @@ def test_an_export_imports_into_an_empty_database_unchanged(demo_db, data_dir, t
     exported = {}
     for kind in ("customers", "services", "standards"):
         exported[kind] = tmp_path / f"{kind}{suffix}"
-        assert export_file(FORMATS[kind], exported[kind]) > 0
+        assert export_file(FORMATS[kind](), exported[kind]) > 0
     close_database()
     open_database(tmp_path / "empty" / "rapport.db")
     for kind in ("customers", "services", "standards"):
-        plan = import_file(FORMATS[kind], exported[kind])
+        plan = import_file(FORMATS[kind](), exported[kind])
         assert plan.ok, plan.summary()
     again = {}
     for kind in ("customers", "services", "standards"):
         again[kind] = tmp_path / f"again-{kind}.csv"
-        export_file(FORMATS[kind], again[kind])
+        export_file(FORMATS[kind](), again[kind])
     close_database()
     open_database(data_dir / "rapport.db")
     for kind in ("customers", "services", "standards"):
         original = tmp_path / f"original-{kind}.csv"
-        export_file(FORMATS[kind], original)
+        export_file(FORMATS[kind](), original)
         assert original.read_bytes() == again[kind].read_bytes(), kind
 
 

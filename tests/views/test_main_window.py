@@ -49,18 +49,16 @@ def test_naming_the_organisation_opens_the_home_page(open_window, qtbot):
     assert page.start_button.isEnabled()
     qtbot.keyClick(page.name_edit, Qt.Key.Key_Return)
     assert get_settings().organisation_name == "Business Support — Zoë's team"
-    assert window.pages.currentWidget() is window.home
-    assert window.home.title.text() == "Business Support — Zoë's team"
+    assert window.pages.currentWidget() is window.tabs
     assert window.windowTitle() == "Business Support — Zoë's team — Rapport"
-    assert window.home.counts["customer"].text() == "0"
+    assert window.register.customers.table.count.text() == "0 customers"
 
 
 def test_an_organisation_name_with_markup_is_shown_literally(open_window, qtbot):
     window = open_window()
     qtbot.keyClicks(window.first_run.name_edit, "<b>R&D</b>")
     qtbot.mouseClick(window.first_run.start_button, Qt.MouseButton.LeftButton)
-    assert window.home.title.text() == "<b>R&D</b>"
-    assert window.home.title.textFormat() == Qt.TextFormat.PlainText
+    assert window.windowTitle() == "<b>R&D</b> — Rapport"
 
 
 def test_load_demo_data_runs_in_the_background_and_shows_the_counts(open_window, qtbot):
@@ -73,9 +71,9 @@ def test_load_demo_data_runs_in_the_background_and_shows_the_counts(open_window,
     with qtbot.waitSignal(task.succeeded, timeout=120_000):
         pass
     qtbot.waitUntil(lambda: window.task is None)
-    assert window.pages.currentWidget() is window.home
-    assert window.home.counts["customer"].text() == "300"
-    assert window.home.counts["service_request"].text() == "3,000"
+    assert window.pages.currentWidget() is window.tabs
+    assert window.register.customers.table.count.text() == "300 customers"
+    assert window.catalogue.services.table.count.text() == "16 services"
     assert window.windowTitle().startswith("Northshire County Council")
     assert not window.demo_action.isEnabled()  # only into an empty database
 
@@ -84,7 +82,7 @@ def test_cancelling_the_demo_leaves_the_database_empty(open_window, qtbot):
     window = open_window()
     window.load_demo()
     task = window.task
-    cancel = window.progress.findChild(QPushButton)
+    cancel = task.progress_dialog.findChild(QPushButton)
     assert cancel.text() == "Cancel"
     with qtbot.waitSignal(task.cancelled, timeout=60_000):
         qtbot.mouseClick(cancel, Qt.MouseButton.LeftButton)
@@ -97,8 +95,8 @@ def test_cancelling_the_demo_leaves_the_database_empty(open_window, qtbot):
 def test_a_database_with_data_opens_on_the_home_page(demo_db, data_dir, qtbot):
     window = MainWindow(data_dir, data_dir / "rapport.db")
     qtbot.addWidget(window)
-    assert window.pages.currentWidget() is window.home
-    assert window.home.counts["complaint"].text() == "120"
+    assert window.pages.currentWidget() is window.tabs
+    assert window.register.customers.table.count.text() == "300 customers"
 
 
 def test_about_shows_version_and_data_folder(open_window, message_boxes, data_dir):

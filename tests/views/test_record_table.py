@@ -33,11 +33,14 @@ def make_table(qtbot, settings, **options):
         COLUMNS,
         settings,
         quick_filters=(
-            QuickFilter("kind", "Kind", lambda: [(k.label, k.value) for k in CustomerKind]),
+            QuickFilter(
+                "kind", "Kind", lambda: [(k.label, k.value) for k in CustomerKind], "All kinds"
+            ),
             QuickFilter(
                 "department",
                 "Department",
                 lambda: [(d.name, d.id) for d in Department.live().order_by(Department.name)],
+                "All departments",
             ),
         ),
         noun=("customer", "customers"),

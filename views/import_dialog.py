@@ -1,0 +1,226 @@
+"""File ▸ Import…: choose a file, see what Rapport makes of it, then import all of it or nothing.
+
+The file is checked in the background as soon as it is chosen: the dialog shows the format it
+found, which headers became which columns, the first rows, and every problem with its line and
+column. Import is possible only when there are none.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QProgressBar,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.formats import FORMATS
+from desktop.importing import ImportKind, ImportPlan, apply_plan, check_file
+from views.background import BackgroundTask
+from views.data_bus import DataBus
+from views.format import count_label
+
+FILE_FILTER = "Spreadsheets (*.csv *.xlsx);;CSV files (*.csv);;Excel workbooks (*.xlsx)"
+
+
+class ImportDialog(QDialog):
+    """Check a file in the background, show the result, and import it on request."""
+
+    def __init__(self, bus: DataBus, kind: str = "customers", parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle("Import")
+        self.resize(900, 620)
+        self.bus = bus
+        self.plan: ImportPlan | None = None
+        self.format: ImportKind | None = None
+        self.task: BackgroundTask | None = None
+        self.imported = 0
+
+        self.kind = QComboBox()
+        for name in FORMATS:
+            self.kind.addItem(name.capitalize(), name)
+        self.kind.setCurrentIndex(max(self.kind.findData(kind), 0))
+        self.kind.setAccessibleName("What the file holds")
+        self.kind.currentIndexChanged.connect(self.check)
+        self.path = QLineEdit()
+        self.path.setReadOnly(True)
+        self.path.setPlaceholderText("Choose a .csv or .xlsx file")
+        self.path.setAccessibleName("File to import")
+        self.choose_button = QPushButton("&Choose file…")
+        self.choose_button.clicked.connect(self.choose_file)
+        file_row = QHBoxLayout()
+        file_row.addWidget(self.path, 1)
+        file_row.addWidget(self.choose_button)
+        top = QFormLayout()
+        top.addRow("&What it holds:", self.kind)
+        top.addRow("&File:", file_row)
+
+        self.summary = QLabel("Choose a file to see what it holds.")
+        self.summary.setWordWrap(True)
+        self.preview = QTableWidget()
+        self.preview.setAccessibleName("First rows of the file")
+        self.preview.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.problems = QPlainTextEdit()
+        self.problems.setReadOnly(True)
+        self.problems.setAccessibleName("Problems found")
+        self.problems.setMaximumHeight(160)
+
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 100)
+        self.progress.hide()
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.hide()
+        self.cancel_button.clicked.connect(self.cancel_work)
+        progress_row = QHBoxLayout()
+        progress_row.addWidget(self.progress, 1)
+        progress_row.addWidget(self.cancel_button)
+
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        self.import_button = self.buttons.addButton(
+            "&Import", QDialogButtonBox.ButtonRole.ActionRole
+        )
+        self.import_button.setEnabled(False)
+        self.import_button.clicked.connect(self.start_import)
+        self.buttons.rejected.connect(self.reject)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.summary)
+        layout.addWidget(QLabel("First rows:"))
+        layout.addWidget(self.preview, 1)
+        layout.addWidget(QLabel("Problems:"))
+        layout.addWidget(self.problems)
+        layout.addLayout(progress_row)
+        layout.addWidget(self.buttons)
+
+    # ---------------------------------------------------------------- choosing and checking
+
+    def choose_file(self) -> None:
+        name, _ = QFileDialog.getOpenFileName(self, "Import", str(Path.home()), FILE_FILTER)
+        if name:
+            self.set_file(Path(name))
+
+    def set_file(self, path: Path) -> None:
+        self.path.setText(str(path))
+        self.check()
+
+    def check(self) -> None:
+        if not self.path.text() or self.task is not None:
+            return
+        self.format = FORMATS[self.kind.currentData()]()
+        path, kind = Path(self.path.text()), self.format
+        self.plan = None
+        self.import_button.setEnabled(False)
+        self.summary.setText(f"Checking {path.name}…")
+        self._run(lambda progress: check_file(kind, path, progress), self._checked)
+
+    def _checked(self, plan: ImportPlan) -> None:
+        self.plan = plan
+        used = ", ".join(f"{header} → {column}" for header, column in plan.matched.items())
+        lines = [f"{plan.path.name}: {plan.description}; {count_label(plan.rows)} row(s)."]
+        if used:
+            lines.append(f"Columns: {used}.")
+        if plan.unknown:
+            lines.append(f"Not used: {', '.join(plan.unknown)}.")
+        if plan.ok:
+            lines.append(f"No problems found: ready to import {count_label(len(plan.records))}.")
+        else:
+            lines.append(
+                f"{len(plan.errors)} problem(s): nothing can be imported until they are put right."
+            )
+        self.summary.setText("\n".join(lines))
+        self.problems.setPlainText("\n".join(str(error) for error in plan.errors) or "None.")
+        self._show_preview(plan)
+        self.import_button.setEnabled(plan.ok and bool(plan.records))
+
+    def _show_preview(self, plan: ImportPlan) -> None:
+        self.preview.clear()
+        self.preview.setColumnCount(len(plan.headers))
+        self.preview.setRowCount(len(plan.preview))
+        bold = QFont()
+        bold.setBold(True)
+        for position, header in enumerate(plan.headers):
+            item = QTableWidgetItem(header)
+            if header in plan.matched:
+                item.setFont(bold)
+            else:
+                item.setToolTip("Rapport does not use this column")
+            self.preview.setHorizontalHeaderItem(position, item)
+        for row, cells in enumerate(plan.preview):
+            for position, value in enumerate(cells[: len(plan.headers)]):
+                self.preview.setItem(
+                    row, position, QTableWidgetItem("" if value is None else str(value))
+                )
+
+    # ---------------------------------------------------------------- importing
+
+    def start_import(self) -> None:
+        if self.plan is None or not self.plan.ok or self.format is None or self.task is not None:
+            return
+        plan, kind = self.plan, self.format
+        self.summary.setText(f"Importing {count_label(len(plan.records))} {kind.name}…")
+        self._run(lambda progress: apply_plan(kind, plan, progress), self._imported)
+
+    def _imported(self, count: int) -> None:
+        self.imported = count
+        assert self.format is not None
+        self.bus.announce(self.format.tables)
+        self.summary.setText(f"Imported {count_label(count)} {self.format.name}.")
+        self.accept()
+
+    # ---------------------------------------------------------------- background work
+
+    def _run(self, work: Any, done: Any) -> None:
+        self.task = BackgroundTask(work, self)
+        self.progress.setValue(0)
+        self.progress.show()
+        self.cancel_button.show()
+        self.choose_button.setEnabled(False)
+        self.kind.setEnabled(False)
+        self.task.progressed.connect(
+            lambda _stage, fraction: self.progress.setValue(round(fraction * 100))
+        )
+        self.task.succeeded.connect(lambda result: (self._finish(), done(result)))
+        self.task.failed.connect(lambda message: (self._finish(), self._failed(message)))
+        self.task.cancelled.connect(
+            lambda: (self._finish(), self.summary.setText("Cancelled: nothing was imported."))
+        )
+        self.task.start()
+
+    def _finish(self) -> None:
+        if self.task is not None:
+            self.task.wait()
+            self.task = None
+        self.progress.hide()
+        self.cancel_button.hide()
+        self.choose_button.setEnabled(True)
+        self.kind.setEnabled(True)
+
+    def _failed(self, message: str) -> None:
+        self.summary.setText(message)
+        self.problems.setPlainText(message)
+
+    def cancel_work(self) -> None:
+        if self.task is not None:
+            self.task.cancel()
+
+    def reject(self) -> None:
+        if self.task is not None:  # closing mid-way cancels, and waits for the rollback
+            self.task.cancel()
+            self.task.wait()
+        super().reject()

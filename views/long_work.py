@@ -1,0 +1,56 @@
+"""Running long work with a progress dialog and a Cancel button, off the GUI thread."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
+
+from views.background import BackgroundTask, Progress
+
+
+def run_with_progress(
+    parent: QWidget,
+    title: str,
+    work: Callable[[Progress], Any],
+    on_success: Callable[[Any], None],
+    on_end: Callable[[], None] | None = None,
+) -> BackgroundTask:
+    """Start `work(progress)` in the background behind a modal progress dialog.
+
+    `on_success(result)` runs on the GUI thread when it finishes; a known problem is shown in a
+    message box; `on_end()` runs whatever happened (success, failure or cancel).
+    """
+    dialog = QProgressDialog(f"{title}…", "Cancel", 0, 100, parent)
+    dialog.setWindowTitle(title)
+    dialog.setWindowModality(Qt.WindowModality.WindowModal)
+    dialog.setMinimumDuration(300)  # quick work finishes before a dialog flashes up
+    dialog.setAutoClose(False)
+    dialog.setAutoReset(False)
+    task = BackgroundTask(work, parent)
+    dialog.canceled.connect(task.cancel)
+
+    def show(stage: str, fraction: float) -> None:
+        dialog.setLabelText(f"{title}: {stage.lower()}…")
+        dialog.setValue(round(fraction * 100))
+
+    def finish() -> None:
+        task.wait()
+        dialog.close()
+        dialog.deleteLater()
+        if on_end is not None:
+            on_end()
+
+    def failed(message: str) -> None:
+        finish()
+        QMessageBox.warning(parent, title, message)
+
+    task.progressed.connect(show)
+    task.succeeded.connect(lambda result: (finish(), on_success(result)))
+    task.cancelled.connect(finish)
+    task.failed.connect(failed)
+    task.progress_dialog = dialog  # for tests and for whoever wants to cancel
+    task.start()
+    return task

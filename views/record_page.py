@@ -1,0 +1,208 @@
+"""A record table with its actions: New, Edit, Delete (confirmed, soft) and Restore.
+
+Every list of editable records in Rapport is one of these, configured by a `PageSpec`, so the
+keys (Ctrl+N, F2 or Enter, Delete), the confirmation and the "show deleted" undo work alike.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QMessageBox, QToolBar, QVBoxLayout, QWidget
+
+from models.base import SoftDeleteRecord
+from models.errors import KnownError
+from models.listing import Listing
+from models.operations import Change, create, fetch, restore, soft_delete, update
+from views.data_bus import DataBus
+from views.forms import FormField, RecordForm
+from views.record_table import QuickFilter, RecordTable
+from views.table_model import Tone, ViewColumn
+
+Values = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    """Everything that makes one page: what it lists, how it edits, what it listens to."""
+
+    name: str
+    model: type[SoftDeleteRecord]
+    listing: Listing
+    columns: Sequence[ViewColumn]
+    fields: Sequence[FormField]
+    noun: tuple[str, str]
+    quick_filters: Sequence[QuickFilter] = ()
+    tone: Callable[[dict[str, Any]], Tone | None] | None = None
+    preview: Callable[[Values], str] | None = None
+    listens_to: frozenset[str] = frozenset()
+    create: Callable[[Values], tuple[Any, Change | list[Change]]] | None = None
+    update: Callable[[Any, Values], Change | list[Change]] | None = None
+    extra_values: Callable[[Any], Values] | None = None  # more of a record for its form
+
+
+class RecordPage(QWidget):
+    """A `RecordTable` with a toolbar and an edit form.
+
+    Signals:
+        current_changed(object): the selected record's id, or None.
+    """
+
+    current_changed = Signal(object)
+
+    def __init__(
+        self, spec: PageSpec, bus: DataBus, settings: QSettings, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.spec = spec
+        self.bus = bus
+        self.defaults: Callable[[], Values] = dict  # a new record's starting values
+        self.context: Values = {}  # values a new record takes from where it is made
+        self.can_create: Callable[[], bool] = lambda: True
+        self.table = RecordTable(
+            spec.name,
+            spec.listing,
+            spec.columns,
+            settings,
+            quick_filters=spec.quick_filters,
+            tone=spec.tone,
+            noun=spec.noun,
+        )
+        singular = spec.noun[0]
+        self.toolbar = QToolBar()
+        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.new_action = self._action(f"&New {singular}…", "Ctrl+N", self.new_record)
+        self.edit_action = self._action(f"&Edit {singular}…", "F2", self.edit_current)
+        self.delete_action = self._action(
+            f"&Delete {singular}", QKeySequence.StandardKey.Delete, self.delete_current
+        )
+        self.restore_action = self._action(f"&Restore {singular}", "Ctrl+R", self.restore_current)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.toolbar)
+        layout.addWidget(self.table, 1)
+
+        self.table.current_changed.connect(self._current_changed)
+        self.table.activated.connect(lambda _id: self.edit_current())
+        self.table.show_deleted.toggled.connect(lambda _on: self.update_actions())
+        bus.changed.connect(self._data_changed)
+        self.update_actions()
+
+    def _action(self, text: str, shortcut: Any, slot: Callable[[], None]) -> QAction:
+        action = QAction(text, self)
+        action.setShortcut(QKeySequence(shortcut))
+        action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        action.triggered.connect(slot)
+        self.addAction(action)
+        self.toolbar.addAction(action)
+        return action
+
+    # ---------------------------------------------------------------- state
+
+    def current_id(self) -> Any:
+        return self.table.current_id()
+
+    def current_record(self) -> Any:
+        record_id = self.current_id()
+        return None if record_id is None else fetch(self.spec.model, record_id)
+
+    def _current_changed(self, record_id: Any) -> None:
+        self.update_actions()
+        self.current_changed.emit(record_id)
+
+    def update_actions(self) -> None:
+        chosen = self.current_id() is not None
+        deleted_view = self.table.show_deleted.isChecked()
+        self.new_action.setEnabled(not deleted_view and self.can_create())
+        self.edit_action.setEnabled(chosen and not deleted_view)
+        self.delete_action.setEnabled(chosen and not deleted_view)
+        self.restore_action.setEnabled(chosen and deleted_view)
+        self.restore_action.setVisible(deleted_view)
+
+    def _data_changed(self, tables: frozenset[str]) -> None:
+        if tables & (self.spec.listens_to | {self.spec.model._meta.table_name}):
+            self.table.reload()
+
+    # ---------------------------------------------------------------- actions
+
+    def form(self, title: str, save: Callable[[Values], Any], **options: Any) -> RecordForm:
+        return RecordForm(
+            title,
+            self.spec.model,
+            self.spec.fields,
+            save,
+            preview=self.spec.preview,
+            parent=self,
+            **options,
+        )
+
+    def new_record(self) -> None:
+        if not self.new_action.isEnabled():
+            return
+        made: list[Any] = []
+
+        def save(values: Values) -> None:
+            record, change = (self.spec.create or _create(self.spec.model))(values)
+            made.append(record)
+            self.bus.announce(change)
+
+        dialog = self.form(
+            f"New {self.spec.noun[0]}", save, values=self.defaults(), fixed=self.context
+        )
+        if dialog.exec() and made:
+            self.table.select(made[0].id)
+
+    def edit_current(self) -> None:
+        record = self.current_record()
+        if record is None or not self.edit_action.isEnabled():
+            return
+
+        def save(values: Values) -> None:
+            change = (self.spec.update or _update)(record, values)
+            self.bus.announce(change)
+
+        self.form(f"Edit {self.spec.noun[0]}: {record}", save, record=record).exec()
+
+    def delete_current(self) -> None:
+        record = self.current_record()
+        if record is None or not self.delete_action.isEnabled():
+            return
+        answer = QMessageBox.question(
+            self,
+            f"Delete {self.spec.noun[0]}",
+            f"Delete {self.spec.noun[0]} '{record}'?\n\nIt stays in the history and in past "
+            "reports, and can be restored: tick 'Show deleted', pick it and choose Restore.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        self.run_operation(lambda: soft_delete(record))
+
+    def restore_current(self) -> None:
+        record = self.current_record()
+        if record is None or not self.restore_action.isEnabled():
+            return
+        if self.run_operation(lambda: restore(record)):
+            self.table.show_deleted.setChecked(False)
+            self.table.select(record.id)
+
+    def run_operation(self, operation: Callable[[], Change | list[Change]]) -> bool:
+        try:
+            self.bus.announce(operation())
+        except KnownError as error:
+            QMessageBox.warning(self, self.spec.noun[0].capitalize(), str(error))
+            return False
+        return True
+
+
+def _create(model: type[SoftDeleteRecord]) -> Callable[[Values], tuple[Any, Change]]:
+    return lambda values: create(model, **values)
+
+
+def _update(record: Any, values: Mapping[str, Any]) -> Change:
+    return update(record, **values)

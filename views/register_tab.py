@@ -1,0 +1,231 @@
+"""The internal customer register: customers with their needs, and the departments they are in."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QInputDialog,
+    QLabel,
+    QMessageBox,
+    QScrollArea,
+    QSplitter,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from models.choices import CustomerKind
+from models.operations import fetch
+from models.register import (
+    CUSTOMER_LISTING,
+    DEPARTMENT_LISTING,
+    Customer,
+    Department,
+    department_choices,
+    merge_departments,
+)
+from views.data_bus import DataBus
+from views.format import EMPTY, choice_label, count_label, yes_no_label
+from views.forms import FormField, Kind
+from views.record_page import PageSpec, RecordPage
+from views.record_table import QuickFilter
+from views.table_model import CENTRE, RIGHT, Tone, ViewColumn
+
+
+def _kind_options() -> list[tuple[str, str]]:
+    return [(kind.label, kind.value) for kind in CustomerKind]
+
+
+CUSTOMER_PAGE = PageSpec(
+    name="customers",
+    model=Customer,
+    listing=CUSTOMER_LISTING,
+    columns=(
+        ViewColumn("name", "Name", width=200),
+        ViewColumn("kind", "Kind", format=choice_label(CustomerKind), width=110),
+        ViewColumn("department", "Department", width=190),
+        ViewColumn("job_title", "Job title", width=170),
+        ViewColumn("email", "Email", width=230),
+        ViewColumn("phone", "Phone", width=110),
+        ViewColumn("location", "Location", width=160),
+        ViewColumn("active", "Active", align=CENTRE, format=yes_no_label, width=60),
+    ),
+    fields=(
+        FormField("name", "Name", required=True),
+        FormField("kind", "Kind", Kind.CHOICE, required=True, options=_kind_options),
+        FormField("department", "Department", Kind.LOOKUP, options=department_choices),
+        FormField("job_title", "Job title"),
+        FormField("email", "Email", placeholder="name@example.org"),
+        FormField("phone", "Phone"),
+        FormField("location", "Location", placeholder="Building, floor or site"),
+        FormField(
+            "needs",
+            "Needs and expectations",
+            Kind.LONG_TEXT,
+            help="What this customer needs from the team, and expects of it",
+        ),
+        FormField("notes", "Notes", Kind.LONG_TEXT),
+        FormField("active", "Active", Kind.CHECK, help="Untick for someone who has left"),
+    ),
+    noun=("customer", "customers"),
+    quick_filters=(
+        QuickFilter("kind", "Kind", _kind_options, "All kinds"),
+        QuickFilter("department", "Department", department_choices, "All departments"),
+        QuickFilter(
+            "active", "Active", lambda: [("Active", 1), ("Not active", 0)], "Active or not"
+        ),
+    ),
+    tone=lambda row: None if row["active"] else Tone.MUTED,
+    listens_to=frozenset({"department"}),
+)
+
+DEPARTMENT_PAGE = PageSpec(
+    name="departments",
+    model=Department,
+    listing=DEPARTMENT_LISTING,
+    columns=(
+        ViewColumn("name", "Department", width=280),
+        ViewColumn("customers", "Customers", align=RIGHT, format=count_label, width=90),
+        ViewColumn("notes", "Notes", width=300),
+    ),
+    fields=(
+        FormField("name", "Name", required=True),
+        FormField("notes", "Notes", Kind.LONG_TEXT),
+    ),
+    noun=("department", "departments"),
+    listens_to=frozenset({"customer"}),
+)
+
+
+class CustomerDetail(QWidget):
+    """The selected customer: who they are, and what they need and expect."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.title = QLabel()
+        self.title.setTextFormat(Qt.TextFormat.PlainText)
+        self.title.setWordWrap(True)
+        font = self.title.font()
+        font.setPointSizeF(font.pointSizeF() * 1.4)
+        font.setBold(True)
+        self.title.setFont(font)
+        self.values: dict[str, QLabel] = {}
+        form = QFormLayout()
+        for key, label in (
+            ("kind", "Kind"),
+            ("department", "Department"),
+            ("job_title", "Job title"),
+            ("email", "Email"),
+            ("phone", "Phone"),
+            ("location", "Location"),
+            ("needs", "Needs and expectations"),
+            ("notes", "Notes"),
+        ):
+            value = QLabel()
+            value.setTextFormat(Qt.TextFormat.PlainText)
+            value.setWordWrap(True)
+            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            value.setAccessibleName(label)
+            self.values[key] = value
+            form.addRow(f"{label}:", value)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.title)
+        layout.addLayout(form)
+        layout.addStretch(1)
+        self.show_customer(None)
+
+    def show_customer(self, customer: Customer | None) -> None:
+        if customer is None:
+            self.title.setText("No customer selected")
+            for label in self.values.values():
+                label.setText("")
+            return
+        self.title.setText(customer.name + ("" if customer.active else " (not active)"))
+        department = customer.department.name if customer.department_id else ""
+        shown: dict[str, Any] = {
+            "kind": customer.kind.label,
+            "department": department,
+            "job_title": customer.job_title,
+            "email": customer.email,
+            "phone": customer.phone,
+            "location": customer.location,
+            "needs": customer.needs,
+            "notes": customer.notes,
+        }
+        for key, label in self.values.items():
+            label.setText(shown[key] or EMPTY)
+
+
+class RegisterTab(QWidget):
+    """Customers (with a detail panel) and departments, on two pages of one tab."""
+
+    def __init__(self, bus: DataBus, settings: QSettings, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.bus = bus
+        self.customers = RecordPage(CUSTOMER_PAGE, bus, settings)
+        self.customers.defaults = lambda: {"kind": CustomerKind.COLLEAGUE.value, "active": True}
+        self.detail = CustomerDetail()
+        self.customers.current_changed.connect(self._show_customer)
+        scroller = QScrollArea()
+        scroller.setWidgetResizable(True)
+        scroller.setWidget(self.detail)
+        self.splitter = QSplitter()
+        self.splitter.addWidget(self.customers)
+        self.splitter.addWidget(scroller)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 1)
+
+        self.departments = RecordPage(DEPARTMENT_PAGE, bus, settings)
+        self.merge_action = QAction("&Merge into…", self)
+        self.merge_action.setToolTip("Move everything linked to this department onto another")
+        self.merge_action.triggered.connect(self.merge_current_department)
+        self.departments.toolbar.addSeparator()
+        self.departments.toolbar.addAction(self.merge_action)
+
+        self.pages = QTabWidget()
+        self.pages.setDocumentMode(True)
+        self.pages.addTab(self.splitter, "&Customers")
+        self.pages.addTab(self.departments, "De&partments")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.pages)
+        bus.changed.connect(self._refresh_detail)
+
+    def _show_customer(self, customer_id: Any) -> None:
+        self.detail.show_customer(None if customer_id is None else fetch(Customer, customer_id))
+
+    def _refresh_detail(self, tables: frozenset[str]) -> None:
+        if tables & {"customer", "department"}:
+            self._show_customer(self.customers.current_id())
+
+    def merge_current_department(self) -> None:
+        merged = self.departments.current_record()
+        if merged is None or merged.deleted_at is not None:
+            return
+        others = [(name, key) for name, key in department_choices() if key != merged.id.hex]
+        if not others:
+            QMessageBox.information(self, "Merge departments", "There is no other department.")
+            return
+        names = [name for name, _ in others]
+        chosen, ok = QInputDialog.getItem(
+            self, "Merge departments", f"Merge '{merged.name}' into:", names, 0, False
+        )
+        if not ok:
+            return
+        kept = fetch(Department, dict(others)[chosen])
+        answer = QMessageBox.question(
+            self,
+            "Merge departments",
+            f"Move every customer, request, complaint, feedback item, standard and agreement "
+            f"of '{merged.name}' to '{kept.name}', then delete '{merged.name}'?",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        if answer == QMessageBox.StandardButton.Yes and self.departments.run_operation(
+            lambda: merge_departments(kept, merged)
+        ):
+            self.departments.table.select(kept.id)
