@@ -25,6 +25,7 @@ from models.choices import AuditAction, Measure, StandardStatus, Unit
 from models.listing import ListColumn, Listing
 from models.operations import Change, Problems, create, update, validates
 from models.register import Customer, Department
+from models.text import FOLDED
 from models.validation import first_problem, name_taken, required, text_of, too_long
 
 
@@ -240,7 +241,9 @@ def agreement_problems(values: Mapping[str, Any], record: Agreement | None) -> P
 SERVICE_LISTING = Listing(
     model=Service,
     columns=(
-        ListColumn("name", Service.name, searchable=True, sort_expression=fn.LOWER(Service.name)),
+        ListColumn(
+            "name", Service.name, searchable=True, sort_expression=Service.name.collate(FOLDED)
+        ),
         ListColumn("category", Service.category, searchable=True),
         ListColumn("provider", Service.provider, searchable=True),
         ListColumn("description", Service.description, searchable=True),

@@ -13,6 +13,7 @@ from models import clock
 from models.base import database
 from models.errors import DatabaseTooNew, DatabaseUnreadable, NotARapportDatabase
 from models.migrations import MIGRATIONS, Step
+from models.text import FOLDED, folded_collation
 
 DATABASE_FILE = "rapport.db"
 BACKUP_FOLDER = "backups"
@@ -36,6 +37,7 @@ def open_database(path: Path, *, upgrade: bool = True) -> SqliteDatabase:
     path.parent.mkdir(parents=True, exist_ok=True)
     close_database()
     db = SqliteDatabase(str(path), pragmas=PRAGMAS)
+    db.register_collation(folded_collation, FOLDED)
     database.initialize(db)
     try:
         db.connect()

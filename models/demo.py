@@ -55,6 +55,7 @@ from models.organisation import (
 )
 from models.register import Customer, Department
 from models.service_log import ServiceRequest
+from models.text import fold
 
 Progress = Callable[[str, float], None]
 Row = dict[str, Any]
@@ -270,7 +271,7 @@ class _DemoBuilder:
         while len(customers) < size.customers:
             first, last = rng.choice(text.FIRST_NAMES), rng.choice(text.SURNAMES)
             manager = rng.random() < 0.08
-            local = f"{first}.{last}".lower().replace(" ", "").replace("'", "")
+            local = fold(f"{first}.{last}").replace(" ", "").replace("'", "")
             email, n = f"{local}@{text.EMAIL_DOMAIN}", 1
             while email in emails:
                 n += 1

@@ -14,6 +14,7 @@ from models.choices import AuditAction, CustomerKind
 from models.errors import KnownError
 from models.listing import ListColumn, Listing
 from models.operations import Change, Problems, soft_delete, validates
+from models.text import FOLDED
 from models.validation import (
     bad_email,
     bad_phone,
@@ -107,7 +108,10 @@ DEPARTMENT_LISTING = Listing(
     model=Department,
     columns=(
         ListColumn(
-            "name", Department.name, searchable=True, sort_expression=fn.LOWER(Department.name)
+            "name",
+            Department.name,
+            searchable=True,
+            sort_expression=Department.name.collate(FOLDED),
         ),
         ListColumn(
             "customers",
@@ -123,7 +127,9 @@ DEPARTMENT_LISTING = Listing(
 CUSTOMER_LISTING = Listing(
     model=Customer,
     columns=(
-        ListColumn("name", Customer.name, searchable=True, sort_expression=fn.LOWER(Customer.name)),
+        ListColumn(
+            "name", Customer.name, searchable=True, sort_expression=Customer.name.collate(FOLDED)
+        ),
         ListColumn("kind", Customer.kind, searchable=True),
         ListColumn("department", Department.name, searchable=True),
         ListColumn("job_title", Customer.job_title, searchable=True),

@@ -37,7 +37,7 @@ from views.format import (
     yes_no_label,
 )
 from views.forms import FormField, Kind
-from views.record_page import PageSpec, RecordPage
+from views.record_page import PageSpec, RecordPage, remember_splitter
 from views.record_table import QuickFilter
 from views.table_model import CENTRE, RIGHT, Tone, ViewColumn
 
@@ -210,6 +210,7 @@ class CatalogueTab(QWidget):
         self.splitter.addWidget(right)
         self.splitter.setStretchFactor(0, 2)
         self.splitter.setStretchFactor(1, 3)
+        remember_splitter(self.splitter, settings, "catalogue/splitter", [300, 400])
         self.services.current_changed.connect(self.show_service)
 
         self.agreements = RecordPage(AGREEMENT_PAGE, bus, settings)

@@ -10,9 +10,9 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QMessageBox, QToolBar, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QMessageBox, QSplitter, QToolBar, QVBoxLayout, QWidget
 
 from models.base import SoftDeleteRecord
 from models.errors import KnownError
@@ -206,3 +206,11 @@ def _create(model: type[SoftDeleteRecord]) -> Callable[[Values], tuple[Any, Chan
 
 def _update(record: Any, values: Mapping[str, Any]) -> Change:
     return update(record, **values)
+
+
+def remember_splitter(splitter: QSplitter, settings: QSettings, key: str, sizes: list[int]) -> None:
+    """Give `splitter` its last sizes (or `sizes` the first time) and remember changes."""
+    state = settings.value(key)
+    if not (isinstance(state, QByteArray) and splitter.restoreState(state)):
+        splitter.setSizes(sizes)
+    splitter.splitterMoved.connect(lambda *_: settings.setValue(key, splitter.saveState()))

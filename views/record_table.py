@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QItemSelectionModel, QSettings, QTimer, Signal
+from PySide6.QtCore import QByteArray, QItemSelectionModel, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -31,6 +31,7 @@ from views.format import count_label
 from views.table_model import LazyTableModel, Tone, ViewColumn
 
 SEARCH_DELAY_MS = 250
+KEEP_SELECTION_ROWS = 5000  # how far a reload looks to keep the selected row selected
 
 
 @dataclass(frozen=True)
@@ -118,7 +119,12 @@ class RecordTable(QWidget):
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.view.setAlternatingRowColors(True)
         self.view.setWordWrap(False)
-        self.view.setSortingEnabled(True)
+        default = listing.default_sort
+        keys = [column.key for column in columns]
+        self.view.horizontalHeader().setSortIndicator(
+            keys.index(default) if default in keys else -1, Qt.SortOrder.AscendingOrder
+        )
+        self.view.setSortingEnabled(True)  # sorts by the indicator: ascending, as listed
         self.view.verticalHeader().setVisible(False)
         self.view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.view.verticalHeader().setDefaultSectionSize(self.view.fontMetrics().height() + 8)
@@ -174,7 +180,7 @@ class RecordTable(QWidget):
         selected = self.current_id()
         self.model.set_request(self.request())
         if selected is not None:
-            self.select(selected, fetch=False)
+            self.select(selected, within=KEEP_SELECTION_ROWS)
 
     def set_fixed_filter(self, key: str, value: Any) -> None:
         """A filter the user does not choose (e.g. the standards of the selected service)."""
@@ -210,8 +216,9 @@ class RecordTable(QWidget):
         index = self.view.currentIndex()
         return self.model.row_id(index.row()) if index.isValid() else None
 
-    def select(self, record_id: Any, *, fetch: bool = True) -> bool:
-        row = self.model.find(record_id) if fetch else self._loaded_row(record_id)
+    def select(self, record_id: Any, *, within: int | None = None) -> bool:
+        """Make `record_id` the current row, fetching pages to reach it (up to `within`)."""
+        row = self.model.find(record_id, within)
         if row is None:
             return False
         index = self.model.index(row, 0)
@@ -222,12 +229,6 @@ class RecordTable(QWidget):
         self.view.selectionModel().setCurrentIndex(index, flags)
         self.view.scrollTo(index)
         return True
-
-    def _loaded_row(self, record_id: Any) -> int | None:
-        for row in range(self.model.rowCount()):
-            if self.model.row_id(row) == record_id:
-                return row
-        return None
 
     def _current_row_changed(self, current: Any, _previous: Any) -> None:
         self.current_changed.emit(self.model.row_id(current.row()) if current.isValid() else None)

@@ -31,7 +31,7 @@ from models.register import (
 from views.data_bus import DataBus
 from views.format import EMPTY, choice_label, count_label, yes_no_label
 from views.forms import FormField, Kind
-from views.record_page import PageSpec, RecordPage
+from views.record_page import PageSpec, RecordPage, remember_splitter
 from views.record_table import QuickFilter
 from views.table_model import CENTRE, RIGHT, Tone, ViewColumn
 
@@ -178,6 +178,7 @@ class RegisterTab(QWidget):
         self.splitter.addWidget(scroller)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 1)
+        remember_splitter(self.splitter, settings, "register/splitter", [900, 300])
 
         self.departments = RecordPage(DEPARTMENT_PAGE, bus, settings)
         self.merge_action = QAction("&Merge into…", self)

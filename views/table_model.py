@@ -92,13 +92,15 @@ class LazyTableModel(QAbstractTableModel):
         record = self._rows[row]
         return {key: record[position] for key, position in self._positions.items()}
 
-    def find(self, record_id: Any) -> int | None:
-        """The row of `record_id` among the rows fetched so far, fetching more if need be."""
+    def find(self, record_id: Any, within: int | None = None) -> int | None:
+        """The row of `record_id`, fetching more pages if need be (up to `within` rows)."""
+        checked = 0
         while True:
-            for row, record in enumerate(self._rows):
-                if record[0] == record_id:
+            for row in range(checked, len(self._rows)):
+                if self._rows[row][0] == record_id:
                     return row
-            if not self.canFetchMore(QModelIndex()):
+            checked = len(self._rows)
+            if not self.canFetchMore(QModelIndex()) or (within is not None and checked >= within):
                 return None
             self.fetchMore(QModelIndex())
 
