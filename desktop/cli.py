@@ -7,16 +7,19 @@ Exit status: 0 success, 1 bad input or a failed check (with a message saying wha
 from __future__ import annotations
 
 import argparse
+import sqlite3
 import sys
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+import peewee
+
 from desktop import APP_NAME, __version__
 from desktop.paths import DATA_DIR_VARIABLE, database_path, resolve_data_dir
 from desktop.session import open_data_folder
 from models.db import close_database, open_database
-from models.errors import KnownError
+from models.errors import KnownError, explain_database_error
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -99,6 +102,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KnownError as error:
         print(f"rapport: {error}", file=sys.stderr)
         return EXIT_FAILED
+    except (sqlite3.DatabaseError, peewee.DatabaseError) as error:
+        known = explain_database_error(error, database_path(data_dir))
+        if known is None:
+            raise
+        print(f"rapport: {known}", file=sys.stderr)
+        return EXIT_FAILED
     finally:
         close_database()
 
@@ -121,14 +130,18 @@ def run_demo(args: argparse.Namespace, data_dir: Path) -> int:
 
 
 def run_check(args: argparse.Namespace, data_dir: Path) -> int:
-    from models.integrity import check_database
+    from models.integrity import CheckReport, check_database
 
     path = database_path(data_dir)
     if not path.exists():
         raise KnownError(f"There is no Rapport database in {data_dir} (looked for {path.name}).")
-    report = check_database(open_database(path, upgrade=False))
+    try:
+        report = check_database(open_database(path, upgrade=False), path)
+    except KnownError as error:  # damaged so badly that it cannot even be opened
+        report = CheckReport(problems=[str(error)])
     print(f"Database: {path}")
-    print(f"Schema version: {report.schema_version}")
+    if report.schema_version is not None:
+        print(f"Schema version: {report.schema_version}")
     if report.counts:
         print(format_counts(report.counts))
     if report.ok:

@@ -48,9 +48,12 @@ class Record(Model):
         legacy_table_names = False
 
     def save(self, *args: Any, **kwargs: Any) -> int:
-        if self._pk is not None and not kwargs.get("force_insert"):
-            self.updated_at = clock.now()
-        return super().save(*args, **kwargs)
+        """Insert or update. The key is made up front, so peewee would take a new record for
+        an old one and update nothing: an update that touches no row becomes an insert."""
+        if kwargs.get("force_insert"):
+            return super().save(*args, **kwargs)
+        self.updated_at = clock.now()
+        return super().save(*args, **kwargs) or super().save(force_insert=True)
 
 
 class SoftDeleteRecord(Record):

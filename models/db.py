@@ -11,27 +11,39 @@ from peewee import Database, SqliteDatabase
 
 from models import clock
 from models.base import database
-from models.errors import DatabaseTooNew, DatabaseUnreadable, NotARapportDatabase
+from models.errors import (
+    DatabaseTooNew,
+    DatabaseUnreadable,
+    KnownError,
+    NotARapportDatabase,
+    explain_database_error,
+)
 from models.migrations import MIGRATIONS, Step
 from models.text import FOLDED, folded_collation
 
 DATABASE_FILE = "rapport.db"
 BACKUP_FOLDER = "backups"
 
-# WAL lets the window read while a worker writes; NORMAL is crash-safe in WAL mode.
+# Set on every connection. WAL (which lets the window read while a worker writes, and with
+# which NORMAL synchronisation is crash-safe) is stored in the file, so it is set only once the
+# file has been accepted as Rapport's own.
 PRAGMAS = {
-    "journal_mode": "wal",
     "foreign_keys": 1,
     "synchronous": 1,  # NORMAL
     "busy_timeout": 5000,
 }
 
 
+class MigrationFailed(KnownError):
+    pass
+
+
 def open_database(path: Path, *, upgrade: bool = True) -> SqliteDatabase:
     """Open (creating if need be) the database at `path` and bring its schema up to date.
 
-    Raises a `KnownError` for a file that is not a Rapport database, is damaged, or was written
-    by a newer Rapport; nothing is changed in those cases.
+    Raises a `KnownError` for a file that cannot be opened, is not a Rapport database, is
+    damaged, or was written by a newer Rapport; nothing in the file is changed in those cases.
+    With `upgrade=False` (for `check`) nothing is changed at all.
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -44,13 +56,20 @@ def open_database(path: Path, *, upgrade: bool = True) -> SqliteDatabase:
         schema_version(db)  # the first read tells whether this is a database at all
     except (sqlite3.DatabaseError, peewee.DatabaseError) as error:
         db.close()
-        raise DatabaseUnreadable(
+        raise explain_database_error(error, path) or DatabaseUnreadable(
             f"{path} cannot be read as a Rapport database ({error}). "
             "It may be damaged or encrypted with a key this computer does not have."
         ) from error
     if upgrade:
         try:
             upgrade_schema(db, path)
+            db.execute_sql("PRAGMA journal_mode = wal")
+        except (sqlite3.DatabaseError, peewee.DatabaseError) as error:
+            db.close()
+            known = explain_database_error(error, path)
+            if known is None:
+                raise
+            raise known from error
         except Exception:
             db.close()
             raise
@@ -66,13 +85,9 @@ def schema_version(db: Database) -> int:
     return db.execute_sql("PRAGMA user_version").fetchone()[0]
 
 
-def upgrade_schema(db: Database, path: Path, steps: Sequence[Step] = MIGRATIONS) -> int:
-    """Apply the missing steps, each in its own transaction; returns the version found.
-
-    A backup copy is written before an existing database is changed.
-    """
+def refuse_foreign_or_newer(db: Database, path: Path, latest: int = len(MIGRATIONS)) -> int:
+    """The file's schema version, after refusing one that is not ours or is from the future."""
     found = schema_version(db)
-    latest = len(steps)
     if found > latest:
         raise DatabaseTooNew(
             f"{path} was written by a newer version of Rapport (schema {found}; this version "
@@ -80,12 +95,40 @@ def upgrade_schema(db: Database, path: Path, steps: Sequence[Step] = MIGRATIONS)
         )
     if found == 0 and db.get_tables():
         raise NotARapportDatabase(f"{path} holds tables but is not a Rapport database.")
-    if 0 < found < latest:
-        backup_copy(db, path, reason=f"before-schema-{latest}")
-    for number in range(found + 1, latest + 1):
-        with db.atomic():
-            steps[number - 1](db)
-            db.execute_sql(f"PRAGMA user_version = {number:d}")
+    return found
+
+
+def upgrade_schema(db: Database, path: Path, steps: Sequence[Step] = MIGRATIONS) -> int:
+    """Apply the missing steps, each in its own transaction; returns the version found.
+
+    A backup copy is written before an existing database is changed. Foreign keys are off
+    while a step runs (SQLite's way to let a step rebuild a table without cascading deletes)
+    and every link is checked before the step commits; a step that would break one changes
+    nothing. Each step re-reads the version under a write lock, so two Rapports opening the
+    same old file cannot apply a step twice.
+    """
+    found = refuse_foreign_or_newer(db, path, len(steps))
+    if found == len(steps):
+        return found
+    if found > 0:
+        backup_copy(db, path, reason=f"before-schema-{len(steps)}")
+    db.execute_sql("PRAGMA foreign_keys = OFF")  # has no effect inside a transaction
+    try:
+        for number in range(found + 1, len(steps) + 1):
+            with db.atomic("IMMEDIATE"):
+                if schema_version(db) >= number:
+                    continue  # another Rapport applied it meanwhile
+                steps[number - 1](db)
+                broken = db.execute_sql("PRAGMA foreign_key_check").fetchall()
+                if broken:
+                    table, rowid, parent, _ = broken[0]
+                    raise MigrationFailed(
+                        f"Upgrading {path} to schema {number} would break {len(broken)} "
+                        f"link(s) (first: {table} row {rowid} to {parent}); nothing was changed."
+                    )
+                db.execute_sql(f"PRAGMA user_version = {number:d}")
+    finally:
+        db.execute_sql("PRAGMA foreign_keys = ON")
     return found
 
 

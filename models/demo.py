@@ -49,6 +49,7 @@ from models.integrity import is_empty, record_counts
 from models.organisation import (
     Closure,
     Settings,
+    closure_id,
     get_settings,
     seed_bank_holidays,
     working_calendar,
@@ -101,9 +102,11 @@ def generate_demo(size: str = "small", seed: int = 1, progress: Progress | None 
     """
     if size not in SIZES:
         raise KnownError(f"Unknown demo size '{size}': choose one of {', '.join(SIZES)}.")
-    if not is_empty():
-        raise KnownError("The database already holds records; demo data goes into an empty one.")
-    with database.atomic():
+    with database.atomic("IMMEDIATE"):  # no other writer between the check and the data
+        if not is_empty():
+            raise KnownError(
+                "The database already holds records; demo data goes into an empty one."
+            )
         _DemoBuilder(SIZES[size], seed, clock.today(), progress or _no_progress).build()
     return record_counts()
 
@@ -198,12 +201,17 @@ class _DemoBuilder:
 
     def organisation(self) -> None:
         seed_bank_holidays(range(self.start.year, self.today.year + 2))
-        # The organisation was set up as its year began, whenever this demo is generated.
+        # The organisation was set up as its year began, whenever this demo is generated; a
+        # name the user already gave is kept.
         opened = datetime.combine(self.start, time(9))
-        Settings.update(
-            organisation_name=text.ORGANISATION, created_at=opened, updated_at=opened
-        ).where(Settings.id == get_settings().id).execute()
-        Closure.update(created_at=opened, updated_at=opened).execute()
+        settings = get_settings()
+        if not settings.organisation_name:
+            Settings.update(
+                organisation_name=text.ORGANISATION, created_at=opened, updated_at=opened
+            ).where(Settings.id == settings.id).execute()
+        seeded = [closure_id(day) for (day,) in Closure.select(Closure.day).tuples()]
+        untouched = (Closure.id.in_(seeded)) & (Closure.created_at == Closure.updated_at)
+        Closure.update(created_at=opened, updated_at=opened).where(untouched).execute()
         # The office also shuts between Christmas and New Year.
         shutdown = []
         for year in range(self.start.year, self.today.year + 1):
@@ -490,30 +498,32 @@ class _DemoBuilder:
         rng = self.rng
         total = self.size.complaints
         settings = get_settings()
-        categories = list(ComplaintCategory)
-        weights = [5 if not c.confidential_by_default else 1 for c in categories]
-        weights[categories.index(ComplaintCategory.DELAY)] = 25
-        weights[categories.index(ComplaintCategory.COMMUNICATION)] = 18
-        weights[categories.index(ComplaintCategory.ACCURACY)] = 12
-        receipts = sorted(self.receipt_moment() for _ in range(total))
+        statuses = list(_STATUS_RANK)
+        recent = self.now - timedelta(days=30)
+        stories = []
+        for _ in range(total - len(statuses)):
+            received = self.receipt_moment()
+            if received < recent:  # most old complaints ran their course; a few got stuck
+                final = rng.choices(statuses, weights=[0, 0, 1, 0, 1, 12, 86])[0]
+            else:
+                final = rng.choices([ComplaintStatus.RESOLVED, ComplaintStatus.CLOSED], [12, 88])[0]
+            stories.append(self.complaint_story(received, final, settings))
+        for wanted in statuses:  # the latest few: one in each state today, at a fitting age
+            stories.append(self.recent_story_in(wanted, settings))
+        stories.sort(key=lambda story: story[0]["received_at"])
         complaints, events = [], []
         sequence: dict[int, int] = {}
-        recent = self.now - timedelta(days=30)
-        statuses = list(_STATUS_RANK)
-        for number, received in enumerate(receipts, start=1):
-            sequence[received.year] = sequence.get(received.year, 0) + 1
-            reference = f"CMP-{received.year}-{sequence[received.year]:04d}"
-            category = rng.choices(categories, weights=weights)[0]
+        for number, (complaint, timeline) in enumerate(stories, start=1):
+            year = complaint["received_at"].year
+            sequence[year] = sequence.get(year, 0) + 1
             customer, department = rng.choice(self.customers)
             service = rng.choice(self.services)[0] if rng.random() < 0.85 else None
-            if received >= recent:
-                final = statuses[number % len(statuses)]
-            else:
-                final = rng.choices(statuses, weights=[0, 0, 1, 0, 1, 12, 86])[0]
-            complaint, timeline = self.complaint_story(
-                received, final, settings, reference=reference, category=category
+            complaint.update(
+                reference=f"CMP-{year}-{sequence[year]:04d}",
+                customer=customer,
+                department=department,
+                service=service,
             )
-            complaint.update(customer=customer, department=department, service=service)
             complaints.append(complaint)
             events.extend(timeline)
             self.tick("Complaints", number, total)
@@ -522,17 +532,47 @@ class _DemoBuilder:
             bulk_insert(ComplaintEvent, events[start : start + 5000])
         self.complaint_rows = complaints
 
+    def recent_story_in(self, wanted: ComplaintStatus, settings: Any) -> tuple[Row, list[Row]]:
+        """A complaint of the last month that, told up to today, is `wanted` now."""
+        rng = self.rng
+        story: tuple[Row, list[Row]] | None = None
+        for _attempt in range(1000):  # bounded: a story that never fits must not hang the demo
+            if story is not None and story[0]["status"] is wanted:
+                break
+            day = self.today - timedelta(days=1 + rng.randrange(min(30, self.days)))
+            if day.weekday() >= 5:
+                continue
+            received = datetime.combine(day, time(rng.randint(9, 16), rng.choice((0, 15, 30, 45))))
+            story = self.complaint_story(
+                received,
+                ComplaintStatus.CLOSED,
+                settings,
+                hold=wanted is ComplaintStatus.ON_HOLD,
+                referral=wanted is ComplaintStatus.REFERRED,
+            )
+        assert story is not None
+        return story
+
     def complaint_story(
         self,
         received: datetime,
         final: ComplaintStatus,
         settings: Any,
         *,
-        reference: str,
-        category: ComplaintCategory,
+        hold: bool = False,
+        referral: bool = False,
     ) -> tuple[Row, list[Row]]:
-        """One complaint's timeline up to `final`, squeezed to end before today if need be."""
+        """One complaint's timeline up to `final`, as far as it has got by today."""
         rng, cal = self.rng, self.calendar
+        categories = list(ComplaintCategory)
+        weights = [1 if c.confidential_by_default else 5 for c in categories]
+        for busy, weight in (
+            (ComplaintCategory.DELAY, 25),
+            (ComplaintCategory.COMMUNICATION, 18),
+            (ComplaintCategory.ACCURACY, 12),
+        ):
+            weights[categories.index(busy)] = weight
+        category = rng.choices(categories, weights=weights)[0]
         rank = _STATUS_RANK[final]
         steps: list[tuple[float, ComplaintEventKind, dict[str, Any]]] = []
         hours = 0.0
@@ -557,7 +597,7 @@ class _DemoBuilder:
                 channel=FeedbackChannel.PHONE,
                 who="Complainant",
             )
-        held = final == ComplaintStatus.ON_HOLD or (rank > 3 and rng.random() < 0.12)
+        held = hold or final == ComplaintStatus.ON_HOLD or (rank > 3 and rng.random() < 0.12)
         if held:
             step(
                 rng.uniform(1, 8),
@@ -566,7 +606,9 @@ class _DemoBuilder:
             )
             if rank > 3:
                 step(rng.uniform(4, 24), ComplaintEventKind.RESUMED, note="Customer replied.")
-        referred = final == ComplaintStatus.REFERRED or (rank > 4 and rng.random() < 0.1)
+        referred = (
+            referral or final == ComplaintStatus.REFERRED or (rank > 4 and rng.random() < 0.1)
+        )
         referee = rng.choice(("HR Business Partner", "Line manager", "ICT Service Manager"))
         if referred:
             step(
@@ -609,17 +651,15 @@ class _DemoBuilder:
                 step(rng.uniform(8, 30), ComplaintEventKind.RESOLVED, note="Further response sent.")
                 step(rng.uniform(8, 30), ComplaintEventKind.CLOSED, note="Followed up again.")
 
-        moments = [self.after_working_hours(received, offset) for offset, _, _ in steps]
-        moments[0] = received
-        if moments[-1] >= self.now:  # squeeze the story into the time there has been
-            span = (self.now - received).total_seconds() * 0.95
-            last = (moments[-1] - received).total_seconds() or 1
-            moments = [received + (m - received) * (span / last) for m in moments]
-            moments = [m.replace(microsecond=0) for m in moments]
+        moments = [received] + [
+            self.after_working_hours(received, offset).replace(microsecond=0)
+            for offset, _, _ in steps[1:]
+        ]
+        told = [(m, step) for m, step in zip(moments, steps, strict=True) if m < self.now]
 
         row: Row = self.stamp(
             received,
-            reference=reference,
+            reference="",
             received_at=received,
             category=category,
             summary=rng.choice(text.COMPLAINT_SUMMARIES.get(category, ("Service complaint",))),
@@ -650,7 +690,7 @@ class _DemoBuilder:
         events: list[Row] = []
         hold_start: datetime | None = None
         holds: list[tuple[datetime, datetime | None]] = []
-        for moment, (_, kind, extra) in zip(moments, steps, strict=True):
+        for moment, (_, kind, extra) in told:
             events.append(
                 self.stamp(
                     moment,
@@ -812,7 +852,9 @@ class _DemoBuilder:
                 links["standard"] = rng.choice(standards)["id"]
             due_on = opened.date() + timedelta(days=rng.randrange(20, 90))
             age = (self.today - opened.date()).days
-            status = statuses[min(4, age // 40 + rng.randrange(-1, 2))] if age > 0 else statuses[0]
+            status = statuses[max(0, min(4, age // 70 + rng.randrange(-1, 2)))]
+            if status is ActionStatus.REVIEWED and due_on + timedelta(days=60) >= self.today:
+                status = ActionStatus.IMPLEMENTED  # not reviewed before its review date
             done = status in (ActionStatus.IMPLEMENTED, ActionStatus.REVIEWED)
             reviewed = status is ActionStatus.REVIEWED
             rows.append(

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass, field
+from pathlib import Path
 
+import peewee
 from peewee import Database
 
 from models.base import SoftDeleteRecord
 from models.catalogue import Service
 from models.complaints import Complaint
-from models.db import schema_version
+from models.db import refuse_foreign_or_newer
+from models.errors import KnownError
 from models.feedback import Feedback
 from models.migrations import SCHEMA_VERSION
 from models.register import Customer, Department
@@ -18,11 +22,12 @@ from models.service_log import ServiceRequest
 
 # The tables whose records make a database "in use" (settings and seeded closures do not).
 _CONTENT = (Department, Customer, Service, ServiceRequest, Complaint, Feedback)
+_SQLITE_ERRORS = (sqlite3.DatabaseError, peewee.DatabaseError)
 
 
 @dataclass
 class CheckReport:
-    schema_version: int
+    schema_version: int | None = None
     problems: list[str] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
 
@@ -31,25 +36,49 @@ class CheckReport:
         return not self.problems
 
 
-def check_database(db: Database, *, quick: bool = False) -> CheckReport:
-    """Run SQLite's integrity check, the foreign-key check and the schema-version check."""
-    report = CheckReport(schema_version=schema_version(db))
-    if report.schema_version != SCHEMA_VERSION:
-        report.problems.append(
-            f"Schema version is {report.schema_version}; this Rapport expects {SCHEMA_VERSION}. "
-            "Open the database in Rapport once to upgrade it."
-        )
+def check_database(
+    db: Database, path: Path | str = "The database", *, quick: bool = False
+) -> CheckReport:
+    """SQLite's integrity check, then the links, then the schema version; changes nothing.
+
+    Each stage that cannot run (a damaged file) becomes a problem in the report, never a crash;
+    later stages are skipped once the file itself is found damaged.
+    """
+    report = CheckReport()
+    try:
+        report.schema_version = refuse_foreign_or_newer(db, Path(str(path)))
+    except KnownError as error:
+        report.problems.append(str(error))
+        return report
+    except _SQLITE_ERRORS as error:
+        report.problems.append(f"SQLite cannot read the file: {error}")
         return report
     pragma = "quick_check" if quick else "integrity_check"
-    results = [row[0] for row in db.execute_sql(f"PRAGMA {pragma}").fetchall()]
+    try:
+        results = [row[0] for row in db.execute_sql(f"PRAGMA {pragma}").fetchall()]
+    except _SQLITE_ERRORS as error:
+        report.problems.append(f"SQLite {pragma} could not finish: {error}")
+        return report
     if results != ["ok"]:
         report.problems.extend(f"SQLite {pragma}: {line}" for line in results)
-    for table, rowid, parent, _ in db.execute_sql("PRAGMA foreign_key_check").fetchall():
-        report.problems.append(f"Table {table}, row {rowid}: refers to a missing {parent} record")
-    missing = [m._meta.table_name for m in ALL_MODELS if not m.table_exists()]
-    report.problems.extend(f"Table {name} is missing" for name in missing)
-    if not missing:
-        report.counts = record_counts()
+        return report
+    if report.schema_version != SCHEMA_VERSION:
+        report.problems.append(
+            f"Schema version is {report.schema_version}; this Rapport uses {SCHEMA_VERSION}. "
+            "Open the database in Rapport once to upgrade it (a backup is taken first)."
+        )
+        return report
+    try:
+        for table, rowid, parent, _ in db.execute_sql("PRAGMA foreign_key_check").fetchall():
+            report.problems.append(
+                f"Table {table}, row {rowid}: refers to a missing {parent} record"
+            )
+        missing = [m._meta.table_name for m in ALL_MODELS if not m.table_exists()]
+        report.problems.extend(f"Table {name} is missing" for name in missing)
+        if not missing:
+            report.counts = record_counts()
+    except _SQLITE_ERRORS as error:
+        report.problems.append(f"SQLite could not read every table: {error}")
     return report
 
 

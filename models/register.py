@@ -8,6 +8,7 @@ from typing import Any
 
 from peewee import JOIN, BooleanField, CharField, ForeignKeyField, TextField, fn
 
+from models import clock
 from models.audit import record_change
 from models.base import ChoiceField, SoftDeleteRecord, database
 from models.choices import AuditAction, CustomerKind
@@ -96,7 +97,11 @@ def merge_departments(keep: Department, merge: Department) -> list[Change]:
     changes = []
     with database.atomic():
         for field in Department._meta.backrefs:
-            moved = field.model.update({field: keep.id}).where(field == merge.id).execute()
+            moved = (
+                field.model.update({field: keep.id, field.model.updated_at: clock.now()})
+                .where(field == merge.id)
+                .execute()
+            )
             if moved:
                 changes.append(Change(field.model._meta.table_name, AuditAction.UPDATE, keep, {}))
         record_change(merge, AuditAction.UPDATE, {"merged_into": (None, keep.name)})

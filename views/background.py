@@ -10,7 +10,7 @@ from typing import Any
 from PySide6.QtCore import QThread, Signal
 
 from models.base import database
-from models.errors import Cancelled, KnownError
+from models.errors import Cancelled, KnownError, explain_database_error
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +53,11 @@ class BackgroundTask(QThread):
             self.cancelled.emit()
         except KnownError as error:
             self.failed.emit(str(error))
-        except Exception:
+        except Exception as error:
+            known = explain_database_error(error)
+            if known is not None:
+                self.failed.emit(str(known))
+                return
             log.exception("Background work failed")
             self.failed.emit(f"Something went wrong:\n\n{traceback.format_exc()}")
         else:

@@ -82,11 +82,11 @@ def test_check_reports_broken_links(demo_db, data_dir, capsys):
     assert "Table customer, row 5: refers to a missing department record" in error
 
 
-def test_check_reports_an_old_schema_without_changing_it(demo_db, data_dir, capsys):
+def test_check_reports_a_file_that_is_not_rapports(demo_db, data_dir, capsys):
     demo_db.execute_sql("PRAGMA user_version = 0")
     demo_db.close()
     assert main(["--data-dir", str(data_dir), "check"]) == 1
-    assert "Open the database in Rapport once to upgrade it" in capsys.readouterr().err
+    assert "is not a Rapport database" in capsys.readouterr().err
     version = sqlite3.connect(data_dir / "rapport.db").execute("PRAGMA user_version").fetchone()
     assert version == (0,)
 
@@ -138,3 +138,52 @@ def test_a_data_folder_that_is_a_file_gets_a_message_not_a_traceback(tmp_path, c
     assert f"Rapport cannot use {not_a_folder} as its data folder" in error
     assert "Traceback" not in error
     assert not_a_folder.read_text() == "shopping list"
+
+
+@pytest.mark.parametrize("pages", [range(30, 70), range(300, 340), range(1, 3)])
+def test_check_reports_damaged_pages_without_a_traceback(demo_db, data_dir, capsys, pages):
+    demo_db.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    demo_db.close()
+    path = data_dir / "rapport.db"
+    data = bytearray(path.read_bytes())
+    size = 4096
+    for number in pages:  # scribble over pages of the schema, of the tables, of the indexes
+        data[number * size : (number + 1) * size] = b"\xa5" * size
+    path.write_bytes(bytes(data))
+    assert main(["--data-dir", str(data_dir), "check"]) == 1
+    error = capsys.readouterr().err
+    assert "Check failed" in error
+    assert "Traceback" not in error
+
+
+def test_check_names_a_database_from_a_newer_rapport(demo_db, data_dir, capsys):
+    demo_db.execute_sql("PRAGMA user_version = 99")
+    demo_db.close()
+    assert main(["--data-dir", str(data_dir), "check"]) == 1
+    assert "written by a newer version of Rapport" in capsys.readouterr().err
+
+
+def test_check_changes_nothing_not_even_the_journal_mode(demo_db, data_dir):
+    demo_db.execute_sql("PRAGMA journal_mode = delete")
+    demo_db.close()
+    assert main(["--data-dir", str(data_dir), "check"]) == 0
+    assert sqlite3.connect(data_dir / "rapport.db").execute("PRAGMA journal_mode").fetchone() == (
+        "delete",
+    )
+
+
+def test_a_database_locked_by_another_writer_gets_a_message(demo_db, data_dir, capsys, monkeypatch):
+    monkeypatch.setitem(__import__("models.db").db.PRAGMAS, "busy_timeout", 100)
+    demo_db.close()
+    other = sqlite3.connect(data_dir / "rapport.db", isolation_level=None)
+    other.execute("BEGIN EXCLUSIVE")
+    services = data_dir / "services.csv"
+    services.write_text("name\nNew service\n", encoding="utf-8")
+    try:
+        assert main(["--data-dir", str(data_dir), "import", "services", str(services)]) == 1
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    error = capsys.readouterr().err
+    assert "is in use: another Rapport" in error
+    assert "Traceback" not in error

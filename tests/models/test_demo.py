@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-from datetime import date, datetime
+from datetime import date, datetime, time
 from pathlib import Path
 
 import pytest
@@ -120,3 +120,88 @@ def test_cancelling_part_way_leaves_the_database_empty(db):
         generate_demo("small", progress=cancel_at_requests)
     assert is_empty()
     assert get_settings().organisation_name == ""
+
+
+def test_complaint_status_agrees_with_its_timeline_and_times(demo_db):
+    from models.choices import ComplaintEventKind as Event
+
+    becomes = {
+        Event.RECEIVED: ComplaintStatus.RECEIVED,
+        Event.ACKNOWLEDGED: ComplaintStatus.ACKNOWLEDGED,
+        Event.INVESTIGATING: ComplaintStatus.INVESTIGATING,
+        Event.ON_HOLD: ComplaintStatus.ON_HOLD,
+        Event.RESUMED: ComplaintStatus.INVESTIGATING,
+        Event.REFERRED: ComplaintStatus.REFERRED,
+        Event.REFERRAL_OUTCOME: ComplaintStatus.INVESTIGATING,
+        Event.RESOLVED: ComplaintStatus.RESOLVED,
+        Event.CLOSED: ComplaintStatus.CLOSED,
+        Event.REOPENED: ComplaintStatus.INVESTIGATING,
+    }
+    for complaint in Complaint.select():
+        events = sorted(complaint.events, key=lambda e: e.at)
+        assert events[0].kind is Event.RECEIVED
+        assert events[0].at == complaint.received_at
+        steps = [becomes[e.kind] for e in events if e.kind in becomes]
+        assert complaint.status is steps[-1], complaint.reference
+        assert all(e.at < datetime(2026, 11, 25) for e in events)
+        assert all(
+            e.kind is Event.RECEIVED or datetime.combine(e.at.date(), time(9)) <= e.at
+            for e in events
+        )
+        if complaint.status in (ComplaintStatus.RESOLVED, ComplaintStatus.CLOSED):
+            assert complaint.resolved_at is not None
+            assert complaint.outcome is not None
+        if complaint.acknowledged_at:
+            assert complaint.acknowledged_at >= complaint.received_at
+
+
+def test_complaint_dues_follow_the_procedure_on_the_calendar(demo_db):
+    calendar = working_calendar()
+    for complaint in Complaint.select().where(Complaint.extended_due.is_null()):
+        assert complaint.acknowledge_due == calendar.due(
+            complaint.received_at, 2, Unit.WORKING_DAYS
+        )
+        if complaint.status is not ComplaintStatus.ON_HOLD and not any(
+            e.kind.value == "on hold" for e in complaint.events
+        ):
+            assert complaint.resolve_due == calendar.due(
+                complaint.received_at, 10, Unit.WORKING_DAYS
+            )
+
+
+def test_completion_dues_are_the_calendars_too(demo_db):
+    calendar = working_calendar()
+    requests = ServiceRequest.select().where(ServiceRequest.completion_standard.is_null(False))
+    for request in requests.limit(300):
+        standard = request.completion_standard
+        amount = standard.target if standard.unit is Unit.WORKING_HOURS else int(standard.target)
+        assert request.completion_due == calendar.due(request.received_at, amount, standard.unit)
+        if request.completed_at and request.responded_at:
+            assert request.received_at <= request.responded_at <= request.completed_at
+
+
+def test_improvement_actions_are_only_reviewed_once_their_review_is_due(demo_db):
+    from models.choices import ActionStatus
+    from models.improvements import ImprovementAction
+
+    statuses = {a.status for a in ImprovementAction.select()}
+    assert len(statuses) >= 4
+    for action in ImprovementAction.select():
+        if action.status is ActionStatus.REVIEWED:
+            assert action.review_on <= date(2026, 11, 25)
+            assert action.effective is not None
+        else:
+            assert action.review_outcome == ""
+
+
+def test_the_demo_keeps_a_name_the_user_gave_and_their_own_closures(db):
+    from models.choices import ClosureKind
+    from models.organisation import Closure, rename_organisation
+
+    rename_organisation("Acme Business Support")
+    mine = Closure.create(
+        day=date(2026, 8, 14), name="Staff away day", kind=ClosureKind.ORGANISATION
+    )
+    generate_demo("small")
+    assert get_settings().organisation_name == "Acme Business Support"
+    assert Closure.get_by_id(mine.id).created_at == FIXED_NOW

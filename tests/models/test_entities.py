@@ -257,3 +257,9 @@ def test_audit_entries_record_who_changed_what(monkeypatch):
     assert (entry.user, entry.action, entry.table_name) == ("priya", AuditAction.UPDATE, "customer")
     assert (entry.record_id, entry.field) == (customer.id.hex, "job_title")
     assert (entry.old_value, entry.new_value) == ("", "Team Manager")
+
+
+def test_save_on_a_new_record_inserts_it():
+    finance = Department(name="Finance")
+    assert finance.save() == 1
+    assert Department.get(Department.name == "Finance").id == finance.id

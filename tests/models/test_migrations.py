@@ -11,7 +11,13 @@ import pytest
 from peewee import SqliteDatabase
 
 from models.base import database
-from models.db import close_database, open_database, schema_version, upgrade_schema
+from models.db import (
+    MigrationFailed,
+    close_database,
+    open_database,
+    schema_version,
+    upgrade_schema,
+)
 from models.errors import DatabaseTooNew, DatabaseUnreadable, NotARapportDatabase
 from models.migrations import MIGRATIONS, SCHEMA_VERSION, run_script
 from models.schema import ALL_MODELS
@@ -174,3 +180,70 @@ def test_the_first_released_schema_upgrades_without_losing_a_row(data_dir):
     found = counts(db)
     assert {table: found[table] for table in expected} == expected
     close_database()
+
+
+def rebuild_feedback(db):
+    """A future step rebuilding a table, the way SQLite asks for most schema changes."""
+    (definition,) = db.execute_sql(
+        "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'feedback'"
+    ).fetchone()
+    db.execute_sql(definition.replace('"feedback"', '"feedback_new"', 1))
+    run_script(
+        db,
+        """
+        INSERT INTO feedback_new SELECT * FROM feedback;
+        DROP TABLE feedback;
+        ALTER TABLE feedback_new RENAME TO feedback;
+        """,
+    )
+
+
+def test_a_step_that_rebuilds_a_table_keeps_the_rows_linked_to_it(demo_db, data_dir):
+    links = demo_db.execute_sql("SELECT count(*) FROM feedback_code").fetchone()[0]
+    assert links > 0
+    upgrade_schema(demo_db, data_dir / "rapport.db", (*MIGRATIONS, rebuild_feedback))
+    assert demo_db.execute_sql("SELECT count(*) FROM feedback_code").fetchone()[0] == links
+    assert demo_db.execute_sql("PRAGMA foreign_keys").fetchone() == (1,)
+
+
+def test_a_step_that_would_break_links_changes_nothing(demo_db, data_dir):
+    def lose_departments(db):
+        run_script(db, "DELETE FROM department")
+
+    before = counts(demo_db)
+    with pytest.raises(MigrationFailed, match=r"would break \d+ link"):
+        upgrade_schema(demo_db, data_dir / "rapport.db", (*MIGRATIONS, lose_departments))
+    assert counts(demo_db) == before
+    assert schema_version(demo_db) == SCHEMA_VERSION
+
+
+def test_a_step_another_rapport_applied_meanwhile_is_not_applied_again(data_dir):
+    path = data_dir / "rapport.db"
+    db = open_database(path)
+    applied = []
+
+    def count_me(db):
+        applied.append(1)
+
+    db.execute_sql(f"PRAGMA user_version = {SCHEMA_VERSION}")
+    steps = (*MIGRATIONS, count_me)
+    upgrade_schema(db, path, steps)
+    upgrade_schema(db, path, steps)  # already at the new version: nothing to do
+    assert applied == [1]
+    close_database()
+
+
+def test_refused_files_are_not_switched_to_wal(data_dir):
+    path = data_dir / "other.db"
+    connection = sqlite3.connect(path)
+    connection.execute("CREATE TABLE invoices (id INTEGER)")
+    connection.close()
+    with pytest.raises(NotARapportDatabase):
+        open_database(path)
+    assert sqlite3.connect(path).execute("PRAGMA journal_mode").fetchone() == ("delete",)
+
+
+def test_a_folder_where_the_database_should_be_gets_a_clear_message(data_dir):
+    (data_dir / "rapport.db").mkdir()
+    with pytest.raises(DatabaseUnreadable, match="check that it is a file"):
+        open_database(data_dir / "rapport.db")
