@@ -50,3 +50,20 @@ def restore_process_hooks(monkeypatch: pytest.MonkeyPatch):
             root.removeHandler(handler)
             handler.close()
     root.setLevel(level)
+
+
+@pytest.fixture(autouse=True)
+def dialogs(monkeypatch: pytest.MonkeyPatch):
+    """Modal dialogs are driven by the test, never left waiting (see tests/views/dialogs.py)."""
+    from tests.views.dialogs import install
+
+    return install(monkeypatch)
+
+
+@pytest.fixture(autouse=True)
+def collect_garbage_after_each_test():
+    """Free each test's widgets while Qt is fully alive, not at interpreter exit."""
+    import gc
+
+    yield
+    gc.collect()
