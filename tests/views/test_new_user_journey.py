@@ -51,10 +51,7 @@ def fill(form: RecordForm, name: str, text: str) -> None:
     if isinstance(widget, QComboBox) and widget.isEditable():
         widget.lineEdit().selectAll()
         type_text(widget.lineEdit(), text)
-    elif isinstance(widget, QLineEdit):
-        widget.selectAll()
-        type_text(widget, text)
-    elif isinstance(widget, QPlainTextEdit):
+    elif isinstance(widget, QLineEdit | QPlainTextEdit):
         widget.selectAll()
         type_text(widget, text)
     else:
