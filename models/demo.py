@@ -360,7 +360,7 @@ class _DemoBuilder:
     ) -> Row:
         rng = self.rng
         agreed_on = self.start - timedelta(days=rng.randrange(30, 400))
-        review_on = agreed_on + timedelta(days=365)
+        review_on = agreed_on + timedelta(days=730)  # reviewed every two years
         # A few reviews fall due soon, or are already overdue, as in any real catalogue.
         if rng.random() < 0.2:
             review_on = self.today + timedelta(days=rng.randrange(-40, 30))

@@ -1,7 +1,9 @@
 """Listings: a table's rows as the database gives them, searched, filtered and sorted in SQL.
 
-A listing names its columns and how to compute them; the window's one lazy table model asks it
-for a count and for one page of rows at a time, so a 250,000-row table never loads whole.
+A listing names its columns and how to compute them. The window's one lazy table model asks it
+once for the keys of the matching rows in order (one integer each: that is also the count),
+then for the rows of one page of keys at a time as the user scrolls, so a 250,000-row table
+never loads whole and every page costs the same however far down it is.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from peewee import SQL, Node, NodeList, Value, fn
+from peewee import SQL, Column, Node, NodeList, Value, fn
 
 from models.base import SoftDeleteRecord
 
@@ -48,6 +50,10 @@ class Listing:
     joins: Callable[[Query], Query] = lambda query: query
     filters: Mapping[str, FilterFn] = field(default_factory=dict)
     default_sort: str | None = None
+    default_descending: bool = False
+
+    def default_request(self) -> ListRequest:
+        return ListRequest(sort_key=self.default_sort, descending=self.default_descending)
 
     def column(self, key: str) -> ListColumn:
         for column in self.columns:
@@ -55,7 +61,7 @@ class Listing:
                 return column
         raise KeyError(f"{self.model.__name__} listing has no column {key!r}")
 
-    def keys(self) -> list[str]:
+    def column_keys(self) -> list[str]:
         return [column.key for column in self.columns]
 
     def _filtered(self, request: ListRequest, *selected: Node) -> Query:
@@ -74,26 +80,46 @@ class Listing:
             query = query.where(_any(matches))
         return query
 
+    def _ordered(self, query: Query, request: ListRequest) -> Query:
+        rowid = _rowid(self.model)  # ties broken by the row's place: cheap, and stable
+        key = request.sort_key or self.default_sort
+        if key is None:
+            return query.order_by(rowid)
+        column = self.column(key)
+        order = column.sort_expression or column.expression
+        return query.order_by(order.desc() if request.descending else order.asc(), rowid)
+
     def count(self, request: ListRequest) -> int:
         return self._filtered(request, self.model.id).count()
 
+    def keys(self, request: ListRequest) -> list[int]:
+        """The key of every matching row, in the order asked for: one query, integers only."""
+        query = self._ordered(self._filtered(request, _rowid(self.model)), request)
+        sql, params = query.sql()
+        cursor = self.model._meta.database.execute_sql(sql, params)
+        return [key for (key,) in cursor.fetchall()]
+
+    def rows(self, keys: Sequence[int]) -> list[tuple]:
+        """The rows with `keys`, in that order: the record's id first, then each column."""
+        rowid = _rowid(self.model)
+        selected = [rowid, self.model.id, *(c.expression.alias(c.key) for c in self.columns)]
+        query = self.joins(self.model.select(*selected)).where(rowid.in_(list(keys)))
+        found = {row[0]: row[1:] for row in query.tuples()}
+        return [found[key] for key in keys if key in found]
+
     def page(self, request: ListRequest, offset: int, limit: int) -> list[tuple]:
-        """Rows as tuples: the record's id first, then one value per column."""
-        selected = [self.model.id, *(c.expression.alias(c.key) for c in self.columns)]
-        query = self._filtered(request, *selected)
-        key = request.sort_key or self.default_sort
-        if key is not None:
-            column = self.column(key)
-            order = column.sort_expression or column.expression
-            query = query.order_by(
-                order.desc() if request.descending else order.asc(), self.model.id
-            )
-        else:
-            query = query.order_by(self.model.id)
-        return list(query.offset(offset).limit(limit).tuples())
+        """One page of rows as `rows` gives them (for short lists and tests)."""
+        return self.rows(self.keys(request)[offset : offset + limit])
 
     def ids(self, request: ListRequest) -> list[Any]:
-        return [row[0] for row in self._filtered(request, self.model.id).tuples()]
+        """The matching records' ids, in the order asked for (for an export of the list)."""
+        query = self._ordered(self._filtered(request, self.model.id), request)
+        return [row[0] for row in query.tuples()]
+
+
+def _rowid(model: type[SoftDeleteRecord]) -> Column:
+    """SQLite's own integer key of a row, qualified by the model's table."""
+    return Column(model, "rowid")
 
 
 def _like(expression: Node, pattern: str) -> Node:

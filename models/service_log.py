@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from peewee import BooleanField, DateTimeField, ForeignKeyField, TextField
+from peewee import JOIN, BooleanField, DateTimeField, ForeignKeyField, TextField
 
 from models.base import ChoiceField, SoftDeleteRecord
 from models.catalogue import Service, Standard
 from models.choices import RequestChannel
+from models.listing import ListColumn, Listing
 from models.register import Customer, Department
 
 
@@ -33,3 +34,27 @@ class ServiceRequest(SoftDeleteRecord):
     completion_standard = ForeignKeyField(Standard, null=True, backref="+", on_delete="RESTRICT")
     response_due = DateTimeField(null=True)
     completion_due = DateTimeField(null=True)
+
+
+SERVICE_REQUEST_LISTING = Listing(
+    model=ServiceRequest,
+    columns=(
+        ListColumn("received_at", ServiceRequest.received_at),
+        ListColumn("service", Service.name, searchable=True),
+        ListColumn("customer", Customer.name, searchable=True),
+        ListColumn("department", Department.name, searchable=True),
+        ListColumn("description", ServiceRequest.description, searchable=True),
+        ListColumn("responded_at", ServiceRequest.responded_at),
+        ListColumn("completed_at", ServiceRequest.completed_at),
+    ),
+    joins=lambda query: (
+        query.join(Service, on=ServiceRequest.service == Service.id)
+        .switch(ServiceRequest)
+        .join(Customer, JOIN.LEFT_OUTER, on=ServiceRequest.customer == Customer.id)
+        .switch(ServiceRequest)
+        .join(Department, JOIN.LEFT_OUTER, on=ServiceRequest.department == Department.id)
+    ),
+    filters={"service": lambda query, service: query.where(ServiceRequest.service == service)},
+    default_sort="received_at",
+    default_descending=True,  # a log reads newest first
+)

@@ -121,8 +121,13 @@ class RecordTable(QWidget):
         self.view.setWordWrap(False)
         default = listing.default_sort
         keys = [column.key for column in columns]
+        order = (
+            Qt.SortOrder.DescendingOrder
+            if listing.default_descending
+            else Qt.SortOrder.AscendingOrder
+        )
         self.view.horizontalHeader().setSortIndicator(
-            keys.index(default) if default in keys else -1, Qt.SortOrder.AscendingOrder
+            keys.index(default) if default in keys else -1, order
         )
         self.view.setSortingEnabled(True)  # sorts by the indicator: ascending, as listed
         self.view.verticalHeader().setVisible(False)

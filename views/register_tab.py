@@ -115,6 +115,7 @@ class CustomerDetail(QWidget):
         self.title.setFont(font)
         self.values: dict[str, QLabel] = {}
         form = QFormLayout()
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapAllRows)  # labels above: a narrow panel
         for key, label in (
             ("kind", "Kind"),
             ("department", "Department"),
@@ -131,7 +132,9 @@ class CustomerDetail(QWidget):
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             value.setAccessibleName(label)
             self.values[key] = value
-            form.addRow(f"{label}:", value)
+            heading = QLabel(f"{label}:")
+            heading.setStyleSheet("font-weight: bold;")
+            form.addRow(heading, value)
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
         layout.addLayout(form)
@@ -172,6 +175,7 @@ class RegisterTab(QWidget):
         self.customers.current_changed.connect(self._show_customer)
         scroller = QScrollArea()
         scroller.setWidgetResizable(True)
+        scroller.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # text wraps
         scroller.setWidget(self.detail)
         self.splitter = QSplitter()
         self.splitter.addWidget(self.customers)

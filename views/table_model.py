@@ -1,7 +1,8 @@
 """The one lazy table model: a page of rows at a time from a model-layer listing.
 
-Sorting and filtering happen in SQL (the listing does them); this model only remembers the rows
-fetched so far, so a 250,000-row table opens as fast as a 25-row one.
+Sorting and filtering happen in SQL (the listing does them). The model holds the ordered keys of
+the matching rows (one integer each) and the rows fetched so far; scrolling fetches the next
+page by key, which costs the same on page 1,000 as on page 1.
 """
 
 from __future__ import annotations
@@ -59,11 +60,14 @@ class LazyTableModel(QAbstractTableModel):
         super().__init__(parent)
         self.listing = listing
         self.columns = list(columns)
-        self._positions = {key: position for position, key in enumerate(listing.keys(), start=1)}
+        self._positions = {
+            key: position for position, key in enumerate(listing.column_keys(), start=1)
+        }
         self._tone = tone
-        self.request = ListRequest()
+        self.request = listing.default_request()
+        self._keys: list[int] = []
         self._rows: list[tuple] = []
-        self._total = 0
+        self._fetched = 0  # how many of the keys have been fetched as rows
         self.refresh()
 
     # ---------------------------------------------------------------- what to show
@@ -76,14 +80,15 @@ class LazyTableModel(QAbstractTableModel):
     def refresh(self) -> None:
         """Read the first page again (after a change, a new filter or a new sort)."""
         self.beginResetModel()
-        self._total = self.listing.count(self.request)
-        self._rows = self.listing.page(self.request, 0, self.PAGE)
+        self._keys = self.listing.keys(self.request)
+        self._rows = self.listing.rows(self._keys[: self.PAGE])
+        self._fetched = min(self.PAGE, len(self._keys))
         self.endResetModel()
 
     @property
     def total(self) -> int:
         """How many rows match, fetched or not."""
-        return self._total
+        return len(self._keys)
 
     def row_id(self, row: int) -> Any:
         return self._rows[row][0]
@@ -117,14 +122,15 @@ class LazyTableModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self.columns)
 
     def canFetchMore(self, parent: ModelIndex) -> bool:
-        return not parent.isValid() and len(self._rows) < self._total
+        return not parent.isValid() and self._fetched < len(self._keys)
 
     def fetchMore(self, parent: ModelIndex) -> None:
         if parent.isValid():
             return
-        page = self.listing.page(self.request, len(self._rows), self.PAGE)
-        if not page:  # rows were deleted meanwhile: stop asking
-            self._total = len(self._rows)
+        keys = self._keys[self._fetched : self._fetched + self.PAGE]
+        self._fetched += len(keys)
+        page = self.listing.rows(keys)  # rows deleted meanwhile are simply not there
+        if not page:
             return
         first = len(self._rows)
         self.beginInsertRows(QModelIndex(), first, first + len(page) - 1)

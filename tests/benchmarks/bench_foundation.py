@@ -12,8 +12,6 @@ import sys
 import time
 from pathlib import Path
 
-import pytest
-
 from desktop.cli import main
 from models.db import close_database
 
@@ -29,18 +27,6 @@ window = start_window(Path(sys.argv[1]))
 QApplication.processEvents()
 print(f"{time.perf_counter() - started:.3f}")
 """
-
-
-@pytest.fixture(scope="module")
-def large_demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("large")
-    started = time.perf_counter()
-    assert main(["--data-dir", str(folder), "demo", "--size", "large"]) == 0
-    seconds = time.perf_counter() - started
-    size = (folder / "rapport.db").stat().st_size / 2**20
-    print(f"\ndemo --size large: {seconds:.1f} s, database {size:.0f} MiB")
-    assert seconds < 120, "the issue's budget for the large demo is two minutes"
-    return folder
 
 
 def test_check_on_the_large_demo(large_demo: Path) -> None:
