@@ -137,7 +137,8 @@ class RecordForm(QDialog):
 
         start = dict(values or {})
         if record is not None:
-            start = {spec.name: getattr(record, spec.name) for spec in self.fields} | start
+            own = {spec.name for spec in self.fields} & set(model._meta.fields)
+            start = {name: getattr(record, name) for name in own} | start
         for spec in self.fields:
             self._set_value(spec, start.get(spec.name))
         self.check()

@@ -130,6 +130,9 @@ class RecordPage(QWidget):
     # ---------------------------------------------------------------- actions
 
     def form(self, title: str, save: Callable[[Values], Any], **options: Any) -> RecordForm:
+        record = options.get("record")
+        if record is not None and self.spec.extra_values is not None:
+            options["values"] = self.spec.extra_values(record) | dict(options.get("values") or {})
         return RecordForm(
             title,
             self.spec.model,
