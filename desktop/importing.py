@@ -101,7 +101,7 @@ class ImportPlan:
     rows: int = 0
     errors: list[RowError] = field(default_factory=list)
     records: list[dict[str, Any]] = field(default_factory=list)
-    preview: list[tuple[Any, ...]] = field(default_factory=list)
+    preview: list[tuple[int, tuple[Any, ...]]] = field(default_factory=list)  # (line, cells)
     written: int = 0
 
     @property
@@ -139,7 +139,7 @@ def check_file(kind: ImportKind, path: Path, progress: Progress | None = None) -
     kind.start()
     total = len(table.rows)
     plan.rows = total
-    plan.preview = [row.cells for row in table.rows[:PREVIEW_ROWS]]
+    plan.preview = [(row.line, row.cells) for row in table.rows[:PREVIEW_ROWS]]
     for number, row in enumerate(table.rows, start=1):
         record = _check_row(kind, row.line, row.cells, positions, plan)
         if record is not None:

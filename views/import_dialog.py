@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -34,6 +34,7 @@ from desktop.importing import ImportKind, ImportPlan, apply_plan, check_file
 from views.background import BackgroundTask
 from views.data_bus import DataBus
 from views.format import count_label
+from views.table_model import Tone
 
 FILE_FILTER = "Spreadsheets (*.csv *.xlsx);;CSV files (*.csv);;Excel workbooks (*.xlsx)"
 
@@ -68,7 +69,9 @@ class ImportDialog(QDialog):
         file_row.addWidget(self.choose_button)
         top = QFormLayout()
         top.addRow("&What it holds:", self.kind)
-        top.addRow("&File:", file_row)
+        file_label = QLabel("&File:")
+        file_label.setBuddy(self.choose_button)
+        top.addRow(file_label, file_row)
 
         self.summary = QLabel("Choose a file to see what it holds.")
         self.summary.setWordWrap(True)
@@ -161,11 +164,16 @@ class ImportDialog(QDialog):
             else:
                 item.setToolTip("Rapport does not use this column")
             self.preview.setHorizontalHeaderItem(position, item)
-        for row, cells in enumerate(plan.preview):
+        wrong = {error.line for error in plan.errors}
+        for row, (line, cells) in enumerate(plan.preview):
+            self.preview.setVerticalHeaderItem(row, QTableWidgetItem(str(line)))  # file lines
             for position, value in enumerate(cells[: len(plan.headers)]):
-                self.preview.setItem(
-                    row, position, QTableWidgetItem("" if value is None else str(value))
-                )
+                item = QTableWidgetItem("" if value is None else str(value))
+                if line in wrong:
+                    item.setBackground(QColor(Tone.DANGER.value))
+                    item.setToolTip("This row has a problem: see below")
+                self.preview.setItem(row, position, item)
+        self.preview.resizeColumnsToContents()
 
     # ---------------------------------------------------------------- importing
 

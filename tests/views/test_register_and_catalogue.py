@@ -12,6 +12,7 @@ from models.register import Customer, Department
 from tests.views.test_new_user_journey import fill
 from views.forms import RecordForm
 from views.main_window import MainWindow
+from views.table_model import Tone
 
 
 @pytest.fixture
@@ -106,6 +107,11 @@ def test_the_import_dialog_lists_every_problem_and_imports_nothing(
         ]
         assert not dialog.import_button.isEnabled()
         assert "2 problem(s)" in dialog.summary.text()
+        preview = dialog.preview
+        assert [preview.verticalHeaderItem(row).text() for row in range(3)] == ["2", "3", "4"]
+        assert [preview.item(row, 0).text() for row in range(3)] == ["Room bookings", "", "New"]
+        assert preview.item(0, 0).background().color().name() == Tone.DANGER.value
+        assert preview.item(2, 0).background().style() == Qt.BrushStyle.NoBrush  # a good row
         dialog.reject()
 
     dialogs.expect(look)
