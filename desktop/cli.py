@@ -12,6 +12,7 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 import peewee
 
@@ -61,32 +62,37 @@ def build_parser() -> argparse.ArgumentParser:
     )
     check.set_defaults(handler=run_check)
 
-    from desktop.formats import FORMATS
-
-    kinds = sorted(FORMATS)
-    importer = commands.add_parser(
+    importer = _file_command(
+        commands,
         "import",
         help="import a CSV or .xlsx file (all of it, or nothing if any row is wrong)",
         description="Check every row of FILE, then import all of it in one go; a file with any "
         "bad row writes nothing and lists every problem with its line and column.",
     )
-    importer.add_argument("kind", metavar="KIND", choices=kinds, help=", ".join(kinds))
-    importer.add_argument("file", metavar="FILE", type=Path, help="a .csv or .xlsx file")
     importer.add_argument(
         "--dry-run", action="store_true", help="check the file and report, but write nothing"
     )
     importer.set_defaults(handler=run_import)
-
-    exporter = commands.add_parser(
+    exporter = _file_command(
+        commands,
         "export",
         help="export to a CSV or .xlsx file in the import columns",
         description="Write every record of KIND to FILE (.csv or .xlsx) in the same columns "
         "the import reads, so the file imports again unchanged.",
     )
-    exporter.add_argument("kind", metavar="KIND", choices=kinds, help=", ".join(kinds))
-    exporter.add_argument("file", metavar="FILE", type=Path, help="a .csv or .xlsx file")
     exporter.set_defaults(handler=run_export)
     return parser
+
+
+def _file_command(commands: Any, name: str, **texts: str) -> argparse.ArgumentParser:
+    """A command taking KIND and FILE, like import and export."""
+    from desktop.formats import FORMATS
+
+    kinds = sorted(FORMATS)
+    command = commands.add_parser(name, **texts)
+    command.add_argument("kind", metavar="KIND", choices=kinds, help=", ".join(kinds))
+    command.add_argument("file", metavar="FILE", type=Path, help="a .csv or .xlsx file")
+    return command
 
 
 def main(argv: Sequence[str] | None = None) -> int:

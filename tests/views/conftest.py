@@ -67,3 +67,18 @@ def collect_garbage_after_each_test():
 
     yield
     gc.collect()
+
+
+@pytest.fixture
+def show_main_window(qtbot, data_dir):
+    """Open the main window on the data folder's (already open) database, shown."""
+    from views.main_window import MainWindow
+
+    def show() -> MainWindow:
+        window = MainWindow(data_dir, data_dir / "rapport.db")
+        qtbot.addWidget(window)
+        with qtbot.waitExposed(window):
+            window.show()
+        return window
+
+    return show

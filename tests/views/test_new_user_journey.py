@@ -18,7 +18,6 @@ from models.register import Customer
 from tests.views.keyboard import type_text
 from views.forms import RecordForm
 from views.import_dialog import ImportDialog
-from views.main_window import MainWindow
 from views.table_model import Tone
 
 
@@ -33,13 +32,10 @@ def register_csv(small_demo_template: Path, tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def window(qtbot, data_dir, register_csv):
+def window(data_dir, register_csv, show_main_window):
     """The window on a new, empty database (made after the CSV, which needs the demo's)."""
     open_database(data_dir / "rapport.db")
-    window = MainWindow(data_dir, data_dir / "rapport.db")
-    qtbot.addWidget(window)
-    with qtbot.waitExposed(window):
-        window.show()
+    window = show_main_window()
     yield window
     window.close()
     close_database()

@@ -11,16 +11,12 @@ from models.catalogue import Agreement, Service
 from models.register import Customer, Department
 from tests.views.test_new_user_journey import fill
 from views.forms import RecordForm
-from views.main_window import MainWindow
 from views.table_model import Tone
 
 
 @pytest.fixture
-def window(demo_db, data_dir, qtbot):
-    window = MainWindow(data_dir, data_dir / "rapport.db")
-    qtbot.addWidget(window)
-    with qtbot.waitExposed(window):
-        window.show()
+def window(demo_db, show_main_window):
+    window = show_main_window()
     yield window
     window.close()
 
