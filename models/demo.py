@@ -42,6 +42,7 @@ from models.choices import (
     Unit,
 )
 from models.complaints import Complaint, ComplaintEvent
+from models.delivery import TIMED_MEASURES, StandardBook, Timescale
 from models.errors import KnownError
 from models.feedback import Code, Feedback, FeedbackCode
 from models.improvements import ImprovementAction
@@ -313,9 +314,7 @@ class _DemoBuilder:
 
         services, standards = [], []
         self.services: list[tuple[str, tuple[str, ...]]] = []
-        # For each service: the general standard per measure, and department overrides.
-        self.general: dict[tuple[str, Measure], Row] = {}
-        self.overrides: dict[tuple[str, Measure, str], Row] = {}
+        self.standard_rows: list[Row] = standards
         for name, category, provider, service_standards, templates in specs:
             service = self.stamp(
                 opened,
@@ -332,7 +331,6 @@ class _DemoBuilder:
                     service["id"], Measure(measure), target, Unit(unit), compliance
                 )
                 standards.append(row)
-                self.general[(service["id"], Measure(measure))] = row
             # Some departments agreed a tighter timescale of their own.
             timed = [s for s in service_standards if Unit(s[2]).is_time]
             if timed and rng.random() < 0.35:
@@ -343,9 +341,22 @@ class _DemoBuilder:
                     service["id"], Measure(measure), tighter, Unit(unit), compliance, department
                 )
                 standards.append(row)
-                self.overrides[(service["id"], Measure(measure), department)] = row
         bulk_insert(Service, services)
         bulk_insert(Standard, standards)
+        # The same rules as the service log: a department's own standard before the general one.
+        self.book = StandardBook(
+            Timescale(
+                standard=row["id"],
+                service=row["service"],
+                measure=row["measure"],
+                target=row["target"],
+                unit=row["unit"],
+                department=row["department"],
+                agreed_on=row["agreed_on"],
+            )
+            for row in standards
+            if row["measure"] in TIMED_MEASURES
+        )
         self.service_weights = [rng.uniform(0.3, 3.0) for _ in self.services]
         self.agreements(services, standards)
 
@@ -423,19 +434,12 @@ class _DemoBuilder:
         bulk_insert(AgreementService, service_links)
         bulk_insert(AgreementStandard, standard_links)
 
-    def applicable(self, service: str, measure: Measure, department: str | None) -> Row | None:
-        if department is not None:
-            override = self.overrides.get((service, measure, department))
-            if override is not None:
-                return override
-        return self.general.get((service, measure))
-
-    def delivery(self, start: datetime, standard: Row | None, met_rate: float) -> datetime:
+    def delivery(self, start: datetime, standard: Timescale | None, met_rate: float) -> datetime:
         """When the work happened: usually inside the standard's timescale, sometimes not."""
         rng = self.rng
         if standard is None:
             return self.after_working_hours(start, rng.uniform(0.5, 24))
-        target, unit = standard["target"], standard["unit"]
+        target, unit = standard.target, standard.unit
         if unit == Unit.WORKING_HOURS:
             allowed = target
         elif unit == Unit.WORKING_DAYS:
@@ -456,8 +460,8 @@ class _DemoBuilder:
             service, templates = self.services[pick]
             customer, department = rng.choice(self.customers)
             received = self.receipt_moment()
-            response_standard = self.applicable(service, Measure.RESPONSE, department)
-            completion_standard = self.applicable(service, Measure.COMPLETION, department)
+            response_standard = self.book.applicable(service, Measure.RESPONSE, department)
+            completion_standard = self.book.applicable(service, Measure.COMPLETION, department)
             met_rate = 0.88 + 0.1 * (received - datetime.combine(self.start, time(0))).days / 400
             responded = self.delivery(received, response_standard, met_rate)
             completed = max(responded, self.delivery(received, completion_standard, met_rate))
@@ -482,10 +486,10 @@ class _DemoBuilder:
                     accurate=(rng.random() < 0.97) if completed_at else None,
                     needs_met=needs_met,
                     needs_met_note="Confirmed by email." if needs_met else "",
-                    response_standard=response_standard and response_standard["id"],
-                    completion_standard=completion_standard and completion_standard["id"],
-                    response_due=_due(cal, received, response_standard),
-                    completion_due=_due(cal, received, completion_standard),
+                    response_standard=response_standard and response_standard.standard,
+                    completion_standard=completion_standard and completion_standard.standard,
+                    response_due=response_standard and response_standard.due(cal, received),
+                    completion_due=completion_standard and completion_standard.due(cal, received),
                 )
             )
             if len(rows) == 5000:
@@ -828,7 +832,7 @@ class _DemoBuilder:
         rng = self.rng
         rows = []
         resolved = [c for c in self.complaint_rows if c["resolved_at"] is not None]
-        standards = list(self.general.values())
+        standards = self.standard_rows
         statuses = list(ActionStatus)
         for _ in range(self.size.actions):
             opened = datetime.combine(
@@ -879,12 +883,3 @@ class _DemoBuilder:
                 )
             )
         bulk_insert(ImprovementAction, rows)
-
-
-def _due(calendar: WorkingCalendar, received: datetime, standard: Row | None) -> datetime | None:
-    if standard is None:
-        return None
-    amount = standard["target"]
-    if standard["unit"] != Unit.WORKING_HOURS:
-        amount = int(amount)
-    return calendar.due(received, amount, standard["unit"])

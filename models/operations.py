@@ -76,7 +76,7 @@ def create(model: type[R], **values: Any) -> tuple[R, Change]:
     """A new record from `values`, after validation."""
     _check(model, values, None)
     with database.atomic():
-        record = model.create(**values)
+        record = model.create(**typed(model, values))
         record_change(record, AuditAction.CREATE, _readable(record, values))
     return record, Change(model._meta.table_name, AuditAction.CREATE, record)
 
@@ -93,7 +93,9 @@ def update(record: R, **values: Any) -> Change:
     }
     if changed:
         with database.atomic():
-            for name, (_, value) in changed.items():
+            for name, value in typed(
+                model, {name: new for name, (_, new) in changed.items()}
+            ).items():
                 setattr(record, name, value)
             record.save()
             record_change(record, AuditAction.UPDATE, _readable_pairs(changed))
@@ -121,6 +123,16 @@ def restore(record: SoftDeleteRecord) -> Change:
         record.save()
         record_change(record, AuditAction.RESTORE)
     return Change(type(record)._meta.table_name, AuditAction.RESTORE, record)
+
+
+def typed(model: type[Record], values: Mapping[str, Any]) -> dict[str, Any]:
+    """Values as the record would read them back: a key given as hex becomes a UUID, a list
+    word its member, 4 a float where the field holds floats."""
+    fields = model._meta.fields
+    return {
+        name: fields[name].python_value(fields[name].db_value(value)) if name in fields else value
+        for name, value in values.items()
+    }
 
 
 def _check(model: type[Record], values: Mapping[str, Any], record: Any) -> None:

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from peewee import JOIN, BooleanField, DateTimeField, ForeignKeyField, TextField
 
-from models.base import ChoiceField, SoftDeleteRecord
+from models import clock
+from models.base import ChoiceField, SoftDeleteRecord, database
 from models.catalogue import Service, Standard
 from models.choices import RequestChannel
+from models.delivery import StandardBook, key, request_dues
 from models.listing import ListColumn, Listing
+from models.operations import Change, Problems, create, update, validates
+from models.organisation import working_calendar
 from models.register import Customer, Department
 
 
@@ -58,3 +65,88 @@ SERVICE_REQUEST_LISTING = Listing(
     default_sort="received_at",
     default_descending=True,  # a log reads newest first
 )
+
+
+@validates(ServiceRequest)
+def request_problems(values: Mapping[str, Any], record: ServiceRequest | None) -> Problems:
+    problems: dict[str, str | None] = {}
+    if values.get("service") is None:
+        problems["service"] = "Choose the service requested."
+    received = values.get("received_at")
+    if received is None:
+        problems["received_at"] = "Give the date and time the request arrived."
+    responded, completed = values.get("responded_at"), values.get("completed_at")
+    if received and responded and responded < received:
+        problems["responded_at"] = "The first response comes before the request arrived."
+    if received and completed and completed < received:
+        problems["completed_at"] = "The request was completed before it arrived."
+    elif responded and completed and completed < responded:
+        problems["completed_at"] = "The request was completed before its first response."
+    if values.get("needs_met") is not None and not completed:
+        problems["needs_met"] = "Record when it was completed before the customer's confirmation."
+    return {field: message for field, message in problems.items() if message}
+
+
+_KEY_FIELDS = ("service", "received_at", "department", "customer")
+
+
+def record_request(**values: Any) -> tuple[ServiceRequest, Change]:
+    """Log a request: its department is the customer's unless given; its dues are computed."""
+    if values.get("department") is None and values.get("customer") is not None:
+        customer = Customer.get_or_none(Customer.id == key(values["customer"]))
+        values["department"] = customer.department_id if customer else None
+    if values.get("service") is not None and values.get("received_at") is not None:
+        values |= _dues(values)
+    return create(ServiceRequest, **values)
+
+
+def update_request(request: ServiceRequest, **values: Any) -> Change:
+    """Change a request; its dues follow while it is open or when what they hang on changes."""
+    merged = {name: getattr(request, name) for name in _KEY_FIELDS} | values
+    reopened = "completed_at" in values and values["completed_at"] is None
+    moved = any(
+        name in values and key(values[name]) != key(getattr(request, name)) for name in _KEY_FIELDS
+    )
+    if moved or reopened or (request.completed_at is None and "completed_at" not in values):
+        values |= _dues(merged)
+    return update(request, **values)
+
+
+def recompute_open_dues() -> int:
+    """After the calendar or a standard changes: open requests are judged by the new rules,
+    completed ones keep the due moments they were judged against. Returns how many changed."""
+    book, calendar = StandardBook.load(), working_calendar()
+    changed = 0
+    with database.atomic():
+        for request in ServiceRequest.live().where(ServiceRequest.completed_at.is_null()):
+            dues = request_dues(
+                book,
+                calendar,
+                service=request.service_id,
+                received_at=request.received_at,
+                department=request.department_id,
+                customer=request.customer_id,
+            )
+            stored = {
+                "response_standard": key(request.response_standard_id),
+                "response_due": request.response_due,
+                "completion_standard": key(request.completion_standard_id),
+                "completion_due": request.completion_due,
+            }
+            if stored != dues:
+                ServiceRequest.update(**dues, updated_at=clock.now()).where(
+                    ServiceRequest.id == request.id
+                ).execute()
+                changed += 1
+    return changed
+
+
+def _dues(values: Mapping[str, Any]) -> dict[str, Any]:
+    return request_dues(
+        StandardBook.load(),
+        working_calendar(),
+        service=values["service"],
+        received_at=values["received_at"],
+        department=values.get("department"),
+        customer=values.get("customer"),
+    )
