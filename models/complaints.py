@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
 from peewee import BooleanField, CharField, DateField, DateTimeField, ForeignKeyField, TextField
 
+from models import clock
 from models.base import ChoiceField, Record, SoftDeleteRecord
+from models.calendar import WorkingCalendar
 from models.catalogue import Service
 from models.choices import (
     ComplaintCategory,
@@ -13,7 +19,10 @@ from models.choices import (
     ComplaintStatus,
     FeedbackChannel,
 )
+from models.operations import Problems, validates
+from models.organisation import Settings
 from models.register import Customer, Department
+from models.validation import required, text_of
 
 
 class Complaint(SoftDeleteRecord):
@@ -62,3 +71,67 @@ class ComplaintEvent(Record):
     channel = ChoiceField(FeedbackChannel, null=True)  # for communications
     who = CharField(max_length=200, default="")  # who spoke, or to whom it was referred
     recorded_by = CharField(max_length=200, default="")  # the operating-system user
+
+
+@validates(Complaint)
+def complaint_problems(values: Mapping[str, Any], record: Complaint | None) -> Problems:
+    problems: dict[str, str | None] = {
+        "summary": required(text_of(values, "summary"), "a one-line summary of the complaint"),
+    }
+    if values.get("received_at") is None:
+        problems["received_at"] = "Give the date and time the complaint arrived."
+    elif values["received_at"] > clock.now():
+        problems["received_at"] = "The complaint cannot have arrived in the future."
+    reference = text_of(values, "reference")
+    if reference:
+        clash = Complaint.select().where(Complaint.reference == reference)
+        if record is not None:
+            clash = clash.where(Complaint.id != record.id)
+        if clash.exists():
+            problems["reference"] = f"Another complaint is already {reference}."
+    return {field: message for field, message in problems.items() if message}
+
+
+def next_reference(year: int) -> str:
+    """The next free CMP-YYYY-NNNN of `year`."""
+    prefix = f"CMP-{year}-"
+    taken = [
+        int(reference[len(prefix) :])
+        for (reference,) in Complaint.select(Complaint.reference)
+        .where(Complaint.reference.startswith(prefix))
+        .tuples()
+        if reference[len(prefix) :].isdigit()
+    ]
+    return f"{prefix}{max(taken, default=0) + 1:04d}"
+
+
+def holds(events: Iterable[ComplaintEvent]) -> list[tuple[datetime, datetime | None]]:
+    """The periods a complaint spent on hold, awaiting the customer, from its timeline."""
+    periods: list[tuple[datetime, datetime | None]] = []
+    started: datetime | None = None
+    for event in sorted(events, key=lambda e: e.at):
+        if event.kind is ComplaintEventKind.ON_HOLD and started is None:
+            started = event.at
+        elif event.kind is ComplaintEventKind.RESUMED and started is not None:
+            periods.append((started, event.at))
+            started = None
+    if started is not None:
+        periods.append((started, None))
+    return periods
+
+
+def complaint_dues(
+    received_at: datetime,
+    periods: Sequence[tuple[datetime, datetime | None]],
+    extended_due: datetime | None,
+    settings: Settings,
+    calendar: WorkingCalendar,
+    as_of: datetime,
+) -> tuple[datetime, datetime]:
+    """Acknowledge-by and resolve-by: the procedure's timescales on the working calendar, time
+    on hold not counted (up to `as_of` for a hold still open), or an agreed extension."""
+    acknowledge = calendar.due(received_at, settings.acknowledge_within, settings.acknowledge_unit)
+    resolve = extended_due or calendar.due(
+        received_at, settings.resolve_within, settings.resolve_unit, periods, as_of=as_of
+    )
+    return acknowledge, resolve

@@ -41,7 +41,7 @@ from models.choices import (
     StandardStatus,
     Unit,
 )
-from models.complaints import Complaint, ComplaintEvent
+from models.complaints import Complaint, ComplaintEvent, complaint_dues
 from models.delivery import TIMED_MEASURES, StandardBook, Timescale
 from models.errors import KnownError
 from models.feedback import Code, Feedback, FeedbackCode
@@ -752,11 +752,8 @@ class _DemoBuilder:
                 row.update(closed_at=None, satisfied=None, followed_up_on=None)
         if hold_start is not None:
             holds.append((hold_start, None))
-        row["acknowledge_due"] = cal.due(
-            received, settings.acknowledge_within, settings.acknowledge_unit
-        )
-        row["resolve_due"] = row["extended_due"] or cal.due(
-            received, settings.resolve_within, settings.resolve_unit, holds, as_of=self.now
+        row["acknowledge_due"], row["resolve_due"] = complaint_dues(
+            received, holds, row["extended_due"], settings, cal, as_of=self.now
         )
         return row, events
 

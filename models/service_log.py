@@ -75,6 +75,8 @@ def request_problems(values: Mapping[str, Any], record: ServiceRequest | None) -
     received = values.get("received_at")
     if received is None:
         problems["received_at"] = "Give the date and time the request arrived."
+    elif received > clock.now():
+        problems["received_at"] = "The request cannot have arrived in the future."
     responded, completed = values.get("responded_at"), values.get("completed_at")
     if received and responded and responded < received:
         problems["responded_at"] = "The first response comes before the request arrived."

@@ -91,7 +91,7 @@ def test_among_equals_the_latest_agreed_applies(world):
     assert applicable(world) == newer.id.hex
 
 
-def test_a_request_is_due_as_design_md_says(world):
+def test_a_request_is_due_as_design_md_says(world, fixed_clock):
     # Received Mon 23 Nov 15:00; 4 working hours -> Tue 11:00 (DESIGN.md §2).
     request, _ = record_request(
         service=world["rooms"], customer=world["tom"], received_at=datetime(2026, 11, 23, 15, 0)
@@ -101,6 +101,7 @@ def test_a_request_is_due_as_design_md_says(world):
     assert request.response_due == datetime(2026, 11, 24, 11, 0)
     assert request.completion_due == datetime(2026, 11, 25, 17, 0)
     # Received Thu 24 Dec 11:00; 2 working days over Christmas -> Wed 30 Dec 17:00.
+    fixed_clock.moment = datetime(2027, 1, 4, 9, 0)
     christmas, _ = record_request(service=world["rooms"], received_at=datetime(2026, 12, 24, 11, 0))
     assert christmas.completion_due == datetime(2026, 12, 30, 17, 0)
 
@@ -166,6 +167,7 @@ def test_no_standard_means_nothing_to_judge():
     ("values", "field"),
     [
         ({"received_at": None}, "received_at"),
+        ({"received_at": datetime(2062, 11, 23, 15, 0)}, "received_at"),  # a typo for 2026
         ({"responded_at": datetime(2026, 11, 23, 14, 0)}, "responded_at"),
         ({"completed_at": datetime(2026, 11, 22, 9, 0)}, "completed_at"),
         (

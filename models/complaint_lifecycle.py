@@ -1,0 +1,229 @@
+"""The complaints procedure as explicit steps (DESIGN.md §2, complaint lifecycle).
+
+Every step checks that it may happen now (closing an unresolved complaint is refused, with a
+message saying why), writes the complaint's new state and a time-stamped timeline event in one
+transaction, audits the change, and recomputes the due moments: time on hold is not counted and
+an agreed extension moves the resolve-by date.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from models import audit, clock
+from models.audit import record_change
+from models.base import database
+from models.choices import (
+    AuditAction,
+    ComplaintCategory,
+    ComplaintEventKind,
+    ComplaintOutcome,
+    ComplaintStatus,
+    FeedbackChannel,
+)
+from models.complaints import Complaint, ComplaintEvent, complaint_dues, holds, next_reference
+from models.errors import KnownError
+from models.operations import Change, create, typed
+from models.organisation import get_settings, working_calendar
+
+S = ComplaintStatus
+K = ComplaintEventKind
+OPEN = frozenset({S.RECEIVED, S.ACKNOWLEDGED, S.INVESTIGATING, S.ON_HOLD, S.REFERRED})
+
+
+@dataclass(frozen=True)
+class Step:
+    """One step of the procedure: the states it may start from, and the state it leads to."""
+
+    kind: ComplaintEventKind
+    allowed_from: frozenset[ComplaintStatus]
+    leads_to: ComplaintStatus | None  # None: the status stays as it is
+    refusal: str  # why it cannot happen, with {reference} and {status}
+
+
+STEPS = {
+    step.kind: step
+    for step in (
+        Step(ComplaintEventKind.ACKNOWLEDGED, frozenset({S.RECEIVED}), S.ACKNOWLEDGED,
+             "{reference} has already been acknowledged (it is {status})."),
+        Step(ComplaintEventKind.INVESTIGATING, frozenset({S.ACKNOWLEDGED}), S.INVESTIGATING,
+             "Acknowledge {reference} before investigating it (it is {status})."),
+        Step(ComplaintEventKind.ON_HOLD, frozenset({S.ACKNOWLEDGED, S.INVESTIGATING}), S.ON_HOLD,
+             "{reference} can be put on hold only while it is being dealt with (it is {status})."),
+        Step(ComplaintEventKind.RESUMED, frozenset({S.ON_HOLD}), S.INVESTIGATING,
+             "{reference} is not on hold (it is {status})."),
+        Step(ComplaintEventKind.REFERRED, frozenset({S.ACKNOWLEDGED, S.INVESTIGATING}), S.REFERRED,
+             "{reference} can be referred only while it is being dealt with (it is {status})."),
+        Step(ComplaintEventKind.REFERRAL_OUTCOME, frozenset({S.REFERRED}), S.INVESTIGATING,
+             "{reference} has not been referred (it is {status})."),
+        Step(ComplaintEventKind.EXTENDED, OPEN, None,
+             "{reference} is {status}: an extension is agreed only while it is open."),
+        Step(ComplaintEventKind.RESOLVED, frozenset({S.ACKNOWLEDGED, S.INVESTIGATING, S.REFERRED}),
+             S.RESOLVED, "{reference} cannot be resolved while it is {status}."),
+        Step(ComplaintEventKind.CLOSED, frozenset({S.RESOLVED}), S.CLOSED,
+             "Resolve {reference} before closing it (it is {status})."),
+        Step(ComplaintEventKind.REOPENED, frozenset({S.RESOLVED, S.CLOSED}), S.INVESTIGATING,
+             "{reference} is still open (it is {status}): there is nothing to reopen."),
+        Step(ComplaintEventKind.COMMUNICATION, frozenset(S), None, ""),
+        Step(ComplaintEventKind.NOTE, frozenset(S), None, ""),
+    )
+}  # fmt: skip
+
+
+def allowed_steps(complaint: Complaint) -> list[ComplaintEventKind]:
+    """The steps that may be taken next: what the window offers."""
+    return [kind for kind, step in STEPS.items() if complaint.status in step.allowed_from]
+
+
+def log_complaint(**values: Any) -> tuple[Complaint, Change]:
+    """Record a new complaint: a reference if none is given, confidential by default for the
+    personal categories, its due moments, and the first event of its timeline."""
+    received = values.get("received_at")
+    if received is not None and not values.get("reference"):
+        values["reference"] = next_reference(received.year)
+    category = values.get("category")
+    if "confidential" not in values:
+        values["confidential"] = (
+            bool(category) and ComplaintCategory(category).confidential_by_default
+        )
+    with database.atomic():
+        complaint, change = create(Complaint, **values, status=S.RECEIVED)
+        _event(
+            complaint, ComplaintEventKind.RECEIVED, complaint.received_at, note="Complaint logged."
+        )
+        _refresh_dues(complaint)
+        complaint.save()
+    return complaint, change
+
+
+def take_step(
+    complaint: Complaint,
+    kind: ComplaintEventKind,
+    *,
+    at: datetime | None = None,
+    note: str = "",
+    channel: FeedbackChannel | None = None,
+    who: str = "",
+    **details: Any,
+) -> Change:
+    """Take one step of the procedure (see STEPS), with what that step needs in `details`."""
+    step = STEPS[kind]
+    if complaint.status not in step.allowed_from:
+        raise KnownError(
+            step.refusal.format(
+                reference=complaint.reference, status=complaint.status.label.lower()
+            )
+        )
+    at = at or clock.now()
+    _check_moment(complaint, at)
+    fields = _fields_for(complaint, kind, at, note=note, who=who, **details)
+    if step.leads_to is not None:
+        fields["status"] = step.leads_to
+    old = {name: getattr(complaint, name) for name in fields}
+    with database.atomic():
+        for name, value in typed(Complaint, fields).items():
+            setattr(complaint, name, value)
+        _event(complaint, kind, at, note=note, channel=channel, who=who)
+        _refresh_dues(complaint)
+        complaint.save()
+        changed = {
+            name: (old[name], getattr(complaint, name))
+            for name in fields
+            if old[name] != getattr(complaint, name)
+        }
+        if changed:
+            record_change(complaint, AuditAction.UPDATE, changed)
+    return Change("complaint", AuditAction.UPDATE, complaint, changed)
+
+
+def _fields_for(
+    complaint: Complaint, kind: ComplaintEventKind, at: datetime, **details: Any
+) -> dict[str, Any]:
+    """What each step writes on the complaint itself, after checking it was given."""
+    if kind is K.ACKNOWLEDGED:
+        return {"acknowledged_at": at}
+    if kind is K.REFERRED:
+        to = details.get("who", "").strip()
+        reason = details.get("reason", "").strip()
+        if not to or not reason:
+            raise KnownError("Say to whom the complaint is referred, and why.")
+        return {"referred_to": to, "referred_on": at.date(), "referral_reason": reason}
+    if kind is K.REFERRAL_OUTCOME:
+        outcome = details.get("outcome", "").strip()
+        if not outcome:
+            raise KnownError("Record what came back from the referral.")
+        return {"referral_outcome": outcome}
+    if kind is K.EXTENDED:
+        new_due, reason = details.get("new_due"), details.get("reason", "").strip()
+        if new_due is None or not reason:
+            raise KnownError("An extension needs the new resolve-by date and the reason agreed.")
+        if isinstance(new_due, date) and not isinstance(new_due, datetime):
+            new_due = datetime.combine(new_due, get_settings().office_end)
+        if new_due <= at:
+            raise KnownError("The new resolve-by date must be later than now.")
+        return {"extended_due": new_due, "extension_reason": reason}
+    if kind is K.RESOLVED:
+        resolution = details.get("resolution", "").strip()
+        outcome = details.get("outcome")
+        if not resolution or outcome is None:
+            raise KnownError("Resolving needs the written response sent and the outcome.")
+        return {
+            "resolved_at": at,
+            "resolution": resolution,
+            "outcome": ComplaintOutcome(outcome),
+            "remedy_given": details.get("remedy_given", "").strip(),
+            "lessons_learned": details.get("lessons_learned", "").strip()
+            or complaint.lessons_learned,
+        }
+    if kind is K.CLOSED:
+        followed_up = details.get("followed_up_on") or at.date()
+        satisfied = details.get("satisfied")
+        if satisfied is None:
+            raise KnownError(
+                "Closing needs to know whether the customer was satisfied with the outcome."
+            )
+        if followed_up < complaint.resolved_at.date():
+            raise KnownError("The follow-up cannot come before the complaint was resolved.")
+        return {"closed_at": at, "followed_up_on": followed_up, "satisfied": bool(satisfied)}
+    if kind is K.REOPENED:
+        if not details.get("note", "").strip():
+            raise KnownError("Say why the complaint is reopened.")
+        return {"closed_at": None, "followed_up_on": None, "satisfied": None}
+    return {}
+
+
+def _check_moment(complaint: Complaint, at: datetime) -> None:
+    if at < complaint.received_at:
+        raise KnownError(f"{at:%d/%m/%Y %H:%M} is before {complaint.reference} was received.")
+    if at > clock.now():
+        raise KnownError(f"{at:%d/%m/%Y %H:%M} is in the future.")
+
+
+def _event(complaint: Complaint, kind: ComplaintEventKind, at: datetime, **fields: Any) -> None:
+    ComplaintEvent.create(
+        complaint=complaint,
+        at=at,
+        kind=kind,
+        note=fields.get("note", ""),
+        channel=fields.get("channel"),
+        who=fields.get("who", ""),
+        recorded_by=audit.os_user(),
+    )
+
+
+def _refresh_dues(complaint: Complaint) -> None:
+    """Due moments as things stand: closed and resolved complaints keep theirs as judged."""
+    if complaint.status not in OPEN and complaint.resolve_due is not None:
+        return
+    acknowledge, resolve = complaint_dues(
+        complaint.received_at,
+        holds(complaint.events),
+        complaint.extended_due,
+        get_settings(),
+        working_calendar(),
+        as_of=clock.now(),
+    )
+    complaint.acknowledge_due = acknowledge
+    complaint.resolve_due = resolve

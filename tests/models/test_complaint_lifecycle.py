@@ -1,0 +1,214 @@
+"""The complaints procedure: every step, every refusal, and due moments that allow for holds."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pytest
+
+from models.audit import AuditEntry
+from models.choices import ComplaintCategory, ComplaintEventKind, ComplaintOutcome, ComplaintStatus
+from models.complaint_lifecycle import allowed_steps, log_complaint, take_step
+from models.complaints import Complaint
+from models.errors import KnownError
+from models.operations import ValidationError
+from models.organisation import seed_bank_holidays
+
+K = ComplaintEventKind
+S = ComplaintStatus
+pytestmark = pytest.mark.usefixtures("db")
+
+
+@pytest.fixture(autouse=True)
+def calendar(db):
+    seed_bank_holidays([2026, 2027])
+
+
+def at(day: int, hour: int, month: int = 11, year: int = 2026) -> datetime:
+    return datetime(year, month, day, hour, 0)
+
+
+def test_references_count_up_within_the_year(fixed_clock):
+    first, _ = log_complaint(received_at=at(2, 10), summary="Minutes late")
+    second, _ = log_complaint(received_at=at(3, 10), summary="Wrong room")
+    given, _ = log_complaint(received_at=at(4, 10), summary="Imported", reference="CMP-2026-0107")
+    after, _ = log_complaint(received_at=at(5, 10), summary="Next")
+    assert [c.reference for c in (first, second, given, after)] == [
+        "CMP-2026-0001",
+        "CMP-2026-0002",
+        "CMP-2026-0107",
+        "CMP-2026-0108",
+    ]
+
+
+def test_a_reference_cannot_be_used_twice():
+    log_complaint(received_at=at(2, 10), summary="One", reference="CMP-2026-0001")
+    with pytest.raises(ValidationError, match="already CMP-2026-0001"):
+        log_complaint(received_at=at(2, 11), summary="Two", reference="CMP-2026-0001")
+
+
+@pytest.mark.parametrize(
+    ("category", "given", "confidential"),
+    [
+        (ComplaintCategory.DISCRIMINATION, None, True),
+        (ComplaintCategory.SAFEGUARDING, None, True),
+        (ComplaintCategory.DELAY, None, False),
+        (None, None, False),
+        (ComplaintCategory.DISCRIMINATION, False, False),  # the user may decide otherwise
+        (ComplaintCategory.TRAINING, True, True),
+    ],
+)
+def test_personal_categories_are_confidential_by_default(category, given, confidential):
+    extra = {} if given is None else {"confidential": given}
+    complaint, _ = log_complaint(received_at=at(2, 10), summary="x", category=category, **extra)
+    assert complaint.confidential is confidential
+
+
+def test_dues_follow_the_procedure_over_christmas(fixed_clock):
+    fixed_clock.moment = datetime(2027, 1, 20, 12, 0)
+    complaint, _ = log_complaint(received_at=at(24, 11, month=12), summary="Over Christmas")
+    assert complaint.acknowledge_due == datetime(2026, 12, 30, 17, 0)  # DESIGN.md's example
+    assert complaint.resolve_due == datetime(2027, 1, 12, 17, 0)  # 10 working days
+
+
+def test_time_on_hold_does_not_count():
+    complaint, _ = log_complaint(received_at=at(9, 9), summary="Awaiting papers")
+    assert complaint.resolve_due == datetime(2026, 11, 23, 17, 0)
+    take_step(complaint, K.ACKNOWLEDGED, at=at(9, 10))
+    take_step(complaint, K.ON_HOLD, at=at(10, 9), note="Asked for the original request")
+    take_step(complaint, K.RESUMED, at=at(12, 9), note="Papers arrived")
+    # Two working days on hold: resolve-by moves from Mon 23 to Wed 25 November.
+    assert complaint.resolve_due == datetime(2026, 11, 25, 17, 0)
+    assert complaint.acknowledge_due == datetime(2026, 11, 11, 17, 0)  # not moved by a hold
+
+
+def test_a_hold_still_open_counts_up_to_now(fixed_clock):
+    complaint, _ = log_complaint(received_at=at(16, 9), summary="x")
+    take_step(complaint, K.ACKNOWLEDGED, at=at(16, 10))
+    take_step(complaint, K.ON_HOLD, at=at(24, 9))  # Tue 24 November 09:00; now is Wed 25 10:30
+    assert complaint.status is S.ON_HOLD
+    # Due Mon 30 Nov 17:00 before the hold. On hold from Tue 24 09:00 to now (Wed 25 10:30):
+    # 8 + 1.5 working hours, which push the due moment to Wed 2 December 10:30.
+    assert complaint.resolve_due == datetime(2026, 12, 2, 10, 30)
+
+
+def test_one_complaint_through_every_step(monkeypatch):
+    monkeypatch.setattr("models.audit.os_user", lambda: "priya")
+    complaint, _ = log_complaint(
+        received_at=at(2, 9),
+        summary="Purchase order delayed",
+        category=ComplaintCategory.DELAY,
+        remedy_sought="The order raised this week",
+    )
+    take_step(complaint, K.ACKNOWLEDGED, at=at(2, 15), note="Letter sent")
+    take_step(complaint, K.INVESTIGATING, at=at(3, 9))
+    take_step(
+        complaint,
+        K.COMMUNICATION,
+        at=at(3, 11),
+        note="Called the complainant",
+        who="Ann",
+        channel="phone",
+    )
+    take_step(complaint, K.REFERRED, at=at(4, 10), who="Finance manager", reason="Budget approval")
+    assert complaint.status is S.REFERRED
+    take_step(complaint, K.REFERRAL_OUTCOME, at=at(6, 10), outcome="Budget approved")
+    take_step(
+        complaint, K.EXTENDED, at=at(6, 11), new_due=date(2026, 11, 20), reason="Supplier delay"
+    )
+    assert complaint.resolve_due == datetime(2026, 11, 20, 17, 0)
+    take_step(
+        complaint,
+        K.RESOLVED,
+        at=at(18, 16),
+        resolution="We have raised the order and apologise.",
+        outcome=ComplaintOutcome.UPHELD,
+        remedy_given="Order raised; apology",
+        lessons_learned="Chase orders weekly",
+    )
+    assert complaint.resolved_at <= complaint.resolve_due  # resolved on time, as extended
+    take_step(complaint, K.CLOSED, at=at(24, 10), followed_up_on=date(2026, 11, 24), satisfied=True)
+    fresh = Complaint.get_by_id(complaint.id)
+    assert fresh.status is S.CLOSED
+    assert (fresh.acknowledged_at, fresh.referred_to, fresh.referral_outcome) == (
+        at(2, 15),
+        "Finance manager",
+        "Budget approved",
+    )
+    assert (fresh.outcome, fresh.satisfied, fresh.followed_up_on) == (
+        ComplaintOutcome.UPHELD,
+        True,
+        date(2026, 11, 24),
+    )
+    assert [e.kind for e in fresh.events.order_by(fresh.events.model.at)] == [
+        K.RECEIVED,
+        K.ACKNOWLEDGED,
+        K.INVESTIGATING,
+        K.COMMUNICATION,
+        K.REFERRED,
+        K.REFERRAL_OUTCOME,
+        K.EXTENDED,
+        K.RESOLVED,
+        K.CLOSED,
+    ]
+    communication = fresh.events.where(fresh.events.model.kind == K.COMMUNICATION).get()
+    assert (communication.who, communication.channel.value, communication.recorded_by) == (
+        "Ann",
+        "phone",
+        "priya",
+    )
+    assert AuditEntry.select().where(AuditEntry.field == "status").count() == 7
+
+
+def test_a_closed_complaint_can_be_reopened():
+    complaint, _ = log_complaint(received_at=at(2, 9), summary="x")
+    take_step(complaint, K.ACKNOWLEDGED, at=at(2, 10))
+    take_step(complaint, K.RESOLVED, at=at(3, 10), resolution="Done", outcome="not upheld")
+    take_step(complaint, K.CLOSED, at=at(5, 10), satisfied=False)
+    assert allowed_steps(complaint) == [K.REOPENED, K.COMMUNICATION, K.NOTE]
+    take_step(complaint, K.REOPENED, at=at(9, 10), note="New evidence")
+    assert complaint.status is S.INVESTIGATING
+    assert (complaint.closed_at, complaint.satisfied) == (None, None)
+
+
+@pytest.mark.parametrize(
+    ("steps", "refused", "details", "message"),
+    [
+        ([], K.CLOSED, {"satisfied": True}, "Resolve CMP-2026-0001 before closing it"),
+        ([], K.INVESTIGATING, {}, "Acknowledge CMP-2026-0001 before investigating it"),
+        ([], K.RESUMED, {}, "is not on hold"),
+        ([K.ACKNOWLEDGED], K.ACKNOWLEDGED, {}, "has already been acknowledged"),
+        ([K.ACKNOWLEDGED], K.REOPENED, {"note": "x"}, "still open"),
+        (
+            [K.ACKNOWLEDGED],
+            K.RESOLVED,
+            {"resolution": "Done"},
+            "written response sent and the outcome",
+        ),
+        ([K.ACKNOWLEDGED], K.REFERRED, {"who": "HR"}, "to whom the complaint is referred, and why"),
+        ([K.ACKNOWLEDGED], K.EXTENDED, {"reason": "x"}, "new resolve-by date"),
+        (
+            [],
+            K.RESOLVED,
+            {"resolution": "Done", "outcome": "upheld"},
+            "cannot be resolved while it is received",
+        ),
+    ],
+)
+def test_impossible_steps_are_refused_and_change_nothing(steps, refused, details, message):
+    complaint, _ = log_complaint(received_at=at(2, 9), summary="x")
+    for step in steps:
+        take_step(complaint, step, at=at(2, 10))
+    before = (complaint.status, complaint.events.count())
+    with pytest.raises(KnownError, match=message):
+        take_step(complaint, refused, at=at(3, 10), **details)
+    fresh = Complaint.get_by_id(complaint.id)
+    assert (fresh.status, fresh.events.count()) == before
+
+
+def test_a_step_cannot_be_dated_before_receipt_or_in_the_future():
+    complaint, _ = log_complaint(received_at=at(20, 9), summary="x")
+    with pytest.raises(KnownError, match="before CMP-2026-0001 was received"):
+        take_step(complaint, K.ACKNOWLEDGED, at=at(19, 9))
+    with pytest.raises(KnownError, match="in the future"):
+        take_step(complaint, K.ACKNOWLEDGED, at=at(26, 9))
