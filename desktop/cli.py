@@ -80,13 +80,18 @@ def build_parser() -> argparse.ArgumentParser:
         description="Write every record of KIND to FILE (.csv or .xlsx) in the same columns "
         "the import reads, so the file imports again unchanged.",
     )
+    exporter.add_argument(
+        "--include-confidential",
+        action="store_true",
+        help="write confidential complaints' summary, details, customer and response too",
+    )
     exporter.set_defaults(handler=run_export)
     return parser
 
 
 def _file_command(commands: Any, name: str, **texts: str) -> argparse.ArgumentParser:
     """A command taking KIND and FILE, like import and export."""
-    from desktop.formats import FORMATS
+    from desktop.kinds import FORMATS
 
     kinds = sorted(FORMATS)
     command = commands.add_parser(name, **texts)
@@ -160,8 +165,8 @@ def run_check(args: argparse.Namespace, data_dir: Path) -> int:
 
 
 def run_import(args: argparse.Namespace, data_dir: Path) -> int:
-    from desktop.formats import FORMATS
     from desktop.importing import import_file
+    from desktop.kinds import FORMATS
 
     open_data_folder(data_dir)
     plan = import_file(FORMATS[args.kind](), args.file, dry_run=args.dry_run)
@@ -175,11 +180,12 @@ def run_import(args: argparse.Namespace, data_dir: Path) -> int:
 
 
 def run_export(args: argparse.Namespace, data_dir: Path) -> int:
-    from desktop.formats import FORMATS
     from desktop.importing import export_file
+    from desktop.kinds import FORMATS
 
     open_data_folder(data_dir)
-    count = export_file(FORMATS[args.kind](), args.file)
+    kind = FORMATS[args.kind](include_confidential=args.include_confidential)
+    count = export_file(kind, args.file)
     print(f"Exported {count} {args.kind} to {args.file}.")
     return EXIT_OK
 

@@ -33,7 +33,11 @@ class Directory:
         self.by_email: dict[str, Any] = {}
         self.by_name: dict[str, list[Any]] = {}
         self.without_email: set[str] = set()  # names of customers known by name alone
-        for id_, name, email in Customer.live(Customer.id, Customer.name, Customer.email).tuples():
+        self.customer_departments: dict[str, Any] = {}
+        for id_, name, email, department in Customer.live(
+            Customer.id, Customer.name, Customer.email, Customer.department
+        ).tuples():
+            self.customer_departments[id_.hex] = department
             if email:
                 self.by_email[email.lower()] = id_
             else:
@@ -283,9 +287,3 @@ class StandardsFormat(ImportKind):
         if ids is None:  # by name, so that the same catalogue exports the same file anywhere
             rows.sort(key=lambda row: (row[0].lower(), row[1], row[6], str(row[7])))
         return rows
-
-
-# Classes, not objects: each import makes its own, which holds the state of that one file.
-FORMATS: dict[str, type[ImportKind]] = {
-    kind.name: kind for kind in (CustomersFormat, ServicesFormat, StandardsFormat)
-}

@@ -63,6 +63,9 @@ class ImportKind:
     columns: Sequence[Column]
     tables: frozenset[str]  # what an import of this kind changes, for the window to refresh
 
+    def __init__(self, *, include_confidential: bool = False) -> None:
+        self.include_confidential = include_confidential  # for kinds that hold any
+
     def start(self) -> None:
         """Get ready for a new file: load what rows are matched against."""
 

@@ -81,7 +81,7 @@ class Listing:
         return query
 
     def _ordered(self, query: Query, request: ListRequest) -> Query:
-        rowid = _rowid(self.model)  # ties broken by the row's place: cheap, and stable
+        rowid = rowid_of(self.model)  # ties broken by the row's place: cheap, and stable
         key = request.sort_key or self.default_sort
         if key is None:
             return query.order_by(rowid)
@@ -94,14 +94,14 @@ class Listing:
 
     def keys(self, request: ListRequest) -> list[int]:
         """The key of every matching row, in the order asked for: one query, integers only."""
-        query = self._ordered(self._filtered(request, _rowid(self.model)), request)
+        query = self._ordered(self._filtered(request, rowid_of(self.model)), request)
         sql, params = query.sql()
         cursor = self.model._meta.database.execute_sql(sql, params)
         return [key for (key,) in cursor.fetchall()]
 
     def rows(self, keys: Sequence[int]) -> list[tuple]:
         """The rows with `keys`, in that order: the record's id first, then each column."""
-        rowid = _rowid(self.model)
+        rowid = rowid_of(self.model)
         selected = [rowid, self.model.id, *(c.expression.alias(c.key) for c in self.columns)]
         query = self.joins(self.model.select(*selected)).where(rowid.in_(list(keys)))
         found = {row[0]: row[1:] for row in query.tuples()}
@@ -117,7 +117,7 @@ class Listing:
         return [row[0] for row in query.tuples()]
 
 
-def _rowid(model: type[SoftDeleteRecord]) -> Column:
+def rowid_of(model: type[SoftDeleteRecord]) -> Column:
     """SQLite's own integer key of a row, qualified by the model's table."""
     return Column(model, "rowid")
 

@@ -29,8 +29,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.formats import FORMATS
 from desktop.importing import ImportKind, ImportPlan, apply_plan, check_file
+from desktop.kinds import FORMATS
 from views.background import BackgroundTask
 from views.data_bus import DataBus
 from views.format import count_label

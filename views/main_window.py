@@ -18,8 +18,8 @@ from PySide6.QtWidgets import (
 )
 
 from desktop import APP_NAME, __version__
-from desktop.formats import FORMATS
 from desktop.importing import export_file
+from desktop.kinds import FORMATS
 from models.demo import generate_demo
 from models.errors import KnownError
 from models.integrity import is_empty

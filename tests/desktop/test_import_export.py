@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from desktop.cli import main
-from desktop.formats import FORMATS
 from desktop.importing import check_file, export_file, import_file
+from desktop.kinds import FORMATS
 from models.audit import AuditEntry
 from models.catalogue import Service, Standard
 from models.choices import CustomerKind, Measure, Unit

@@ -9,8 +9,8 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QDialog, QLineEdit, QPlainTextEdit
 
-from desktop.formats import FORMATS
 from desktop.importing import export_file
+from desktop.kinds import FORMATS
 from models.audit import AuditEntry
 from models.catalogue import Standard
 from models.db import close_database, open_database
