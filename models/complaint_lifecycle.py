@@ -227,3 +227,16 @@ def _refresh_dues(complaint: Complaint) -> None:
     )
     complaint.acknowledge_due = acknowledge
     complaint.resolve_due = resolve
+
+
+def recompute_open_complaint_dues() -> int:
+    """After the calendar or the procedure changes: open complaints are judged by the new
+    rules; resolved and closed ones keep the due moments they were judged against."""
+    changed = 0
+    for complaint in Complaint.live().where(Complaint.status.in_(list(OPEN))):
+        before = (complaint.acknowledge_due, complaint.resolve_due)
+        _refresh_dues(complaint)
+        if (complaint.acknowledge_due, complaint.resolve_due) != before:
+            complaint.save()
+            changed += 1
+    return changed

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date, time
+from typing import Any
 
 from peewee import CharField, DateField, IntegerField, TimeField
 
@@ -13,6 +14,8 @@ from models.audit import record_change
 from models.base import ChoiceField, Record, SoftDeleteRecord, database
 from models.choices import AuditAction, ClosureKind, Unit
 from models.errors import KnownError
+from models.operations import Change, Problems, create, soft_delete, update, validates
+from models.validation import text_of, too_long
 
 
 class Settings(Record):
@@ -126,3 +129,134 @@ def rename_organisation(name: str) -> Settings:
             settings.save()
             record_change(settings, AuditAction.UPDATE, {"organisation_name": (old, name)})
     return settings
+
+
+def holiday_countries() -> list[tuple[str, str]]:
+    """(name, code) of every country whose public holidays the `holidays` package knows."""
+    import holidays  # a large package: only load it when the list is wanted
+
+    countries = {
+        code: module.replace("_", " ").title()
+        for module, (_, code, *_) in holidays.registry.COUNTRIES.items()
+    }
+    return sorted(((name, code) for code, name in countries.items()), key=lambda pair: pair[0])
+
+
+def holiday_subdivisions(country: str) -> list[tuple[str, str]]:
+    """(name, code) of a country's regions with their own holidays (England, Scotland, …)."""
+    import holidays
+
+    try:
+        known = holidays.country_holidays(country)
+    except NotImplementedError:
+        return []
+    names = {code: name for name, code in getattr(known, "subdivisions_aliases", {}).items()}
+    return [(names.get(code, code), code) for code in known.subdivisions]
+
+
+_CALENDAR_FIELDS = {"office_start", "office_end", "working_weekdays"}
+_PROCEDURE_FIELDS = {"acknowledge_within", "acknowledge_unit", "resolve_within", "resolve_unit"}
+_REGION_FIELDS = {"holiday_country", "holiday_subdivision"}
+
+
+@validates(Settings)
+def settings_problems(values: Mapping[str, Any], record: Settings | None) -> Problems:
+    problems: dict[str, str | None] = {
+        "organisation_name": too_long(text_of(values, "organisation_name"), 200)
+    }
+    start, end = values.get("office_start"), values.get("office_end")
+    if start is not None and end is not None and start >= end:
+        problems["office_end"] = "The office must close after it opens."
+    weekdays = [day for day in str(values.get("working_weekdays", "")).split(",") if day.strip()]
+    if not weekdays:
+        problems["working_weekdays"] = "Choose at least one working day."
+    for name in ("acknowledge_within", "resolve_within"):
+        amount = values.get(name)
+        if amount is None or int(amount) < 1:
+            problems[name] = "Give a timescale of at least 1."
+    for name in ("acknowledge_unit", "resolve_unit"):
+        unit = values.get(name)
+        if unit is not None and not Unit(unit).is_time:
+            problems[name] = (
+                "A complaint timescale is counted in working hours, working days or calendar days."
+            )
+    country = values.get("holiday_country")
+    if country and country not in {code for _, code in holiday_countries()}:
+        problems["holiday_country"] = f"No public holidays are known for '{country}'."
+    elif country and values.get("holiday_subdivision"):
+        regions = {code for _, code in holiday_subdivisions(country)}
+        if values["holiday_subdivision"] not in regions:
+            problems["holiday_subdivision"] = (
+                f"'{values['holiday_subdivision']}' is not a region of {country}."
+            )
+    return {field: message for field, message in problems.items() if message}
+
+
+def update_settings(**values: Any) -> list[Change]:
+    """Change the settings; a new region brings its bank holidays (and drops the old region's
+    untouched ones), and open requests and complaints are judged by the new calendar."""
+    from models.complaint_lifecycle import recompute_open_complaint_dues
+    from models.service_log import recompute_open_dues
+
+    settings = get_settings()
+    with database.atomic():
+        change = update(settings, **values)
+        if change.fields.keys() & _REGION_FIELDS:
+            _reseed_region(settings)
+        if change.fields.keys() & (_CALENDAR_FIELDS | _PROCEDURE_FIELDS | _REGION_FIELDS):
+            recompute_open_dues()
+            recompute_open_complaint_dues()
+    return [change, Change("closure", change.action, settings)]
+
+
+def _reseed_region(settings: Settings) -> None:
+    years = range(clock.today().year - 1, clock.today().year + 2)
+    wanted = calendar.bank_holidays(settings.holiday_country, settings.holiday_subdivision, years)
+    stale = Closure.live().where(
+        Closure.kind == ClosureKind.BANK_HOLIDAY,
+        Closure.day.not_in(list(wanted)),
+        Closure.day >= date(years[0], 1, 1),
+        Closure.created_at == Closure.updated_at,  # never edited by the user
+    )
+    for closure in stale:
+        closure.stamp_deleted().save()
+    seed_bank_holidays(years)
+
+
+def add_closure(day: date, name: str) -> tuple[Closure, list[Change]]:
+    """The organisation shuts on `day` (a Christmas closure, an away day): open items move."""
+    from models.complaint_lifecycle import recompute_open_complaint_dues
+    from models.service_log import recompute_open_dues
+
+    name = " ".join(name.split())
+    if not name:
+        raise KnownError("Say why the office is closed that day.")
+    existing = Closure.get_or_none(Closure.day == day)
+    with database.atomic():
+        if existing is not None and existing.deleted_at is None:
+            raise KnownError(f"{day:%d/%m/%Y} is already closed ({existing.name}).")
+        if existing is not None:  # a removed closure comes back under its new name
+            existing.deleted_at, existing.name, existing.kind = None, name, ClosureKind.ORGANISATION
+            existing.save()
+            closure, change = existing, Change("closure", AuditAction.RESTORE, existing)
+        else:
+            closure, change = create(Closure, day=day, name=name, kind=ClosureKind.ORGANISATION)
+        recompute_open_dues()
+        recompute_open_complaint_dues()
+    return closure, [change]
+
+
+def remove_closure(closure: Closure) -> list[Change]:
+    from models.complaint_lifecycle import recompute_open_complaint_dues
+    from models.service_log import recompute_open_dues
+
+    with database.atomic():
+        change = soft_delete(closure)
+        recompute_open_dues()
+        recompute_open_complaint_dues()
+    return [change]
+
+
+def closures_from(first: date) -> list[Closure]:
+    """Live closures from `first` on, in date order: what the settings dialog lists."""
+    return list(Closure.live().where(Closure.day >= first).order_by(Closure.day))
