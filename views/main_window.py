@@ -33,6 +33,7 @@ from views.import_dialog import ImportDialog
 from views.long_work import run_with_progress
 from views.record_page import RecordPage
 from views.register_tab import RegisterTab
+from views.settings_dialog import SettingsDialog
 
 EXPORT_FILTER = "Excel workbook (*.xlsx);;CSV, comma-separated (*.csv)"
 
@@ -85,6 +86,13 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         quit_action = self._action(file_menu, "E&xit", "Ctrl+Q", self.close)
         quit_action.setShortcuts([QKeySequence("Ctrl+Q"), QKeySequence("Alt+F4")])
+
+        edit_menu = self.menuBar().addMenu("&Edit")
+        self.settings_action = self._action(
+            edit_menu, "&Settings…", QKeySequence.StandardKey.Preferences, self.edit_settings
+        )
+        if self.settings_action.shortcut().isEmpty():  # Windows has no standard key for it
+            self.settings_action.setShortcut(QKeySequence("Ctrl+,"))
 
         view_menu = self.menuBar().addMenu("&View")
         self.full_screen_action = QAction("&Full screen", self, checkable=True)
@@ -155,6 +163,14 @@ class MainWindow(QMainWindow):
             loaded,
             ended,
         )
+
+    def edit_settings(self) -> SettingsDialog:
+        dialog = SettingsDialog(self.bus, self)
+        if dialog.exec():
+            self.statusBar().showMessage(
+                "Settings saved; open items follow the new calendar.", 8000
+            )
+        return dialog
 
     # ------------------------------------------------------------------ files
 

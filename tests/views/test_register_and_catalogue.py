@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog, QMessageBox
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QMessageBox
 
 from desktop.tabular import read_table
 from models.catalogue import Agreement, Service
@@ -173,3 +173,55 @@ def test_an_agreement_keeps_the_services_it_covers(window, dialogs):
     assert page.table.select(agreement.id)
     page.edit_action.trigger()
     assert [link.service.name for link in agreement.service_links] == ["Room bookings"]
+
+
+def test_settings_change_the_calendar_and_closures(window, dialogs, message_boxes):
+    from datetime import date, time
+
+    from PySide6.QtCore import QDate, QTime
+
+    from models.organisation import Closure, get_settings
+    from views.settings_dialog import SettingsDialog
+
+    def adjust(dialog: QDialog) -> None:
+        assert isinstance(dialog, SettingsDialog)
+        assert dialog.country.currentData() == "GB"
+        assert dialog.region.currentText() == "England"
+        dialog.organisation.setText("Business Support Unit")
+        dialog.opens.setTime(QTime(8, 30))
+        dialog.days[4].setChecked(False)  # Fridays off
+        dialog.resolve[0].setValue(15)
+        dialog.new_day.setDate(QDate(2026, 8, 14))
+        dialog.new_name.setText("Staff away day")
+        dialog.add_button.click()
+        assert "Staff away day" in [
+            dialog.closures.item(r, 1).text() for r in range(dialog.closures.rowCount())
+        ]
+        dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok).click()
+
+    dialogs.expect(adjust)
+    window.settings_action.trigger()
+    settings = get_settings()
+    assert settings.organisation_name == "Business Support Unit"
+    assert (settings.office_start, settings.weekdays, settings.resolve_within) == (
+        time(8, 30),
+        frozenset({0, 1, 2, 3}),
+        15,
+    )
+    assert Closure.get(Closure.day == date(2026, 8, 14)).name == "Staff away day"
+    assert window.windowTitle() == "Business Support Unit — Rapport"
+    assert message_boxes.shown == []
+
+
+def test_impossible_settings_keep_the_dialog_open(window, dialogs, message_boxes):
+    from PySide6.QtCore import QTime
+
+    def impossible(dialog: QDialog) -> None:
+        dialog.opens.setTime(QTime(18, 0))
+        dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok).click()
+        assert dialog.isVisible()  # still open, nothing lost
+        assert "The office must close after it opens." in message_boxes.shown[-1][2]
+        dialog.reject()
+
+    dialogs.expect(impossible)
+    window.settings_action.trigger()
