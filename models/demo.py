@@ -456,6 +456,7 @@ class _DemoBuilder:
         channels = list(RequestChannel)
         channel_weights = [50, 20, 8, 15, 5, 1, 1]
         picks = rng.choices(range(len(self.services)), weights=self.service_weights, k=total)
+        forgotten_since = self.now - timedelta(days=45)
         for number, pick in enumerate(picks, start=1):
             service, templates = self.services[pick]
             customer, department = rng.choice(self.customers)
@@ -467,6 +468,9 @@ class _DemoBuilder:
             completed = max(responded, self.delivery(received, completion_standard, met_rate))
             responded_at = responded if responded < self.now else None
             completed_at = completed if completed < self.now else None
+            if received > forgotten_since and rng.random() < 0.04:  # slipped through the net
+                completed_at = None
+                responded_at = responded_at if rng.random() < 0.5 else None
             needs_met = None
             if completed_at is not None:
                 roll = rng.random()

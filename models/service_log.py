@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime, time
+from enum import StrEnum
 from typing import Any
 
 from peewee import JOIN, BooleanField, DateTimeField, ForeignKeyField, TextField
@@ -43,6 +45,61 @@ class ServiceRequest(SoftDeleteRecord):
     completion_due = DateTimeField(null=True)
 
 
+class RequestState(StrEnum):
+    """The service log's one-click views (filter words)."""
+
+    OPEN = "open"
+    DUE_TODAY = "due today"
+    OVERDUE = "overdue"
+    AWAITING_CONFIRMATION = "awaiting confirmation"
+    COMPLETED = "completed"
+
+
+def _in_state(query: Any, state: str) -> Any:
+    """Requests in `state`, as of now (the clock is read when the list is asked for)."""
+    now = clock.now()
+    day_start = datetime.combine(now.date(), time(0))
+    day_end = datetime.combine(now.date(), time(23, 59, 59))
+    waiting_response = ServiceRequest.responded_at.is_null() & ServiceRequest.response_due.is_null(
+        False
+    )
+    open_ = ServiceRequest.completed_at.is_null()
+    if state == RequestState.OPEN:
+        return query.where(open_)
+    if state == RequestState.COMPLETED:
+        return query.where(~open_)
+    if state == RequestState.AWAITING_CONFIRMATION:
+        return query.where(~open_ & ServiceRequest.needs_met.is_null())
+    if state == RequestState.OVERDUE:
+        return query.where(
+            (waiting_response & (ServiceRequest.response_due < now))
+            | (open_ & (ServiceRequest.completion_due < now))
+        )
+    if state == RequestState.DUE_TODAY:
+        return query.where(
+            (waiting_response & ServiceRequest.response_due.between(day_start, day_end))
+            | (open_ & ServiceRequest.completion_due.between(day_start, day_end))
+        )
+    raise ValueError(f"Unknown request state {state!r}")
+
+
+def request_state(row: Mapping[str, Any], now: datetime) -> RequestState:
+    """Where one request stands now: what the window colours it by."""
+    if row["completed_at"] is not None:
+        return (
+            RequestState.AWAITING_CONFIRMATION
+            if row["needs_met"] is None
+            else RequestState.COMPLETED
+        )
+    dues = [row["completion_due"]] + ([row["response_due"]] if row["responded_at"] is None else [])
+    dues = [due for due in dues if due is not None]
+    if any(due < now for due in dues):
+        return RequestState.OVERDUE
+    if any(due.date() == now.date() for due in dues):
+        return RequestState.DUE_TODAY
+    return RequestState.OPEN
+
+
 SERVICE_REQUEST_LISTING = Listing(
     model=ServiceRequest,
     columns=(
@@ -51,8 +108,12 @@ SERVICE_REQUEST_LISTING = Listing(
         ListColumn("customer", Customer.name, searchable=True),
         ListColumn("department", Department.name, searchable=True),
         ListColumn("description", ServiceRequest.description, searchable=True),
+        ListColumn("response_due", ServiceRequest.response_due),
         ListColumn("responded_at", ServiceRequest.responded_at),
+        ListColumn("completion_due", ServiceRequest.completion_due),
         ListColumn("completed_at", ServiceRequest.completed_at),
+        ListColumn("accurate", ServiceRequest.accurate),
+        ListColumn("needs_met", ServiceRequest.needs_met),
     ),
     joins=lambda query: (
         query.join(Service, on=ServiceRequest.service == Service.id)
@@ -61,7 +122,13 @@ SERVICE_REQUEST_LISTING = Listing(
         .switch(ServiceRequest)
         .join(Department, JOIN.LEFT_OUTER, on=ServiceRequest.department == Department.id)
     ),
-    filters={"service": lambda query, service: query.where(ServiceRequest.service == service)},
+    filters={
+        "service": lambda query, service: query.where(ServiceRequest.service == service),
+        "department": lambda query, department: query.where(
+            ServiceRequest.department == department
+        ),
+        "state": _in_state,
+    },
     default_sort="received_at",
     default_descending=True,  # a log reads newest first
 )

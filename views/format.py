@@ -80,3 +80,31 @@ def parse_date(text: str) -> date | None:
         except ValueError:
             continue
     raise ValueError(f"'{written}' is not a date: type it as dd/mm/yyyy.")
+
+
+def parse_moment(text: str) -> datetime | None:
+    """A date and time typed the British way (25/11/2026 14:30); a date alone means 09:00."""
+    written = " ".join(text.split())
+    if not written:
+        return None
+    for pattern in ("%d/%m/%Y %H:%M", "%d/%m/%y %H:%M", "%Y-%m-%d %H:%M", "%d.%m.%Y %H:%M"):
+        try:
+            return datetime.strptime(written, pattern)
+        except ValueError:
+            continue
+    try:
+        day = parse_date(written)
+    except ValueError:
+        raise ValueError(
+            f"'{written}' is not a date and time: type it as dd/mm/yyyy hh:mm."
+        ) from None
+    return None if day is None else datetime(day.year, day.month, day.day, 9, 0)
+
+
+def met_label(done_at: datetime | None, due: datetime | None, now: datetime) -> str:
+    """Met, Missed, Open (not yet due) or — (no standard applies)."""
+    if due is None:
+        return EMPTY
+    if done_at is not None:
+        return "Met" if done_at <= due else "Missed"
+    return "Missed" if now > due else "Open"

@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 from models.base import Record
 from models.errors import KnownError
 from models.operations import ValidationError, editable_fields, problems_with
-from views.format import date_label, parse_date
+from views.format import date_label, parse_date, parse_moment
 
 Options = Callable[[], Sequence[tuple[str, Any]]]
 
@@ -48,6 +48,8 @@ class Kind(Enum):
     NUMBER = auto()
     CHECK = auto()
     MULTI = auto()  # several records, ticked in a list
+    MOMENT = auto()  # a date and a time of day
+    YES_NO = auto()  # yes, no, or not known yet
 
 
 @dataclass(frozen=True)
@@ -169,6 +171,12 @@ class RecordForm(QDialog):
                 combo.editTextChanged.connect(self.check)
             combo.currentIndexChanged.connect(self.check)
             return combo
+        if spec.kind is Kind.YES_NO:
+            combo = QComboBox()
+            for label, value in (("", None), ("Yes", "yes"), ("No", "no")):
+                combo.addItem(label, value)
+            combo.currentIndexChanged.connect(self.check)
+            return combo
         if spec.kind is Kind.CHECK:
             box = QCheckBox()
             box.toggled.connect(self.check)
@@ -185,9 +193,8 @@ class RecordForm(QDialog):
             ticks.itemChanged.connect(self.check)
             return ticks
         edit = QLineEdit()
-        edit.setPlaceholderText(
-            spec.placeholder or ("dd/mm/yyyy" if spec.kind is Kind.DATE else "")
-        )
+        shapes = {Kind.DATE: "dd/mm/yyyy", Kind.MOMENT: "dd/mm/yyyy hh:mm"}
+        edit.setPlaceholderText(spec.placeholder or shapes.get(spec.kind, ""))
         edit.textChanged.connect(self.check)
         return edit
 
@@ -195,6 +202,10 @@ class RecordForm(QDialog):
         widget = self.widgets[spec.name]
         if isinstance(widget, QPlainTextEdit):
             widget.setPlainText(value or "")
+        elif isinstance(widget, QComboBox) and spec.kind is Kind.YES_NO:
+            widget.setCurrentIndex(
+                {None: 0, True: 1, False: 2}[None if value is None else bool(value)]
+            )
         elif isinstance(widget, QComboBox):
             widget.setCurrentIndex(max(widget.findData(_key(value)), 0))
         elif isinstance(widget, QCheckBox):
@@ -205,7 +216,7 @@ class RecordForm(QDialog):
                 item = widget.item(row)
                 ticked = item.data(Qt.ItemDataRole.UserRole) in chosen
                 item.setCheckState(Qt.CheckState.Checked if ticked else Qt.CheckState.Unchecked)
-        elif spec.kind is Kind.DATE:
+        elif spec.kind in (Kind.DATE, Kind.MOMENT):
             widget.setText("" if value is None else date_label(value))
         elif spec.kind is Kind.NUMBER:
             widget.setText("" if value is None else f"{float(value):g}")
@@ -226,6 +237,8 @@ class RecordForm(QDialog):
             widget = self.widgets[spec.name]
             if isinstance(widget, QPlainTextEdit):
                 values[spec.name] = widget.toPlainText().strip()
+            elif isinstance(widget, QComboBox) and spec.kind is Kind.YES_NO:
+                values[spec.name] = {None: None, "yes": True, "no": False}[widget.currentData()]
             elif isinstance(widget, QComboBox):
                 values[spec.name] = self._combo_value(spec, widget, unreadable)
             elif isinstance(widget, QCheckBox):
@@ -239,6 +252,12 @@ class RecordForm(QDialog):
             elif spec.kind is Kind.DATE:
                 try:
                     values[spec.name] = parse_date(widget.text())
+                except ValueError as error:
+                    unreadable[spec.name] = str(error)
+                    values[spec.name] = None
+            elif spec.kind is Kind.MOMENT:
+                try:
+                    values[spec.name] = parse_moment(widget.text())
                 except ValueError as error:
                     unreadable[spec.name] = str(error)
                     values[spec.name] = None

@@ -33,6 +33,7 @@ from views.import_dialog import ImportDialog
 from views.long_work import run_with_progress
 from views.record_page import RecordPage
 from views.register_tab import RegisterTab
+from views.service_log_tab import ServiceLogTab
 from views.settings_dialog import SettingsDialog
 
 EXPORT_FILTER = "Excel workbook (*.xlsx);;CSV, comma-separated (*.csv)"
@@ -58,6 +59,8 @@ class MainWindow(QMainWindow):
         self.tabs = QTabWidget()
         self.tabs.addTab(self.register, "&Register")
         self.tabs.addTab(self.catalogue, "Service &catalogue")
+        self.service_log = ServiceLogTab(self.bus, self.settings)
+        self.tabs.addTab(self.service_log, "Service &log")
         self.tabs.setCurrentIndex(int(self.settings.value("window/tab", 0) or 0))
         self.tabs.currentChanged.connect(lambda index: self.settings.setValue("window/tab", index))
         self.pages = QStackedWidget()
@@ -187,6 +190,8 @@ class MainWindow(QMainWindow):
         tab = self.tabs.currentWidget()
         if tab is self.register:
             return self.register.customers if self.register.pages.currentIndex() == 0 else None
+        if tab is self.service_log:
+            return self.service_log.requests
         if tab is self.catalogue:
             if self.catalogue.pages.currentIndex() != 0:
                 return None

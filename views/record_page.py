@@ -43,6 +43,7 @@ class PageSpec:
     create: Callable[[Values], tuple[Any, Change | list[Change]]] | None = None
     update: Callable[[Any, Values], Change | list[Change]] | None = None
     extra_values: Callable[[Any], Values] | None = None  # more of a record for its form
+    carry_on: tuple[str, ...] = ()  # quick entry: fields kept from one new record to the next
 
 
 class RecordPage(QWidget):
@@ -147,17 +148,21 @@ class RecordPage(QWidget):
         if not self.new_action.isEnabled():
             return
         made: list[Any] = []
+        kept: Values = {}
 
         def save(values: Values) -> None:
             record, change = (self.spec.create or _create(self.spec.model))(values)
             made.append(record)
+            kept.update({name: values.get(name) for name in self.spec.carry_on})
             self.bus.announce(change)
 
-        dialog = self.form(
-            f"New {self.spec.noun[0]}", save, values=self.defaults(), fixed=self.context
-        )
-        if dialog.exec() and made:
-            self.table.select(made[0].id)
+        while True:  # quick entry: after each save a new form, until the user cancels
+            title = f"New {self.spec.noun[0]}" + (f" ({len(made) + 1})" if made else "")
+            dialog = self.form(title, save, values=self.defaults() | kept, fixed=self.context)
+            if not dialog.exec() or not self.spec.carry_on:
+                break
+        if made:
+            self.table.select(made[-1].id)
 
     def edit_current(self) -> None:
         record = self.current_record()

@@ -43,6 +43,7 @@ class ViewColumn:
     align: Qt.AlignmentFlag = LEFT
     format: Callable[[Any], str] = fmt.value_label
     width: int = 140
+    compute: Callable[[dict[str, Any]], Any] | None = None  # a value worked out from the row
 
 
 class LazyTableModel(QAbstractTableModel):
@@ -142,7 +143,10 @@ class LazyTableModel(QAbstractTableModel):
             return None
         column = self.columns[index.column()]
         record = self._rows[index.row()]
-        value = record[self._positions[column.key]]
+        if column.compute is not None:
+            value = column.compute(self.row_values(index.row()))
+        else:
+            value = record[self._positions[column.key]]
         if role == Qt.ItemDataRole.DisplayRole:
             return column.format(value)
         if role == Qt.ItemDataRole.ToolTipRole:
