@@ -3,10 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import datetime
+from datetime import datetime, time, timedelta
+from enum import StrEnum
 from typing import Any
 
-from peewee import BooleanField, CharField, DateField, DateTimeField, ForeignKeyField, TextField
+from peewee import (
+    JOIN,
+    BooleanField,
+    Case,
+    CharField,
+    DateField,
+    DateTimeField,
+    ForeignKeyField,
+    TextField,
+)
 
 from models import clock
 from models.base import ChoiceField, Record, SoftDeleteRecord
@@ -19,6 +29,7 @@ from models.choices import (
     ComplaintStatus,
     FeedbackChannel,
 )
+from models.listing import ListColumn, Listing
 from models.operations import Problems, validates
 from models.organisation import Settings
 from models.register import Customer, Department
@@ -135,3 +146,80 @@ def complaint_dues(
         received_at, settings.resolve_within, settings.resolve_unit, periods, as_of=as_of
     )
     return acknowledge, resolve
+
+
+CONFIDENTIAL = "Confidential"
+OPEN_STATUSES = (
+    ComplaintStatus.RECEIVED,
+    ComplaintStatus.ACKNOWLEDGED,
+    ComplaintStatus.INVESTIGATING,
+    ComplaintStatus.ON_HOLD,
+    ComplaintStatus.REFERRED,
+)
+
+
+class Worklist(StrEnum):
+    """The complaints worklist: what needs doing, and by when."""
+
+    OPEN = "open"
+    DUE_TODAY = "due today"
+    DUE_THIS_WEEK = "due this week"
+    OVERDUE = "overdue"
+
+
+def _next_due() -> Any:
+    """The next deadline of an open complaint: acknowledging it, else resolving it."""
+    return Case(
+        None,
+        [(Complaint.acknowledged_at.is_null(), Complaint.acknowledge_due)],
+        Complaint.resolve_due,
+    )
+
+
+def _on_worklist(query: Any, wanted: str) -> Any:
+    now = clock.now()
+    today = now.date()
+    open_ = Complaint.status.in_(list(OPEN_STATUSES))
+    due = _next_due()
+    if wanted == Worklist.OPEN:
+        return query.where(open_)
+    if wanted == Worklist.OVERDUE:
+        return query.where(open_ & (due < now))
+    end = today if wanted == Worklist.DUE_TODAY else today + timedelta(days=6 - today.weekday())
+    return query.where(open_ & (due >= now) & (due <= datetime.combine(end, time(23, 59, 59))))
+
+
+def _masked(expression: Any) -> Any:
+    """What the list may show of a confidential complaint: the word, never the detail."""
+    return Case(None, [(Complaint.confidential, CONFIDENTIAL)], expression)
+
+
+COMPLAINT_LISTING = Listing(
+    model=Complaint,
+    columns=(
+        ListColumn("reference", Complaint.reference, searchable=True),
+        ListColumn("received_at", Complaint.received_at),
+        ListColumn("status", Complaint.status, searchable=True),
+        ListColumn("category", Complaint.category, searchable=True),
+        ListColumn("summary", _masked(Complaint.summary), searchable=True),
+        ListColumn("customer", _masked(Customer.name), searchable=True),
+        ListColumn("department", Department.name, searchable=True),
+        ListColumn("acknowledge_due", Complaint.acknowledge_due),
+        ListColumn("acknowledged_at", Complaint.acknowledged_at),
+        ListColumn("resolve_due", Complaint.resolve_due),
+        ListColumn("resolved_at", Complaint.resolved_at),
+        ListColumn("confidential", Complaint.confidential),
+    ),
+    joins=lambda query: (
+        query.join(Customer, JOIN.LEFT_OUTER, on=Complaint.customer == Customer.id)
+        .switch(Complaint)
+        .join(Department, JOIN.LEFT_OUTER, on=Complaint.department == Department.id)
+    ),
+    filters={
+        "status": lambda query, status: query.where(Complaint.status == status),
+        "worklist": _on_worklist,
+        "category": lambda query, category: query.where(Complaint.category == category),
+    },
+    default_sort="received_at",
+    default_descending=True,
+)

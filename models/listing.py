@@ -102,7 +102,11 @@ class Listing:
     def rows(self, keys: Sequence[int]) -> list[tuple]:
         """The rows with `keys`, in that order: the record's id first, then each column."""
         rowid = rowid_of(self.model)
-        selected = [rowid, self.model.id, *(c.expression.alias(c.key) for c in self.columns)]
+        selected = [
+            rowid,
+            self.model.id,
+            *(c.expression.alias(f"col_{c.key}") for c in self.columns),
+        ]
         query = self.joins(self.model.select(*selected)).where(rowid.in_(list(keys)))
         found = {row[0]: row[1:] for row in query.tuples()}
         return [found[key] for key in keys if key in found]

@@ -69,7 +69,7 @@ class RecordForm(QDialog):
     def __init__(
         self,
         title: str,
-        model: type[Record],
+        model: type[Record] | None,
         fields: Sequence[FormField],
         save: Callable[[dict[str, Any]], Any],
         *,
@@ -91,7 +91,7 @@ class RecordForm(QDialog):
         # (a standard's service); `_known` is the record's own, which the rules need to see.
         self.context = dict(fixed or {})
         self._known = {}
-        if record is not None:
+        if record is not None and model is not None:
             self._known = {name: getattr(record, name) for name in editable_fields(model)}
         self.saved: Any = None
         self.widgets: dict[str, QWidget] = {}
@@ -138,7 +138,7 @@ class RecordForm(QDialog):
         layout.addWidget(self.buttons)
 
         start = dict(values or {})
-        if record is not None:
+        if record is not None and model is not None:
             own = {spec.name for spec in self.fields} & set(model._meta.fields)
             start = {name: getattr(record, name) for name in own} | start
         for spec in self.fields:
@@ -294,7 +294,15 @@ class RecordForm(QDialog):
             return False
         values, unreadable = self.read()
         checked = self._known | self.context | values
-        problems = problems_with(self.model, checked, self.record) | unreadable
+        problems = problems_with(self.model, checked, self.record) if self.model else {}
+        for spec in self.fields:  # what the form itself insists on
+            if (
+                spec.required
+                and values.get(spec.name) in (None, "", [])
+                and spec.name not in problems
+            ):
+                problems[spec.name] = "Required."
+        problems |= unreadable
         for name, label in self.errors.items():
             message = problems.get(name, "")
             label.setText(message)

@@ -27,6 +27,7 @@ from models.organisation import get_settings, rename_organisation
 from models.schema import ALL_MODELS
 from views.background import BackgroundTask
 from views.catalogue_tab import CatalogueTab
+from views.complaints_tab import ComplaintsTab
 from views.data_bus import DataBus
 from views.first_run import FirstRunPage
 from views.import_dialog import ImportDialog
@@ -61,6 +62,8 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.catalogue, "Service &catalogue")
         self.service_log = ServiceLogTab(self.bus, self.settings)
         self.tabs.addTab(self.service_log, "Service &log")
+        self.complaints = ComplaintsTab(self.bus, self.settings)
+        self.tabs.addTab(self.complaints, "Co&mplaints")
         self.tabs.setCurrentIndex(int(self.settings.value("window/tab", 0) or 0))
         self.tabs.currentChanged.connect(lambda index: self.settings.setValue("window/tab", index))
         self.pages = QStackedWidget()
@@ -192,6 +195,8 @@ class MainWindow(QMainWindow):
             return self.register.customers if self.register.pages.currentIndex() == 0 else None
         if tab is self.service_log:
             return self.service_log.requests
+        if tab is self.complaints:
+            return self.complaints.complaints
         if tab is self.catalogue:
             if self.catalogue.pages.currentIndex() != 0:
                 return None
@@ -217,11 +222,27 @@ class MainWindow(QMainWindow):
         path = Path(name)
         if path.suffix.lower() not in (".csv", ".xlsx"):
             path = path.with_suffix(".xlsx")
+        include_confidential = False
+        if kind == "complaints":
+            include_confidential = (
+                QMessageBox.question(
+                    self,
+                    "Export complaints",
+                    "Include confidential details (summary, details, complainant, response)?\n\n"
+                    "Without them, confidential complaints are counted but show only "
+                    "'Confidential'.",
+                    QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                    QMessageBox.StandardButton.No,
+                )
+                == QMessageBox.StandardButton.Yes
+            )
         ids = page.table.model.ids()  # what the list shows, with its search and filters
         self.task = run_with_progress(
             self,
             f"Exporting {kind}",
-            lambda _progress: export_file(FORMATS[kind](), path, ids),
+            lambda _progress: export_file(
+                FORMATS[kind](include_confidential=include_confidential), path, ids
+            ),
             lambda count: self.statusBar().showMessage(
                 f"Exported {count:,} {kind} to {path}.", 8000
             ),

@@ -44,6 +44,7 @@ class PageSpec:
     update: Callable[[Any, Values], Change | list[Change]] | None = None
     extra_values: Callable[[Any], Values] | None = None  # more of a record for its form
     carry_on: tuple[str, ...] = ()  # quick entry: fields kept from one new record to the next
+    on_form: Callable[[RecordForm], None] | None = None  # wire up a form's own behaviour
 
 
 class RecordPage(QWidget):
@@ -134,7 +135,7 @@ class RecordPage(QWidget):
         record = options.get("record")
         if record is not None and self.spec.extra_values is not None:
             options["values"] = self.spec.extra_values(record) | dict(options.get("values") or {})
-        return RecordForm(
+        form = RecordForm(
             title,
             self.spec.model,
             self.spec.fields,
@@ -143,6 +144,9 @@ class RecordPage(QWidget):
             parent=self,
             **options,
         )
+        if self.spec.on_form is not None:
+            self.spec.on_form(form)
+        return form
 
     def new_record(self) -> None:
         if not self.new_action.isEnabled():

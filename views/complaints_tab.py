@@ -1,0 +1,367 @@
+"""The complaints log: the worklist, each complaint's timeline, and the steps of the procedure."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from models import clock
+from models.catalogue import service_choices
+from models.choices import (
+    ComplaintCategory,
+    ComplaintEventKind,
+    ComplaintOutcome,
+    ComplaintStatus,
+    FeedbackChannel,
+)
+from models.complaint_lifecycle import allowed_steps, log_complaint, take_step
+from models.complaints import COMPLAINT_LISTING, OPEN_STATUSES, Complaint, Worklist
+from models.operations import fetch, update
+from models.register import customer_choices, department_choices
+from views.data_bus import DataBus
+from views.format import EMPTY, choice_label, date_label, met_label, yes_no_label
+from views.forms import FormField, Kind, RecordForm
+from views.record_page import PageSpec, RecordPage, remember_splitter
+from views.record_table import QuickFilter
+from views.table_model import Tone, ViewColumn
+
+K = ComplaintEventKind
+
+
+def _options(choice: type) -> Any:
+    return lambda: [(member.label, member.value) for member in choice]
+
+
+def _tone(row: dict[str, Any]) -> Tone | None:
+    if row["status"] not in OPEN_STATUSES:
+        return None
+    due = row["acknowledge_due"] if row["acknowledged_at"] is None else row["resolve_due"]
+    now = clock.now()
+    if due is not None and due < now:
+        return Tone.DANGER
+    if due is not None and due.date() == now.date():
+        return Tone.WARNING
+    return None
+
+
+def _tick_confidential_for_personal_categories(form: RecordForm) -> None:
+    """A personal category (discrimination, safeguarding, …) makes a complaint confidential."""
+    category = form.widgets["category"]
+
+    def follow(_index: int) -> None:
+        value = category.currentData()
+        if value and ComplaintCategory(value).confidential_by_default:
+            form.widgets["confidential"].setChecked(True)
+
+    category.currentIndexChanged.connect(follow)
+
+
+COMPLAINT_PAGE = PageSpec(
+    name="complaints",
+    model=Complaint,
+    listing=COMPLAINT_LISTING,
+    columns=(
+        ViewColumn("reference", "Reference", width=115),
+        ViewColumn("received_at", "Received", format=date_label, width=125),
+        ViewColumn("status", "Status", format=choice_label(ComplaintStatus), width=150),
+        ViewColumn("category", "Category", format=choice_label(ComplaintCategory), width=150),
+        ViewColumn("summary", "Summary", width=260),
+        ViewColumn("customer", "Customer", width=160),
+        ViewColumn("acknowledge_due", "Acknowledge by", format=date_label, width=125),
+        ViewColumn("resolve_due", "Resolve by", format=date_label, width=125),
+    ),
+    fields=(
+        FormField("received_at", "Received", Kind.MOMENT, required=True),
+        FormField("customer", "Complainant", Kind.LOOKUP, options=customer_choices),
+        FormField("department", "Department", Kind.LOOKUP, options=department_choices),
+        FormField("service", "Service", Kind.LOOKUP, options=service_choices),
+        FormField("category", "Category", Kind.CHOICE, options=_options(ComplaintCategory)),
+        FormField("summary", "Summary", required=True, placeholder="One line: what went wrong"),
+        FormField("details", "Details", Kind.LONG_TEXT),
+        FormField("remedy_sought", "What they ask for", Kind.LONG_TEXT),
+        FormField(
+            "confidential",
+            "Confidential",
+            Kind.CHECK,
+            help="Shown as 'Confidential' in lists and exports until the complaint is opened",
+        ),
+    ),
+    noun=("complaint", "complaints"),
+    quick_filters=(
+        QuickFilter(
+            "worklist",
+            "Worklist",
+            lambda: [(w.value.capitalize(), w.value) for w in Worklist],
+            "All complaints",
+        ),
+        QuickFilter("status", "Status", _options(ComplaintStatus), "Any status"),
+        QuickFilter("category", "Category", _options(ComplaintCategory), "Any category"),
+    ),
+    tone=_tone,
+    listens_to=frozenset({"complaint_event", "customer", "department", "settings", "closure"}),
+    create=lambda values: log_complaint(**values),
+    update=lambda complaint, values: update(complaint, **values),
+    on_form=_tick_confidential_for_personal_categories,
+)
+
+_WHEN = FormField("at", "When", Kind.MOMENT, required=True)
+_NOTE = FormField("note", "Note", Kind.LONG_TEXT)
+
+# What each step asks for; the model checks the rest and says what is missing.
+STEP_FIELDS: dict[ComplaintEventKind, tuple[str, tuple[FormField, ...]]] = {
+    K.ACKNOWLEDGED: ("Acknowledge", (_WHEN, _NOTE)),
+    K.INVESTIGATING: ("Start investigating", (_WHEN, _NOTE)),
+    K.ON_HOLD: (
+        "Put on hold, awaiting the customer",
+        (_WHEN, FormField("note", "What we are waiting for", Kind.LONG_TEXT, required=True)),
+    ),
+    K.RESUMED: ("Resume", (_WHEN, _NOTE)),
+    K.REFERRED: (
+        "Refer",
+        (
+            _WHEN,
+            FormField("who", "Referred to", required=True, placeholder="A person or a department"),
+            FormField("reason", "Why", Kind.LONG_TEXT, required=True),
+        ),
+    ),
+    K.REFERRAL_OUTCOME: (
+        "Record the referral's outcome",
+        (_WHEN, FormField("outcome", "Outcome", Kind.LONG_TEXT, required=True)),
+    ),
+    K.EXTENDED: (
+        "Agree an extension",
+        (
+            _WHEN,
+            FormField("new_due", "New resolve-by date", Kind.DATE, required=True),
+            FormField(
+                "reason", "Reason agreed with the complainant", Kind.LONG_TEXT, required=True
+            ),
+        ),
+    ),
+    K.RESOLVED: (
+        "Resolve",
+        (
+            _WHEN,
+            FormField("resolution", "Written response sent", Kind.LONG_TEXT, required=True),
+            FormField(
+                "outcome", "Outcome", Kind.CHOICE, required=True, options=_options(ComplaintOutcome)
+            ),
+            FormField("remedy_given", "Remedy given", Kind.LONG_TEXT),
+            FormField("lessons_learned", "Lessons learned", Kind.LONG_TEXT),
+        ),
+    ),
+    K.CLOSED: (
+        "Close after follow-up",
+        (
+            _WHEN,
+            FormField("followed_up_on", "Customer contacted on", Kind.DATE, required=True),
+            FormField("satisfied", "Satisfied with the outcome", Kind.YES_NO, required=True),
+        ),
+    ),
+    K.REOPENED: (
+        "Reopen",
+        (_WHEN, FormField("note", "Why it is reopened", Kind.LONG_TEXT, required=True)),
+    ),
+    K.COMMUNICATION: (
+        "Record a communication",
+        (
+            _WHEN,
+            FormField(
+                "channel", "How", Kind.CHOICE, required=True, options=_options(FeedbackChannel)
+            ),
+            FormField("who", "With whom"),
+            FormField("note", "What was said", Kind.LONG_TEXT, required=True),
+        ),
+    ),
+    K.NOTE: ("Add a note", (_WHEN, FormField("note", "Note", Kind.LONG_TEXT, required=True))),
+}
+
+
+class ComplaintDetail(QWidget):
+    """One complaint opened: everything about it, its timeline, and the next steps (which go
+    through the data bus like every other change)."""
+
+    def __init__(self, bus: DataBus, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.bus = bus
+        self.complaint: Complaint | None = None
+        self.title = QLabel()
+        self.title.setTextFormat(Qt.TextFormat.PlainText)
+        self.title.setWordWrap(True)
+        font = self.title.font()
+        font.setPointSizeF(font.pointSizeF() * 1.3)
+        font.setBold(True)
+        self.title.setFont(font)
+        self.values: dict[str, QLabel] = {}
+        facts = QFormLayout()
+        facts.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        for name, label in (
+            ("status", "Status"),
+            ("summary", "Summary"),
+            ("complainant", "Complainant"),
+            ("service", "Service"),
+            ("category", "Category"),
+            ("details", "Details"),
+            ("remedy_sought", "Asks for"),
+            ("acknowledge", "Acknowledge by"),
+            ("resolve", "Resolve by"),
+            ("referral", "Referral"),
+            ("resolution", "Response"),
+            ("follow_up", "Follow-up"),
+        ):
+            value = QLabel()
+            value.setTextFormat(Qt.TextFormat.PlainText)
+            value.setWordWrap(True)
+            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            value.setAccessibleName(label)
+            self.values[name] = value
+            facts.addRow(f"{label}:", value)
+        self.timeline = QTableWidget(0, 4)
+        self.timeline.setHorizontalHeaderLabels(["When", "Step", "Who", "Note"])
+        self.timeline.setAccessibleName("Timeline")
+        self.timeline.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.timeline.verticalHeader().setVisible(False)
+        self.timeline.horizontalHeader().setStretchLastSection(True)
+        self.timeline.setWordWrap(True)
+        steps = QGroupBox("Next steps")
+        grid = QGridLayout(steps)
+        self.step_buttons: dict[ComplaintEventKind, QPushButton] = {}
+        for number, (kind, (label, _)) in enumerate(STEP_FIELDS.items()):
+            button = QPushButton(f"{label}…")
+            button.clicked.connect(lambda _checked=False, kind=kind: self.take(kind))
+            self.step_buttons[kind] = button
+            grid.addWidget(button, number // 3, number % 3)
+        body = QWidget()
+        column = QVBoxLayout(body)
+        column.addWidget(self.title)
+        column.addLayout(facts)
+        column.addWidget(steps)
+        column.addWidget(QLabel("Timeline:"))
+        column.addWidget(self.timeline, 1)
+        scroller = QScrollArea()
+        scroller.setWidgetResizable(True)
+        scroller.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroller.setWidget(body)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(scroller)
+        self.show_complaint(None)
+
+    def show_complaint(self, complaint: Complaint | None) -> None:
+        self.complaint = complaint
+        allowed = set(allowed_steps(complaint)) if complaint is not None else set()
+        for kind, button in self.step_buttons.items():
+            button.setVisible(kind in allowed)
+        if complaint is None:
+            self.title.setText("No complaint selected")
+            for label in self.values.values():
+                label.setText("")
+            self.timeline.setRowCount(0)
+            return
+        now = clock.now()
+        marked = " — CONFIDENTIAL" if complaint.confidential else ""
+        self.title.setText(f"{complaint.reference}{marked}")
+        who = complaint.customer.name if complaint.customer_id else ""
+        if complaint.department_id:
+            who = f"{who} ({complaint.department.name})" if who else complaint.department.name
+        acknowledged = met_label(complaint.acknowledged_at, complaint.acknowledge_due, now)
+        resolved = met_label(complaint.resolved_at, complaint.resolve_due, now)
+        shown = {
+            "status": complaint.status.label,
+            "summary": complaint.summary,
+            "complainant": who,
+            "service": complaint.service.name if complaint.service_id else "",
+            "category": complaint.category.label if complaint.category else "",
+            "details": complaint.details,
+            "remedy_sought": complaint.remedy_sought,
+            "acknowledge": f"{date_label(complaint.acknowledge_due)} — {acknowledged.lower()}",
+            "resolve": f"{date_label(complaint.resolve_due)} — {resolved.lower()}"
+            + (f" (extended: {complaint.extension_reason})" if complaint.extended_due else ""),
+            "referral": f"{complaint.referred_to}: {complaint.referral_reason}"
+            if complaint.referred_to
+            else "",
+            "resolution": (
+                f"{complaint.outcome.label if complaint.outcome else ''} — {complaint.resolution}"
+                if complaint.resolved_at
+                else ""
+            ),
+            "follow_up": (
+                f"{date_label(complaint.followed_up_on)}; "
+                f"satisfied: {yes_no_label(complaint.satisfied).lower()}"
+                if complaint.followed_up_on
+                else ""
+            ),
+        }
+        for name, label in self.values.items():
+            label.setText(shown[name] or EMPTY)
+        events = list(complaint.events.order_by(complaint.events.model.at))
+        self.timeline.setRowCount(len(events))
+        for row, event in enumerate(events):
+            who = event.who + (f" ({event.channel.label.lower()})" if event.channel else "")
+            for column, text in enumerate(
+                (date_label(event.at), event.kind.label, who, event.note)
+            ):
+                self.timeline.setItem(row, column, QTableWidgetItem(text))
+        self.timeline.resizeColumnsToContents()
+        self.timeline.resizeRowsToContents()
+
+    def take(self, kind: ComplaintEventKind) -> RecordForm | None:
+        """Open the step's form; saving takes the step (or says why it cannot be taken)."""
+        complaint = self.complaint
+        if complaint is None:
+            return None
+        title, fields = STEP_FIELDS[kind]
+
+        def save(values: dict[str, Any]) -> None:
+            if values.get("channel"):
+                values["channel"] = FeedbackChannel(values["channel"])
+            self.bus.announce(take_step(complaint, kind, **values))
+
+        form = RecordForm(
+            f"{title}: {complaint.reference}",
+            None,
+            fields,
+            save,
+            values={"at": clock.now()},
+            parent=self,
+        )
+        form.exec()
+        return form
+
+
+class ComplaintsTab(QWidget):
+    def __init__(self, bus: DataBus, settings: QSettings, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.complaints = RecordPage(COMPLAINT_PAGE, bus, settings)
+        self.complaints.defaults = lambda: {"received_at": clock.now()}
+        self.detail = ComplaintDetail(bus)
+        self.complaints.current_changed.connect(self.open_complaint)
+        self.splitter = QSplitter()
+        self.splitter.addWidget(self.complaints)
+        self.splitter.addWidget(self.detail)
+        remember_splitter(self.splitter, settings, "complaints/splitter", [700, 500])
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.splitter)
+        bus.changed.connect(self._changed)
+
+    def open_complaint(self, complaint_id: Any) -> None:
+        self.detail.show_complaint(None if complaint_id is None else fetch(Complaint, complaint_id))
+
+    def _changed(self, tables: frozenset[str]) -> None:
+        if tables & {"complaint", "complaint_event", "customer", "department"}:
+            self.open_complaint(self.complaints.current_id())
