@@ -193,6 +193,22 @@ def test_a_closed_complaint_can_be_reopened():
             {"resolution": "Done", "outcome": "upheld"},
             "cannot be resolved while it is received",
         ),
+        ([], K.ON_HOLD, {}, "can be put on hold only while it is being dealt with"),
+        ([], K.REFERRAL_OUTCOME, {"outcome": "x"}, "has not been referred"),
+        ([K.ACKNOWLEDGED], K.REFERRAL_OUTCOME, {"outcome": "x"}, "has not been referred"),
+        ([K.ACKNOWLEDGED], K.CLOSED, {"satisfied": True}, "before closing it"),
+        (
+            [K.ACKNOWLEDGED, K.ON_HOLD],
+            K.REFERRED,
+            {"who": "HR", "reason": "x"},
+            "only while it is being dealt with",
+        ),
+        (
+            [K.ACKNOWLEDGED, K.ON_HOLD],
+            K.RESOLVED,
+            {"resolution": "x", "outcome": "upheld"},
+            "while it is on hold",
+        ),
     ],
 )
 def test_impossible_steps_are_refused_and_change_nothing(steps, refused, details, message):

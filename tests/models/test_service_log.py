@@ -191,3 +191,48 @@ def test_impossible_requests_are_refused(world, values, field):
         )
     assert field in refused.value.problems
     assert ServiceRequest.select().count() == 0
+
+
+@pytest.mark.parametrize(
+    ("received", "response_due", "completion_due"),
+    [
+        # Saturday: the clock starts on Monday at 09:00.
+        (
+            datetime(2026, 11, 21, 10, 0),
+            datetime(2026, 11, 23, 13, 0),
+            datetime(2026, 11, 25, 17, 0),
+        ),
+        # Friday evening, after hours: the same.
+        (
+            datetime(2026, 11, 20, 18, 30),
+            datetime(2026, 11, 23, 13, 0),
+            datetime(2026, 11, 25, 17, 0),
+        ),
+        # Early on Monday, before the office opens.
+        (
+            datetime(2026, 11, 23, 7, 45),
+            datetime(2026, 11, 23, 13, 0),
+            datetime(2026, 11, 25, 17, 0),
+        ),
+        # Maundy Thursday afternoon: Good Friday and Easter Monday are bank holidays.
+        (datetime(2026, 4, 2, 15, 0), datetime(2026, 4, 7, 11, 0), datetime(2026, 4, 8, 17, 0)),
+        # Christmas Eve: Christmas Day and Boxing Day (observed on Monday 28th) are closed.
+        (
+            datetime(2026, 12, 24, 11, 0),
+            datetime(2026, 12, 24, 15, 0),
+            datetime(2026, 12, 30, 17, 0),
+        ),
+        # Exactly at close: the clock starts next morning.
+        (
+            datetime(2026, 11, 23, 17, 0),
+            datetime(2026, 11, 24, 13, 0),
+            datetime(2026, 11, 26, 17, 0),
+        ),
+    ],
+)
+def test_requests_received_outside_working_time(
+    world, fixed_clock, received, response_due, completion_due
+):
+    fixed_clock.moment = datetime(2027, 1, 31, 12, 0)
+    request, _ = record_request(service=world["rooms"], received_at=received)
+    assert (request.response_due, request.completion_due) == (response_due, completion_due)
