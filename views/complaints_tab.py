@@ -238,13 +238,13 @@ class ComplaintDetail(QWidget):
         self.timeline.horizontalHeader().setStretchLastSection(True)
         self.timeline.setWordWrap(True)
         steps = QGroupBox("Next steps")
-        grid = QGridLayout(steps)
+        self.steps_grid = QGridLayout(steps)
         self.step_buttons: dict[ComplaintEventKind, QPushButton] = {}
-        for number, (kind, (label, _)) in enumerate(STEP_FIELDS.items()):
-            button = QPushButton(f"{label}…")
+        for kind, (label, _) in STEP_FIELDS.items():
+            button = QPushButton(f"{label}…", steps)
+            button.hide()
             button.clicked.connect(lambda _checked=False, kind=kind: self.take(kind))
             self.step_buttons[kind] = button
-            grid.addWidget(button, number // 3, number % 3)
         body = QWidget()
         column = QVBoxLayout(body)
         column.addWidget(self.title)
@@ -264,8 +264,13 @@ class ComplaintDetail(QWidget):
     def show_complaint(self, complaint: Complaint | None) -> None:
         self.complaint = complaint
         allowed = set(allowed_steps(complaint)) if complaint is not None else set()
-        for kind, button in self.step_buttons.items():
-            button.setVisible(kind in allowed)
+        offered = [button for kind, button in self.step_buttons.items() if kind in allowed]
+        for button in self.step_buttons.values():  # only the steps offered, two to a row
+            self.steps_grid.removeWidget(button)
+            button.hide()
+        for number, button in enumerate(offered):
+            self.steps_grid.addWidget(button, number // 2, number % 2)
+            button.show()
         if complaint is None:
             self.title.setText("No complaint selected")
             for label in self.values.values():
@@ -316,7 +321,8 @@ class ComplaintDetail(QWidget):
                 (date_label(event.at), event.kind.label, who, event.note)
             ):
                 self.timeline.setItem(row, column, QTableWidgetItem(text))
-        self.timeline.resizeColumnsToContents()
+        for column in range(3):  # the note takes what is left, and wraps
+            self.timeline.resizeColumnToContents(column)
         self.timeline.resizeRowsToContents()
 
     def take(self, kind: ComplaintEventKind) -> RecordForm | None:
