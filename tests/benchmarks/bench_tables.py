@@ -98,3 +98,30 @@ def test_a_quarter_of_a_million_requests(opened):
         f"  scroll 50 pages: {(time.perf_counter() - started) * 1000:.0f} ms, "
         f"{model.rowCount():,} of {model.total:,} rows held"
     )
+
+
+def test_opening_the_logs_on_the_large_demo(opened, qtbot, tmp_path):
+    from views.complaints_tab import ComplaintsTab
+    from views.data_bus import DataBus
+    from views.service_log_tab import ServiceLogTab
+
+    settings = QSettings(str(tmp_path / "w.ini"), QSettings.Format.IniFormat)
+    bus = DataBus()
+    for name, make in (("service log", ServiceLogTab), ("complaints", ComplaintsTab)):
+        started = time.perf_counter()
+        tab = make(bus, settings)
+        qtbot.addWidget(tab)
+        tab.show()
+        page = tab.requests if name == "service log" else tab.complaints
+        print(
+            f"\n{name}: opens in {(time.perf_counter() - started) * 1000:.0f} ms "
+            f"({page.table.model.total:,} rows)"
+        )
+        combo = page.table.combos["state" if name == "service log" else "worklist"]
+        for index in range(1, combo.count()):
+            started = time.perf_counter()
+            combo.setCurrentIndex(index)
+            print(
+                f"  '{combo.currentText()}': {(time.perf_counter() - started) * 1000:.0f} ms "
+                f"({page.table.model.total:,} rows)"
+            )

@@ -228,3 +228,37 @@ def test_a_step_cannot_be_dated_before_receipt_or_in_the_future():
         take_step(complaint, K.ACKNOWLEDGED, at=at(19, 9))
     with pytest.raises(KnownError, match="in the future"):
         take_step(complaint, K.ACKNOWLEDGED, at=at(26, 9))
+
+
+def every_refused_pair():
+    from models.complaint_lifecycle import STEPS
+
+    for status in ComplaintStatus:
+        for kind, step in STEPS.items():
+            if status not in step.allowed_from:
+                yield pytest.param(status, kind, id=f"{kind.value} from {status.value}")
+
+
+@pytest.mark.parametrize(("status", "kind"), list(every_refused_pair()))
+def test_every_step_the_procedure_does_not_allow_is_refused(status, kind):
+    complaint, _ = log_complaint(received_at=at(2, 9), summary="x")
+    Complaint.update(status=status, resolved_at=at(3, 9)).where(
+        Complaint.id == complaint.id
+    ).execute()
+    complaint = Complaint.get_by_id(complaint.id)
+    events = complaint.events.count()
+    with pytest.raises(KnownError):
+        take_step(
+            complaint,
+            kind,
+            at=at(4, 9),
+            note="x",
+            who="HR",
+            reason="x",
+            outcome="upheld",
+            resolution="x",
+            new_due=date(2026, 12, 31),
+            satisfied=True,
+        )
+    assert Complaint.get_by_id(complaint.id).status is status
+    assert complaint.events.count() == events
