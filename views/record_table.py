@@ -111,7 +111,10 @@ class RecordTable(QWidget):
         self.count = QLabel()
         self.count.setAccessibleName(f"Number of {noun[1]} shown")
 
-        self.model = LazyTableModel(listing, columns, tone=tone, parent=self)
+        # Rows are read when the table is first shown, and read again on show after a change
+        # elsewhere: a hidden tab never reloads 250,000 rows behind the user's back.
+        self.model = LazyTableModel(listing, columns, tone=tone, parent=self, load=False)
+        self._stale = True
         self.view = QTableView()
         self.view.setModel(self.model)
         self.view.setAccessibleName(noun[1].capitalize())
@@ -182,6 +185,7 @@ class RecordTable(QWidget):
 
     def apply_filters(self) -> None:
         self.search_timer.stop()
+        self._stale = False
         selected = self.current_id()
         self.model.set_request(self.request())
         if selected is not None:
@@ -210,10 +214,25 @@ class RecordTable(QWidget):
         self.search.selectAll()
 
     def reload(self) -> None:
-        """Read the rows again after data changed, keeping the selection where possible."""
+        """Read the rows again after data changed (now if shown, else when next shown),
+        keeping the selection where possible."""
+        if not self.isVisible():
+            self._stale = True
+            return
         for quick in self.quick_filters:
             self._fill_combo(quick)
         self.apply_filters()
+
+    def ensure_loaded(self) -> None:
+        """Read the rows now if they have not been read since the last change."""
+        if self._stale:
+            for quick in self.quick_filters:
+                self._fill_combo(quick)
+            self.apply_filters()
+
+    def showEvent(self, event: Any) -> None:
+        self.ensure_loaded()
+        super().showEvent(event)
 
     # ---------------------------------------------------------------- selection
 
@@ -223,6 +242,7 @@ class RecordTable(QWidget):
 
     def select(self, record_id: Any, *, within: int | None = None) -> bool:
         """Make `record_id` the current row, fetching pages to reach it (up to `within`)."""
+        self.ensure_loaded()
         row = self.model.find(record_id, within)
         if row is None:
             return False

@@ -57,6 +57,8 @@ class LazyTableModel(QAbstractTableModel):
         columns: Sequence[ViewColumn],
         tone: Callable[[dict[str, Any]], Tone | None] | None = None,
         parent: Any = None,
+        *,
+        load: bool = True,
     ) -> None:
         super().__init__(parent)
         self.listing = listing
@@ -69,7 +71,9 @@ class LazyTableModel(QAbstractTableModel):
         self._keys: list[int] = []
         self._rows: list[tuple] = []
         self._fetched = 0  # how many of the keys have been fetched as rows
-        self.refresh()
+        self.loaded = False
+        if load:
+            self.refresh()
 
     # ---------------------------------------------------------------- what to show
 
@@ -84,6 +88,7 @@ class LazyTableModel(QAbstractTableModel):
         self._keys = self.listing.keys(self.request)
         self._rows = self.listing.rows(self._keys[: self.PAGE])
         self._fetched = min(self.PAGE, len(self._keys))
+        self.loaded = True
         self.endResetModel()
 
     @property
@@ -178,6 +183,8 @@ class LazyTableModel(QAbstractTableModel):
         if not 0 <= column < len(self.columns):
             return
         descending = order == Qt.SortOrder.DescendingOrder
-        self.set_request(
-            replace(self.request, sort_key=self.columns[column].key, descending=descending)
-        )
+        request = replace(self.request, sort_key=self.columns[column].key, descending=descending)
+        if self.loaded:
+            self.set_request(request)
+        else:  # not read yet: the sort waits for the first read
+            self.request = request

@@ -47,6 +47,7 @@ def make_table(qtbot, settings, **options):
         **options,
     )
     qtbot.addWidget(table)
+    table.show()  # rows are read when a table is first shown
     return table
 
 
