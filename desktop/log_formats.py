@@ -129,7 +129,9 @@ class RequestsFormat(_LogFormat):
                 request.description,
                 request.notes,
                 request.response_due,
-                write_met(met(request.responded_at, request.response_due, now)),
+                write_met(
+                    met(request.responded_at or request.completed_at, request.response_due, now)
+                ),
                 request.completion_due,
                 write_met(met(request.completed_at, request.completion_due, now)),
             ]
@@ -271,7 +273,11 @@ class ComplaintsFormat(_LogFormat):
                 complaint.acknowledge_due,
                 write_met(met(complaint.acknowledged_at, complaint.acknowledge_due, now)),
                 complaint.resolve_due,
-                write_met(met(complaint.resolved_at, complaint.resolve_due, now)),
+                write_met(
+                    None  # on hold: the clock is stopped, the resolve-by date is not yet final
+                    if complaint.status is ComplaintStatus.ON_HOLD
+                    else met(complaint.resolved_at, complaint.resolve_due, now)
+                ),
             ]
 
 

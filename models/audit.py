@@ -36,6 +36,12 @@ def record_change(
     changes: dict[str, tuple[object, object]] | None = None,
 ) -> None:
     """Write the audit entries for one change: one per field changed (old -> new)."""
+    masked = record.audit_masked_fields() if hasattr(record, "audit_masked_fields") else set()
+    if changes:
+        changes = {
+            field: ("(confidential)", "(confidential)") if field in masked else values
+            for field, values in changes.items()
+        }
     base = {
         "user": os_user(),
         "action": action,

@@ -232,6 +232,17 @@ class WorkingCalendar:
             moment = self._after_holds(start, moment, unit == CALENDAR_DAYS, holds, as_of)
         return moment
 
+    def push_by_holds(
+        self,
+        start: datetime,
+        due: datetime,
+        holds: Sequence[Hold],
+        as_of: datetime | None = None,
+    ) -> datetime:
+        """`due` (say, an agreed extension) pushed later by the working time on hold after
+        `start`, by the same rules as `due()`."""
+        return self._after_holds(start, due, False, holds, as_of) if holds else due
+
     def _after_holds(
         self,
         start: datetime,

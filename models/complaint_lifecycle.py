@@ -72,8 +72,16 @@ STEPS = {
 }  # fmt: skip
 
 
+# The steps that move a complaint on: they must be recorded in the order they happened.
+STATE_STEPS = frozenset(
+    {K.RECEIVED, K.EXTENDED} | {kind for kind, step in STEPS.items() if step.leads_to is not None}
+)
+
+
 def allowed_steps(complaint: Complaint) -> list[ComplaintEventKind]:
-    """The steps that may be taken next: what the window offers."""
+    """The steps that may be taken next: what the window offers (none for a deleted one)."""
+    if complaint.deleted_at is not None:
+        return []
     return [kind for kind, step in STEPS.items() if complaint.status in step.allowed_from]
 
 
@@ -110,6 +118,8 @@ def take_step(
 ) -> Change:
     """Take one step of the procedure (see STEPS), with what that step needs in `details`."""
     step = STEPS[kind]
+    if complaint.deleted_at is not None:
+        raise KnownError(f"{complaint.reference} is deleted: restore it before taking a step.")
     if complaint.status not in step.allowed_from:
         raise KnownError(
             step.refusal.format(
@@ -117,7 +127,7 @@ def take_step(
             )
         )
     at = at or clock.now()
-    _check_moment(complaint, at)
+    _check_moment(complaint, at, in_order=step.leads_to is not None or kind is K.EXTENDED)
     fields = _fields_for(complaint, kind, at, note=note, who=who, **details)
     if step.leads_to is not None:
         fields["status"] = step.leads_to
@@ -190,15 +200,33 @@ def _fields_for(
     if kind is K.REOPENED:
         if not details.get("note", "").strip():
             raise KnownError("Say why the complaint is reopened.")
-        return {"closed_at": None, "followed_up_on": None, "satisfied": None}
+        return {  # the first resolution stays in the timeline and the audit trail
+            "closed_at": None,
+            "followed_up_on": None,
+            "satisfied": None,
+            "resolved_at": None,
+            "outcome": None,
+            "resolution": "",
+            "remedy_given": "",
+        }
     return {}
 
 
-def _check_moment(complaint: Complaint, at: datetime) -> None:
+def _check_moment(complaint: Complaint, at: datetime, *, in_order: bool) -> None:
+    """A step happens after receipt and not in the future; a step that changes the state also
+    comes after the steps before it (a communication may be recorded later, for any day)."""
     if at < complaint.received_at:
         raise KnownError(f"{at:%d/%m/%Y %H:%M} is before {complaint.reference} was received.")
     if at > clock.now():
         raise KnownError(f"{at:%d/%m/%Y %H:%M} is in the future.")
+    if in_order:
+        states = [event.at for event in timeline(complaint) if event.kind in STATE_STEPS]
+        latest = max(states, default=None)
+        if latest is not None and at < latest:
+            raise KnownError(
+                f"{at:%d/%m/%Y %H:%M} comes before the last step of {complaint.reference} "
+                f"({latest:%d/%m/%Y %H:%M}): steps are recorded in the order they happened."
+            )
 
 
 def _event(complaint: Complaint, kind: ComplaintEventKind, at: datetime, **fields: Any) -> None:
@@ -213,17 +241,25 @@ def _event(complaint: Complaint, kind: ComplaintEventKind, at: datetime, **field
     )
 
 
-def _refresh_dues(complaint: Complaint) -> None:
+def _refresh_dues(
+    complaint: Complaint,
+    rules: tuple[Any, Any] | None = None,
+    events: list[ComplaintEvent] | None = None,
+) -> None:
     """Due moments as things stand: closed and resolved complaints keep theirs as judged."""
     if complaint.status not in OPEN and complaint.resolve_due is not None:
         return
+    settings, calendar = rules or (get_settings(), working_calendar())
+    events = timeline(complaint) if events is None else events
+    extended = [e.at for e in events if e.kind is K.EXTENDED]
     acknowledge, resolve = complaint_dues(
         complaint.received_at,
-        holds(complaint.events),
+        holds(events),
         complaint.extended_due,
-        get_settings(),
-        working_calendar(),
+        settings,
+        calendar,
         as_of=clock.now(),
+        extended_at=extended[-1] if extended else None,
     )
     complaint.acknowledge_due = acknowledge
     complaint.resolve_due = resolve
@@ -232,11 +268,25 @@ def _refresh_dues(complaint: Complaint) -> None:
 def recompute_open_complaint_dues() -> int:
     """After the calendar or the procedure changes: open complaints are judged by the new
     rules; resolved and closed ones keep the due moments they were judged against."""
+    rules = (get_settings(), working_calendar())
+    open_complaints = list(Complaint.live().where(Complaint.status.in_(list(OPEN))))
+    events: dict[Any, list[ComplaintEvent]] = {}
+    for event in ComplaintEvent.select().where(
+        ComplaintEvent.complaint.in_([c.id for c in open_complaints])
+    ):
+        events.setdefault(event.complaint_id, []).append(event)
     changed = 0
-    for complaint in Complaint.live().where(Complaint.status.in_(list(OPEN))):
+    for complaint in open_complaints:
         before = (complaint.acknowledge_due, complaint.resolve_due)
-        _refresh_dues(complaint)
+        _refresh_dues(complaint, rules, sorted(events.get(complaint.id, []), key=lambda e: e.at))
         if (complaint.acknowledge_due, complaint.resolve_due) != before:
-            complaint.save()
+            Complaint.update(
+                acknowledge_due=complaint.acknowledge_due, resolve_due=complaint.resolve_due
+            ).where(Complaint.id == complaint.id).execute()
             changed += 1
     return changed
+
+
+def timeline(complaint: Complaint) -> list[ComplaintEvent]:
+    """The complaint's events in the order they happened (what the timeline view lists)."""
+    return list(complaint.events.order_by(ComplaintEvent.at, ComplaintEvent.created_at))

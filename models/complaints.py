@@ -71,6 +71,23 @@ class Complaint(SoftDeleteRecord):
     def __str__(self) -> str:
         return self.reference
 
+    def audit_masked_fields(self) -> set[str]:
+        """What the audit trail must not spell out for a confidential complaint."""
+        if not self.confidential:
+            return set()
+        return {
+            "summary",
+            "details",
+            "remedy_sought",
+            "resolution",
+            "remedy_given",
+            "lessons_learned",
+            "referral_reason",
+            "referral_outcome",
+            "extension_reason",
+            "customer",
+        }
+
 
 class ComplaintEvent(Record):
     """One time-stamped step or communication in a complaint's timeline."""
@@ -138,13 +155,20 @@ def complaint_dues(
     settings: Settings,
     calendar: WorkingCalendar,
     as_of: datetime,
+    extended_at: datetime | None = None,
 ) -> tuple[datetime, datetime]:
     """Acknowledge-by and resolve-by: the procedure's timescales on the working calendar, time
-    on hold not counted (up to `as_of` for a hold still open), or an agreed extension."""
+    on hold not counted (up to `as_of` for a hold still open). An agreed extension replaces
+    the resolve-by date; time on hold after it was agreed still does not count."""
     acknowledge = calendar.due(received_at, settings.acknowledge_within, settings.acknowledge_unit)
-    resolve = extended_due or calendar.due(
-        received_at, settings.resolve_within, settings.resolve_unit, periods, as_of=as_of
-    )
+    if extended_due is None:
+        resolve = calendar.due(
+            received_at, settings.resolve_within, settings.resolve_unit, periods, as_of=as_of
+        )
+    else:
+        since = extended_at or received_at
+        later = [(start, end) for start, end in periods if start >= since]
+        resolve = calendar.push_by_holds(since, extended_due, later, as_of=as_of)
     return acknowledge, resolve
 
 
@@ -176,13 +200,23 @@ def _next_due() -> Any:
     )
 
 
+def next_deadline(row: Mapping[str, Any]) -> datetime | None:
+    """What an open complaint must meet next: acknowledgement, else resolution. None when it
+    is resolved or closed, or on hold: the clock is stopped while the customer is awaited."""
+    status = row["status"]
+    if status not in OPEN_STATUSES or status == ComplaintStatus.ON_HOLD:
+        return None
+    return row["acknowledge_due"] if row["acknowledged_at"] is None else row["resolve_due"]
+
+
 def _on_worklist(query: Any, wanted: str) -> Any:
     now = clock.now()
     today = now.date()
-    open_ = Complaint.status.in_(list(OPEN_STATUSES))
-    due = _next_due()
     if wanted == Worklist.OPEN:
-        return query.where(open_)
+        return query.where(Complaint.status.in_(list(OPEN_STATUSES)))
+    # On hold, the clock is stopped: nothing falls due while the customer is awaited.
+    open_ = Complaint.status.in_([s for s in OPEN_STATUSES if s is not ComplaintStatus.ON_HOLD])
+    due = _next_due()
     if wanted == Worklist.OVERDUE:
         return query.where(open_ & (due < now))
     end = today if wanted == Worklist.DUE_TODAY else today + timedelta(days=6 - today.weekday())

@@ -24,6 +24,7 @@ Problems = dict[str, str]
 Validator = Callable[[Mapping[str, Any], Any], Problems]
 
 _VALIDATORS: dict[type[Record], Validator] = {}
+_AFTER_CHANGE: dict[type[Record], list[Callable[[Record], None]]] = {}
 
 
 class ValidationError(KnownError):
@@ -58,6 +59,22 @@ def validates(model: type[Record]) -> Callable[[Validator], Validator]:
     return register
 
 
+def after_change(model: type[Record]) -> Callable[[Callable[[Record], None]], Callable]:
+    """Register `follow(record)` to run, in the same transaction, after any change to one of
+    `model`'s records: how a changed standard re-dates the open requests it applies to."""
+
+    def register(follow: Callable[[Record], None]) -> Callable[[Record], None]:
+        _AFTER_CHANGE.setdefault(model, []).append(follow)
+        return follow
+
+    return register
+
+
+def _followed(record: Record) -> None:
+    for follow in _AFTER_CHANGE.get(type(record), []):
+        follow(record)
+
+
 def problems_with(model: type[Record], values: Mapping[str, Any], record: Any = None) -> Problems:
     """What is wrong with `values` for a new record (record None) or for `record`."""
     validator = _VALIDATORS.get(model)
@@ -78,6 +95,7 @@ def create(model: type[R], **values: Any) -> tuple[R, Change]:
     with database.atomic():
         record = model.create(**typed(model, values))
         record_change(record, AuditAction.CREATE, _readable(record, values))
+        _followed(record)
     return record, Change(model._meta.table_name, AuditAction.CREATE, record)
 
 
@@ -99,6 +117,7 @@ def update(record: R, **values: Any) -> Change:
                 setattr(record, name, value)
             record.save()
             record_change(record, AuditAction.UPDATE, _readable_pairs(changed))
+            _followed(record)
     return Change(model._meta.table_name, AuditAction.UPDATE, record, changed)
 
 
@@ -110,6 +129,7 @@ def soft_delete(record: SoftDeleteRecord) -> Change:
         record.deleted_at = clock.now()
         record.save()
         record_change(record, AuditAction.DELETE)
+        _followed(record)
     return Change(type(record)._meta.table_name, AuditAction.DELETE, record)
 
 
@@ -122,6 +142,7 @@ def restore(record: SoftDeleteRecord) -> Change:
         record.deleted_at = None
         record.save()
         record_change(record, AuditAction.RESTORE)
+        _followed(record)
     return Change(type(record)._meta.table_name, AuditAction.RESTORE, record)
 
 

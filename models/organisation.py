@@ -199,27 +199,27 @@ def update_settings(**values: Any) -> list[Change]:
     from models.service_log import recompute_open_dues
 
     settings = get_settings()
+    old_region = (settings.holiday_country, settings.holiday_subdivision)
     with database.atomic():
         change = update(settings, **values)
         if change.fields.keys() & _REGION_FIELDS:
-            _reseed_region(settings)
+            _reseed_region(settings, *old_region)
         if change.fields.keys() & (_CALENDAR_FIELDS | _PROCEDURE_FIELDS | _REGION_FIELDS):
             recompute_open_dues()
             recompute_open_complaint_dues()
     return [change, Change("closure", change.action, settings)]
 
 
-def _reseed_region(settings: Settings) -> None:
+def _reseed_region(settings: Settings, old_country: str, old_subdivision: str) -> None:
+    """Swap the old region's bank holidays for the new one's. Only days exactly as seeded go
+    (a day the user renamed or removed stays as the user left it), and they go for good, so
+    switching back brings them back."""
     years = range(clock.today().year - 1, clock.today().year + 2)
-    wanted = calendar.bank_holidays(settings.holiday_country, settings.holiday_subdivision, years)
-    stale = Closure.live().where(
-        Closure.kind == ClosureKind.BANK_HOLIDAY,
-        Closure.day.not_in(list(wanted)),
-        Closure.day >= date(years[0], 1, 1),
-        Closure.created_at == Closure.updated_at,  # never edited by the user
-    )
-    for closure in stale:
-        closure.stamp_deleted().save()
+    old = calendar.bank_holidays(old_country, old_subdivision, years)
+    new = calendar.bank_holidays(settings.holiday_country, settings.holiday_subdivision, years)
+    for closure in Closure.live().where(Closure.kind == ClosureKind.BANK_HOLIDAY):
+        if closure.day in old and old[closure.day] == closure.name and closure.day not in new:
+            closure.delete_instance()
     seed_bank_holidays(years)
 
 

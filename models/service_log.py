@@ -15,7 +15,7 @@ from models.catalogue import Service, Standard
 from models.choices import RequestChannel
 from models.delivery import StandardBook, key, request_dues
 from models.listing import ListColumn, Listing
-from models.operations import Change, Problems, create, update, validates
+from models.operations import Change, Problems, after_change, create, update, validates
 from models.organisation import working_calendar
 from models.register import Customer, Department
 
@@ -60,10 +60,10 @@ def _in_state(query: Any, state: str) -> Any:
     now = clock.now()
     day_start = datetime.combine(now.date(), time(0))
     day_end = datetime.combine(now.date(), time(23, 59, 59))
-    waiting_response = ServiceRequest.responded_at.is_null() & ServiceRequest.response_due.is_null(
-        False
-    )
     open_ = ServiceRequest.completed_at.is_null()
+    waiting_response = (
+        open_ & ServiceRequest.responded_at.is_null() & ServiceRequest.response_due.is_null(False)
+    )
     if state == RequestState.OPEN:
         return query.where(open_)
     if state == RequestState.COMPLETED:
@@ -196,6 +196,9 @@ def recompute_open_dues() -> int:
                 department=request.department_id,
                 customer=request.customer_id,
             )
+            if request.responded_at is not None:  # a response already judged keeps its due
+                dues["response_standard"] = key(request.response_standard_id)
+                dues["response_due"] = request.response_due
             stored = {
                 "response_standard": key(request.response_standard_id),
                 "response_due": request.response_due,
@@ -208,6 +211,11 @@ def recompute_open_dues() -> int:
                 ).execute()
                 changed += 1
     return changed
+
+
+@after_change(Standard)
+def _standard_changed(_standard: Standard) -> None:
+    recompute_open_dues()
 
 
 def _dues(values: Mapping[str, Any]) -> dict[str, Any]:

@@ -28,8 +28,8 @@ from models.choices import (
     ComplaintStatus,
     FeedbackChannel,
 )
-from models.complaint_lifecycle import allowed_steps, log_complaint, take_step
-from models.complaints import COMPLAINT_LISTING, OPEN_STATUSES, Complaint, Worklist
+from models.complaint_lifecycle import allowed_steps, log_complaint, take_step, timeline
+from models.complaints import COMPLAINT_LISTING, Complaint, Worklist, next_deadline
 from models.operations import fetch, update
 from models.register import customer_choices, department_choices
 from views.data_bus import DataBus
@@ -47,9 +47,7 @@ def _options(choice: type) -> Any:
 
 
 def _tone(row: dict[str, Any]) -> Tone | None:
-    if row["status"] not in OPEN_STATUSES:
-        return None
-    due = row["acknowledge_due"] if row["acknowledged_at"] is None else row["resolve_due"]
+    due = next_deadline(row)
     now = clock.now()
     if due is not None and due < now:
         return Tone.DANGER
@@ -313,7 +311,7 @@ class ComplaintDetail(QWidget):
         }
         for name, label in self.values.items():
             label.setText(shown[name] or EMPTY)
-        events = list(complaint.events.order_by(complaint.events.model.at))
+        events = timeline(complaint)
         self.timeline.setRowCount(len(events))
         for row, event in enumerate(events):
             who = event.who + (f" ({event.channel.label.lower()})" if event.channel else "")

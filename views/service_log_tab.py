@@ -37,7 +37,8 @@ def _state_tone(row: dict[str, Any]) -> Tone | None:
 
 
 def _met(done: str, due: str) -> Any:
-    return lambda row: met_label(row[done], row[due], clock.now())
+    # Completing a request answers it too, when no earlier response was recorded.
+    return lambda row: met_label(row[done] or row["completed_at"], row[due], clock.now())
 
 
 REQUEST_PAGE = PageSpec(

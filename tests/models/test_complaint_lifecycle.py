@@ -262,3 +262,107 @@ def test_every_step_the_procedure_does_not_allow_is_refused(status, kind):
         )
     assert Complaint.get_by_id(complaint.id).status is status
     assert complaint.events.count() == events
+
+
+def test_a_complaint_on_hold_is_never_overdue(fixed_clock):
+    from models.complaints import COMPLAINT_LISTING, next_deadline
+    from models.listing import ListRequest
+
+    complaint, _ = log_complaint(received_at=at(2, 9), summary="Awaiting papers")
+    take_step(complaint, K.ACKNOWLEDGED, at=at(2, 10))
+    take_step(complaint, K.ON_HOLD, at=at(3, 9), note="Asked for the papers")
+    fixed_clock.moment = datetime(2026, 12, 20, 12, 0)  # long past the original resolve-by
+    overdue = COMPLAINT_LISTING.count(ListRequest(filters={"worklist": "overdue"}))
+    assert overdue == 0
+    row = {
+        "status": complaint.status,
+        "acknowledged_at": complaint.acknowledged_at,
+        "acknowledge_due": complaint.acknowledge_due,
+        "resolve_due": complaint.resolve_due,
+    }
+    assert next_deadline(row) is None
+    take_step(complaint, K.RESUMED, at=datetime(2026, 12, 14, 9, 0))
+    # 8 Nov ... 14 Dec on hold: resolve-by moves on by the working time spent waiting.
+    assert complaint.resolve_due > datetime(2026, 12, 20, 12, 0)
+
+
+def test_steps_are_recorded_in_the_order_they_happened():
+    complaint, _ = log_complaint(received_at=at(2, 9), summary="x")
+    take_step(complaint, K.ACKNOWLEDGED, at=at(2, 10))
+    take_step(complaint, K.ON_HOLD, at=at(10, 9), note="Waiting")
+    with pytest.raises(KnownError, match="comes before the last step"):
+        take_step(complaint, K.RESUMED, at=at(5, 9))
+    take_step(
+        complaint,
+        K.COMMUNICATION,
+        at=at(4, 9),
+        note="A call last week, noted late",
+        channel="phone",
+    )
+    assert complaint.status is S.ON_HOLD
+
+
+def test_reopening_takes_back_the_resolution():
+    complaint, _ = log_complaint(received_at=at(2, 9), summary="x")
+    take_step(complaint, K.ACKNOWLEDGED, at=at(2, 10))
+    take_step(
+        complaint,
+        K.RESOLVED,
+        at=at(3, 10),
+        resolution="Done",
+        outcome="upheld",
+        remedy_given="Apology",
+    )
+    take_step(complaint, K.REOPENED, at=at(4, 10), note="New evidence")
+    fresh = Complaint.get_by_id(complaint.id)
+    assert (fresh.resolved_at, fresh.outcome, fresh.resolution, fresh.remedy_given) == (
+        None,
+        None,
+        "",
+        "",
+    )
+    assert [e.kind for e in fresh.events.order_by(fresh.events.model.at)][-2:] == [
+        K.RESOLVED,
+        K.REOPENED,
+    ]
+
+
+def test_time_on_hold_after_an_extension_still_does_not_count():
+    complaint, _ = log_complaint(received_at=at(2, 9), summary="x")
+    take_step(complaint, K.ACKNOWLEDGED, at=at(2, 10))
+    take_step(
+        complaint, K.EXTENDED, at=at(3, 10), new_due=date(2026, 11, 30), reason="Witness away"
+    )
+    assert complaint.resolve_due == datetime(2026, 11, 30, 17, 0)
+    take_step(complaint, K.ON_HOLD, at=at(4, 9), note="Waiting")
+    take_step(complaint, K.RESUMED, at=at(6, 9))  # two working days on hold
+    assert complaint.resolve_due == datetime(2026, 12, 2, 17, 0)
+
+
+def test_a_deleted_complaint_takes_no_steps():
+    from models.operations import soft_delete
+
+    complaint, _ = log_complaint(received_at=at(2, 9), summary="x")
+    soft_delete(complaint)
+    assert allowed_steps(complaint) == []
+    with pytest.raises(KnownError, match="is deleted"):
+        take_step(complaint, K.NOTE, at=at(3, 9), note="x")
+
+
+def test_the_audit_trail_keeps_confidential_details_out():
+    from models.audit import AuditEntry
+
+    complaint, _ = log_complaint(
+        received_at=at(2, 9),
+        summary="Remarks about my religion",
+        details="Said at reception",
+        category=ComplaintCategory.DISCRIMINATION,
+    )
+    take_step(complaint, K.ACKNOWLEDGED, at=at(2, 10))
+    take_step(
+        complaint, K.RESOLVED, at=at(3, 10), resolution="We apologise to Ms X", outcome="upheld"
+    )
+    written = " ".join(f"{e.old_value} {e.new_value}" for e in AuditEntry.select())
+    for secret in ("religion", "reception", "Ms X"):
+        assert secret not in written
+    assert AuditEntry.select().where(AuditEntry.field == "status").count() == 3  # still audited

@@ -139,8 +139,8 @@ def test_changed_standards_move_only_open_requests(world):
     update_request(
         done, responded_at=datetime(2026, 11, 23, 16, 0), completed_at=datetime(2026, 11, 24, 9, 30)
     )
-    update(world["general"], target=8)
-    assert recompute_open_dues() == 1
+    update(world["general"], target=8)  # changing a standard re-dates the open requests itself
+    assert recompute_open_dues() == 0
     assert ServiceRequest.get_by_id(open_request.id).response_due == datetime(2026, 11, 24, 15, 0)
     assert ServiceRequest.get_by_id(done.id).response_due == datetime(2026, 11, 24, 11, 0)
     assert recompute_open_dues() == 0
@@ -236,3 +236,26 @@ def test_requests_received_outside_working_time(
     fixed_clock.moment = datetime(2027, 1, 31, 12, 0)
     request, _ = record_request(service=world["rooms"], received_at=received)
     assert (request.response_due, request.completion_due) == (response_due, completion_due)
+
+
+def test_a_response_already_given_keeps_the_due_it_was_judged_against(world):
+    from datetime import time
+
+    from models.organisation import update_settings
+
+    request, _ = record_request(service=world["rooms"], received_at=datetime(2026, 11, 23, 15, 0))
+    update_request(request, responded_at=datetime(2026, 11, 24, 10, 30))
+    update_settings(office_end=time(18, 0))
+    fresh = ServiceRequest.get_by_id(request.id)
+    assert fresh.response_due == datetime(2026, 11, 24, 11, 0)  # judged: met, and stays met
+    assert fresh.completion_due == datetime(2026, 11, 25, 18, 0)  # still open: re-dated
+
+
+def test_a_completed_request_is_never_overdue(world):
+    from models.listing import ListRequest
+    from models.service_log import SERVICE_REQUEST_LISTING
+
+    done, _ = record_request(service=world["rooms"], received_at=datetime(2026, 11, 16, 9, 0))
+    update_request(done, completed_at=datetime(2026, 11, 17, 9, 0))  # no response recorded
+    overdue = SERVICE_REQUEST_LISTING.count(ListRequest(filters={"state": "overdue"}))
+    assert overdue == 0

@@ -91,18 +91,26 @@ def test_a_new_procedure_timescale_moves_open_complaints_only():
     assert Complaint.get_by_id(resolved.id).resolve_due == datetime(2026, 11, 16, 17, 0)
 
 
-def test_a_new_region_brings_its_own_bank_holidays():
+def test_a_new_region_brings_its_own_bank_holidays_and_switching_back_restores_them():
     ensure_bank_holidays_seeded()
-    easter_monday = Closure.get(Closure.day == date(2026, 4, 6))
-    boxing_day = Closure.get(Closure.day == date(2026, 12, 28))
-    boxing_day.name = "Boxing Day (our office)"  # a user's edit is kept
-    boxing_day.save()
+    spring = Closure.get(Closure.day == date(2026, 5, 25))
+    spring.name = "Spring bank holiday (office party)"  # a user's edit is kept
+    spring.save()
+    may_day = Closure.get(Closure.day == date(2026, 5, 4))
+    may_day.stamp_deleted().save()  # so is a user's removal
     update_settings(holiday_subdivision="SCT")
     live = {c.day for c in Closure.live()}
     assert date(2026, 1, 2) in live  # Scotland's second of January
     assert date(2026, 4, 6) not in live  # no Easter Monday in Scotland
-    assert Closure.get_by_id(easter_monday.id).deleted_at is not None
-    assert date(2026, 12, 28) in live
+    assert date(2026, 5, 25) in live  # renamed by the user: left alone
+    update_settings(holiday_subdivision="ENG")
+    live = {c.day for c in Closure.live()}
+    assert {date(2026, 4, 6), date(2026, 8, 31)} <= live  # England's days come back
+    assert date(2026, 1, 2) not in live
+    assert date(2026, 5, 4) not in live  # still removed, as the user wanted
+    assert (
+        Closure.get(Closure.day == date(2026, 5, 25)).name == "Spring bank holiday (office party)"
+    )
 
 
 @pytest.mark.parametrize(
