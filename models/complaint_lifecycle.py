@@ -25,7 +25,7 @@ from models.choices import (
 )
 from models.complaints import Complaint, ComplaintEvent, complaint_dues, holds, next_reference
 from models.errors import KnownError
-from models.operations import Change, create, typed
+from models.operations import Change, create, typed, update
 from models.organisation import get_settings, working_calendar
 
 S = ComplaintStatus
@@ -290,3 +290,17 @@ def recompute_open_complaint_dues() -> int:
 def timeline(complaint: Complaint) -> list[ComplaintEvent]:
     """The complaint's events in the order they happened (what the timeline view lists)."""
     return list(complaint.events.order_by(ComplaintEvent.at, ComplaintEvent.created_at))
+
+
+def update_complaint(complaint: Complaint, **values: Any) -> Change:
+    """Correct a complaint's details; an open complaint's due moments follow a new receipt."""
+    with database.atomic():
+        change = update(complaint, **values)
+        if "received_at" in change.fields and complaint.status in OPEN:
+            received = timeline(complaint)[0] if timeline(complaint) else None
+            if received is not None and received.kind is K.RECEIVED:
+                received.at = complaint.received_at
+                received.save()
+            _refresh_dues(complaint)
+            complaint.save()
+    return change

@@ -110,6 +110,26 @@ def complaint_problems(values: Mapping[str, Any], record: Complaint | None) -> P
         problems["received_at"] = "Give the date and time the complaint arrived."
     elif values["received_at"] > clock.now():
         problems["received_at"] = "The complaint cannot have arrived in the future."
+    received = values.get("received_at")
+    now = clock.now()
+    moments = [
+        (name, values.get(name)) for name in ("acknowledged_at", "resolved_at") if values.get(name)
+    ]
+    for name, moment in moments:
+        if received and moment < received:
+            problems[name] = "comes before the complaint was received."
+        elif moment > now:
+            problems[name] = "is in the future."
+    acknowledged, resolved = values.get("acknowledged_at"), values.get("resolved_at")
+    if acknowledged and resolved and resolved < acknowledged and "resolved_at" not in problems:
+        problems["resolved_at"] = "comes before the complaint was acknowledged."
+    referred_on = values.get("referred_on")
+    if referred_on and not text_of(values, "referred_to"):
+        problems["referred_to"] = "Say to whom it was referred."
+    if referred_on and received and referred_on < received.date():
+        problems["referred_on"] = "comes before the complaint was received."
+    elif referred_on and resolved and referred_on > resolved.date():
+        problems["referred_on"] = "comes after the complaint was resolved."
     reference = text_of(values, "reference")
     if reference:
         clash = Complaint.select().where(Complaint.reference == reference)
@@ -220,7 +240,8 @@ def _on_worklist(query: Any, wanted: str) -> Any:
     if wanted == Worklist.OVERDUE:
         return query.where(open_ & (due < now))
     end = today if wanted == Worklist.DUE_TODAY else today + timedelta(days=6 - today.weekday())
-    return query.where(open_ & (due >= now) & (due <= datetime.combine(end, time(23, 59, 59))))
+    start = datetime.combine(today, time(0))  # as in the service log: what falls due today
+    return query.where(open_ & (due >= start) & (due <= datetime.combine(end, time(23, 59, 59))))
 
 
 def _masked(expression: Any) -> Any:

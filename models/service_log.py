@@ -145,6 +145,9 @@ def request_problems(values: Mapping[str, Any], record: ServiceRequest | None) -
     elif received > clock.now():
         problems["received_at"] = "The request cannot have arrived in the future."
     responded, completed = values.get("responded_at"), values.get("completed_at")
+    for name, moment in (("responded_at", responded), ("completed_at", completed)):
+        if moment is not None and moment > clock.now():
+            problems[name] = "cannot be in the future."
     if received and responded and responded < received:
         problems["responded_at"] = "The first response comes before the request arrived."
     if received and completed and completed < received:

@@ -28,9 +28,15 @@ from models.choices import (
     ComplaintStatus,
     FeedbackChannel,
 )
-from models.complaint_lifecycle import allowed_steps, log_complaint, take_step, timeline
+from models.complaint_lifecycle import (
+    allowed_steps,
+    log_complaint,
+    take_step,
+    timeline,
+    update_complaint,
+)
 from models.complaints import COMPLAINT_LISTING, Complaint, Worklist, next_deadline
-from models.operations import fetch, update
+from models.operations import fetch
 from models.register import customer_choices, department_choices
 from views.data_bus import DataBus
 from views.format import EMPTY, choice_label, date_label, met_label, yes_no_label
@@ -112,7 +118,7 @@ COMPLAINT_PAGE = PageSpec(
     tone=_tone,
     listens_to=frozenset({"complaint_event", "customer", "department", "settings", "closure"}),
     create=lambda values: log_complaint(**values),
-    update=lambda complaint, values: update(complaint, **values),
+    update=lambda complaint, values: update_complaint(complaint, **values),
     on_form=_tick_confidential_for_personal_categories,
 )
 

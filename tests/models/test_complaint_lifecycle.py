@@ -366,3 +366,36 @@ def test_the_audit_trail_keeps_confidential_details_out():
     for secret in ("religion", "reception", "Ms X"):
         assert secret not in written
     assert AuditEntry.select().where(AuditEntry.field == "status").count() == 3  # still audited
+
+
+@pytest.mark.parametrize(
+    ("values", "field"),
+    [
+        ({"acknowledged_at": at(1, 9)}, "acknowledged_at"),
+        ({"acknowledged_at": at(3, 9), "resolved_at": at(2, 12)}, "resolved_at"),
+        ({"resolved_at": datetime(2031, 1, 1, 9, 0)}, "resolved_at"),
+        ({"referred_on": date(2026, 11, 5)}, "referred_to"),
+        ({"referred_to": "HR", "referred_on": date(2026, 11, 1)}, "referred_on"),
+        (
+            {"referred_to": "HR", "referred_on": date(2026, 11, 9), "resolved_at": at(4, 9)},
+            "referred_on",
+        ),
+    ],
+)
+def test_impossible_moments_are_refused(values, field):
+    from models.complaints import complaint_problems
+
+    problems = complaint_problems({"summary": "x", "received_at": at(2, 9)} | values, None)
+    assert field in problems
+
+
+def test_correcting_the_receipt_moves_an_open_complaints_dues():
+    from models.complaint_lifecycle import update_complaint
+
+    complaint, _ = log_complaint(received_at=at(2, 9), summary="x")
+    update_complaint(complaint, received_at=at(9, 9))
+    assert complaint.acknowledge_due == datetime(2026, 11, 11, 17, 0)
+    assert Complaint.get_by_id(complaint.id).events.get().at == at(9, 9)
+    take_step(complaint, K.ACKNOWLEDGED, at=at(10, 9))
+    with pytest.raises(ValidationError, match="before the complaint was received"):
+        update_complaint(complaint, received_at=at(11, 9))

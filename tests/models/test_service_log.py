@@ -124,7 +124,7 @@ def test_completing_keeps_the_dues_and_moving_the_request_recomputes_them(world)
     update_request(
         request,
         responded_at=datetime(2026, 11, 24, 10, 0),
-        completed_at=datetime(2026, 11, 25, 12, 0),
+        completed_at=datetime(2026, 11, 25, 10, 0),
     )
     assert request.response_due == datetime(2026, 11, 24, 11, 0)
     update_request(request, customer=world["zoe"], department=world["hr"])
