@@ -249,15 +249,10 @@ class RecordForm(QDialog):
                     for row in range(widget.count())
                     if widget.item(row).checkState() == Qt.CheckState.Checked
                 ]
-            elif spec.kind is Kind.DATE:
+            elif spec.kind in (Kind.DATE, Kind.MOMENT):
+                parse = parse_date if spec.kind is Kind.DATE else parse_moment
                 try:
-                    values[spec.name] = parse_date(widget.text())
-                except ValueError as error:
-                    unreadable[spec.name] = str(error)
-                    values[spec.name] = None
-            elif spec.kind is Kind.MOMENT:
-                try:
-                    values[spec.name] = parse_moment(widget.text())
+                    values[spec.name] = parse(widget.text())
                 except ValueError as error:
                     unreadable[spec.name] = str(error)
                     values[spec.name] = None
