@@ -249,13 +249,24 @@ class ComplaintDetail(QWidget):
             button.hide()
             button.clicked.connect(lambda _checked=False, kind=kind: self.take(kind))
             self.step_buttons[kind] = button
+        self.hint = QLabel(
+            "Choose a complaint in the list to see its timeline and take the next step, "
+            "or press New complaint (Ctrl+N) to log one."
+        )
+        self.hint.setWordWrap(True)
+        self.sections = QWidget()  # everything about the complaint, hidden when there is none
+        inner = QVBoxLayout(self.sections)
+        inner.setContentsMargins(0, 0, 0, 0)
+        inner.addLayout(facts)
+        inner.addWidget(steps)
+        inner.addWidget(QLabel("Timeline:"))
+        inner.addWidget(self.timeline, 1)
         body = QWidget()
         column = QVBoxLayout(body)
         column.addWidget(self.title)
-        column.addLayout(facts)
-        column.addWidget(steps)
-        column.addWidget(QLabel("Timeline:"))
-        column.addWidget(self.timeline, 1)
+        column.addWidget(self.hint)
+        column.addWidget(self.sections, 1)
+        column.addStretch(0)
         scroller = QScrollArea()
         scroller.setWidgetResizable(True)
         scroller.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -277,10 +288,12 @@ class ComplaintDetail(QWidget):
             button.show()
         if complaint is None:
             self.title.setText("No complaint selected")
-            for label in self.values.values():
-                label.setText("")
+            self.hint.show()
+            self.sections.hide()
             self.timeline.setRowCount(0)
             return
+        self.hint.hide()
+        self.sections.show()
         now = clock.now()
         marked = " — CONFIDENTIAL" if complaint.confidential else ""
         self.title.setText(f"{complaint.reference}{marked}")

@@ -135,18 +135,25 @@ class CustomerDetail(QWidget):
             heading = QLabel(f"{label}:")
             heading.setStyleSheet("font-weight: bold;")
             form.addRow(heading, value)
+        self.hint = QLabel("Choose a customer in the list to see what they need and expect.")
+        self.hint.setWordWrap(True)
+        self.facts = QWidget()  # hidden while no customer is chosen
+        self.facts.setLayout(form)
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
-        layout.addLayout(form)
+        layout.addWidget(self.hint)
+        layout.addWidget(self.facts)
         layout.addStretch(1)
         self.show_customer(None)
 
     def show_customer(self, customer: Customer | None) -> None:
         if customer is None:
             self.title.setText("No customer selected")
-            for label in self.values.values():
-                label.setText("")
+            self.hint.show()
+            self.facts.hide()
             return
+        self.hint.hide()
+        self.facts.show()
         self.title.setText(customer.name + ("" if customer.active else " (not active)"))
         department = customer.department.name if customer.department_id else ""
         shown: dict[str, Any] = {
