@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+from typing import Any
+
 from peewee import (
     BooleanField,
     CharField,
@@ -12,10 +15,16 @@ from peewee import (
     TextField,
 )
 
-from models.base import ChoiceField, Record, SoftDeleteRecord
+from models import clock
+from models.audit import record_change
+from models.base import ChoiceField, Record, SoftDeleteRecord, database
 from models.catalogue import Service
-from models.choices import FeedbackChannel, FeedbackType
+from models.choices import AuditAction, FeedbackChannel, FeedbackType
+from models.delivery import key
+from models.errors import KnownError
+from models.operations import Change, Problems, create, soft_delete, update, validates
 from models.register import Customer, Department
+from models.validation import first_problem, name_taken, required, text_of, too_long
 
 
 class Code(SoftDeleteRecord):
@@ -52,3 +61,90 @@ class FeedbackCode(Record):
 
     class Meta:
         indexes = ((("feedback", "code"), True),)
+
+
+_SCALES = {"nps": (0, 10, "NPS"), "ces": (1, 7, "CES"), "csat": (1, 5, "CSAT")}
+
+
+@validates(Feedback)
+def feedback_problems(values: Mapping[str, Any], record: Feedback | None) -> Problems:
+    problems: dict[str, str | None] = {}
+    received = values.get("received_on")
+    if received is None:
+        problems["received_on"] = "Give the date of the feedback."
+    elif received > clock.today():
+        problems["received_on"] = "Feedback cannot be dated in the future."
+    if not values.get("channel"):
+        problems["channel"] = "Choose how the feedback came in."
+    for name, (low, high, label) in _SCALES.items():
+        score = values.get(name)
+        if score is None:
+            continue
+        if isinstance(score, bool) or not isinstance(score, int) or not low <= score <= high:
+            problems[name] = f"{label} is a whole number from {low} to {high}."
+    if values.get("anonymous") and values.get("customer") is not None:
+        problems["customer"] = "Anonymous feedback names no customer."
+    return {field: message for field, message in problems.items() if message}
+
+
+@validates(Code)
+def code_problems(values: Mapping[str, Any], record: Code | None) -> Problems:
+    name = text_of(values, "name")
+    message = first_problem(
+        required(name, "the code: a few words someone new would understand"),
+        too_long(name, 200),
+        name_taken(Code, name, record, "code"),
+    )
+    return {"name": message} if message else {}
+
+
+def record_feedback(codes: Iterable[Any] = (), **values: Any) -> tuple[Feedback, list[Change]]:
+    """Record one item of feedback with its codes (keys of existing codes)."""
+    with database.atomic():
+        item, change = create(Feedback, **values)
+        coding = set_codes(item, codes)
+    return item, [change, *coding]
+
+
+def set_codes(item: Feedback, codes: Iterable[Any]) -> list[Change]:
+    """Make `codes` the item's codes: links added and removed, each audited."""
+    wanted = {key(code) for code in codes}
+    current = {key(link.code_id): link for link in item.code_links}
+    changes = []
+    with database.atomic():
+        for code, link in current.items():
+            if code not in wanted:
+                link.delete_instance()
+                record_change(
+                    item, AuditAction.UPDATE, {"codes": (str(Code.get_by_id(code)), None)}
+                )
+        for code in sorted(wanted - set(current)):
+            FeedbackCode.create(feedback=item.id, code=code)
+            record_change(item, AuditAction.UPDATE, {"codes": (None, str(Code.get_by_id(code)))})
+        if wanted != set(current):
+            changes.append(Change("feedback_code", AuditAction.UPDATE, item))
+    return changes
+
+
+def merge_codes(keep: Code, merge: Code) -> list[Change]:
+    """Fold `merge` into `keep`: every item coded with either ends up coded with `keep`, once;
+    `merge` is then deleted (softly), its description kept in the audit trail."""
+    if keep.id == merge.id:
+        raise KnownError("Choose two different codes to merge.")
+    with database.atomic():
+        already = {
+            link.feedback_id for link in FeedbackCode.select().where(FeedbackCode.code == keep.id)
+        }
+        for link in FeedbackCode.select().where(FeedbackCode.code == merge.id):
+            if link.feedback_id in already:
+                link.delete_instance()  # coded with both: keep one
+            else:
+                link.code = keep.id
+                link.save()
+        record_change(merge, AuditAction.UPDATE, {"merged_into": (None, keep.name)})
+        return [soft_delete(merge), Change("feedback_code", AuditAction.UPDATE, keep)]
+
+
+def retire_code(code: Code) -> Change:
+    """A code no longer offered for new coding; the items coded with it keep it."""
+    return update(code, retired=True)
