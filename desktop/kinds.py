@@ -4,10 +4,17 @@ from __future__ import annotations
 
 from desktop.formats import CustomersFormat, ServicesFormat, StandardsFormat
 from desktop.importing import ImportKind
-from desktop.log_formats import ComplaintsFormat, RequestsFormat
+from desktop.log_formats import ComplaintsFormat, FeedbackFormat, RequestsFormat
 
 # Classes, not objects: each import makes its own, which holds the state of that one file.
 FORMATS: dict[str, type[ImportKind]] = {
     kind.name: kind
-    for kind in (CustomersFormat, ServicesFormat, StandardsFormat, RequestsFormat, ComplaintsFormat)
+    for kind in (
+        CustomersFormat,
+        ServicesFormat,
+        StandardsFormat,
+        RequestsFormat,
+        ComplaintsFormat,
+        FeedbackFormat,
+    )
 }

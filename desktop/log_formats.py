@@ -18,9 +18,16 @@ from desktop.importing import Column, ImportKind, RowProblem
 from models import clock
 from models.base import bulk_insert
 from models.catalogue import Service
-from models.choices import ComplaintCategory, ComplaintEventKind, ComplaintStatus
+from models.choices import (
+    ComplaintCategory,
+    ComplaintEventKind,
+    ComplaintStatus,
+    FeedbackChannel,
+    FeedbackType,
+)
 from models.complaints import Complaint, ComplaintEvent, complaint_dues, next_reference
 from models.delivery import StandardBook, key, met, request_dues
+from models.feedback import Code, Feedback, FeedbackCode
 from models.listing import rowid_of
 from models.operations import create_many
 from models.organisation import get_settings, working_calendar
@@ -303,3 +310,109 @@ def _timeline(complaint: Complaint) -> list[tuple[ComplaintEventKind, datetime, 
     if complaint.resolved_at:
         steps.append((ComplaintEventKind.RESOLVED, complaint.resolved_at, ""))
     return steps
+
+
+def _codes(value: Any) -> list[str]:
+    """Codes separated by semicolons, each a descriptive label."""
+    return [" ".join(part.split()) for part in cells.text(value).split(";") if part.strip()]
+
+
+class FeedbackFormat(_LogFormat):
+    name = "feedback"
+    model = Feedback
+    tables = frozenset({"feedback", "feedback_code", "code"})
+    columns = (
+        Column("date", required=True, read=cells.read_date, field="received_on"),
+        Column(
+            "channel", required=True, read=lambda value: cells.read_choice(value, FeedbackChannel)
+        ),
+        Column("customer"),
+        Column("department"),
+        Column("service"),
+        Column("anonymous", read=cells.read_yes_no),
+        Column("nps", read=lambda value: cells.read_whole(value, 0, 10)),
+        Column("ces", read=lambda value: cells.read_whole(value, 1, 7)),
+        Column("csat", read=lambda value: cells.read_whole(value, 1, 5)),
+        Column("comment"),
+        Column("type", read=lambda value: cells.read_choice(value, FeedbackType)),
+        Column("theme"),
+        Column("codes", read=_codes),
+    )
+
+    def start(self) -> None:
+        super().start()
+        self.known_codes = {name: id_.hex for id_, name in Code.live(Code.id, Code.name).tuples()}
+        self.new_codes: dict[str, str] = {}
+        self.coding: list[list[str]] = []
+
+    def build(self, row: Mapping[str, Any]) -> dict[str, Any]:
+        anonymous = bool(row["anonymous"])
+        customer, department = (None, None) if anonymous else self.who(row)
+        if anonymous and row["department"]:
+            department = self.directory.department(row["department"], "department")
+        codes = []
+        for name in row["codes"] or []:
+            if name not in self.known_codes and name not in self.new_codes:
+                self.new_codes[name] = Code(name=name).id.hex
+            codes.append(self.known_codes.get(name) or self.new_codes[name])
+        values = {
+            "received_on": row["date"],
+            "channel": row["channel"],
+            "customer": customer,
+            "department": department,
+            "service": self.directory.service(row["service"], "service")
+            if row["service"]
+            else None,
+            "anonymous": anonymous,
+            "nps": row["nps"],
+            "ces": row["ces"],
+            "csat": row["csat"],
+            "comment": row["comment"] or "",
+            "type": row["type"],
+            "theme": row["theme"] or "",
+        }
+        self.coding.append(codes)
+        return values
+
+    def write(self, records: Sequence[dict[str, Any]]) -> int:
+        create_many(Code, [{"id": id_, "name": name} for name, id_ in self.new_codes.items()])
+        items = create_many(Feedback, records)
+        links = [
+            {
+                "id": FeedbackCode().id,
+                "created_at": item.created_at,
+                "updated_at": item.created_at,
+                "feedback": item.id,
+                "code": code,
+            }
+            for item, codes in zip(items, self.coding, strict=True)
+            for code in dict.fromkeys(codes)
+        ]
+        bulk_insert(FeedbackCode, links)
+        return len(items)
+
+    def export_rows(self, ids: Sequence[Any] | None) -> Iterable[list[Any]]:
+        services, departments, emails, names = self.export_names()
+        code_names = dict(Code.select(Code.id, Code.name).tuples())
+        coding: dict[Any, list[str]] = {}
+        for feedback_id, code_id in FeedbackCode.select(
+            FeedbackCode.feedback, FeedbackCode.code
+        ).tuples():
+            coding.setdefault(feedback_id, []).append(code_names[code_id])
+        order = (Feedback.received_on, rowid_of(Feedback))
+        for item in records_in_order(Feedback, ids, order):
+            yield [
+                item.received_on,
+                item.channel.value,
+                customer_reference(item.customer_id, emails, names),
+                departments.get(item.department_id, ""),
+                services.get(item.service_id, ""),
+                cells.write_yes_no(item.anonymous),
+                item.nps,
+                item.ces,
+                item.csat,
+                item.comment,
+                item.type.value if item.type else "",
+                item.theme,
+                "; ".join(sorted(coding.get(item.id, []))),
+            ]

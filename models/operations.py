@@ -212,7 +212,7 @@ def create_many(model: type[R], rows: Sequence[Mapping[str, Any]]) -> list[R]:
             "user": user,
             "action": AuditAction.CREATE,
             "table_name": table,
-            "record_id": record.id.hex,
+            "record_id": _plain(record.id),
             "field": "",
             "old_value": None,
             "new_value": "imported",
