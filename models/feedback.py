@@ -6,6 +6,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from peewee import (
+    JOIN,
     BooleanField,
     CharField,
     Check,
@@ -13,6 +14,7 @@ from peewee import (
     ForeignKeyField,
     IntegerField,
     TextField,
+    fn,
 )
 
 from models import clock
@@ -22,6 +24,7 @@ from models.catalogue import Service
 from models.choices import AuditAction, FeedbackChannel, FeedbackType
 from models.delivery import key
 from models.errors import KnownError
+from models.listing import ListColumn, Listing
 from models.operations import Change, Problems, create, soft_delete, update, validates
 from models.register import Customer, Department
 from models.validation import first_problem, name_taken, required, text_of, too_long
@@ -148,3 +151,53 @@ def merge_codes(keep: Code, merge: Code) -> list[Change]:
 def retire_code(code: Code) -> Change:
     """A code no longer offered for new coding; the items coded with it keep it."""
     return update(code, retired=True)
+
+
+def _code_list() -> Any:
+    """The item's codes as one text, for the list (and its search)."""
+    return (
+        FeedbackCode.select(fn.GROUP_CONCAT(Code.name, "; "))
+        .join(Code)
+        .where(FeedbackCode.feedback == Feedback.id)
+    )
+
+
+FEEDBACK_LISTING = Listing(
+    model=Feedback,
+    columns=(
+        ListColumn("received_on", Feedback.received_on),
+        ListColumn("channel", Feedback.channel, searchable=True),
+        ListColumn("customer", Customer.name, searchable=True),
+        ListColumn("department", Department.name, searchable=True),
+        ListColumn("service", Service.name, searchable=True),
+        ListColumn("nps", Feedback.nps),
+        ListColumn("ces", Feedback.ces),
+        ListColumn("csat", Feedback.csat),
+        ListColumn("type", Feedback.type, searchable=True),
+        ListColumn("comment", Feedback.comment, searchable=True),
+        ListColumn("codes", _code_list(), searchable=True),
+    ),
+    joins=lambda query: (
+        query.join(Customer, JOIN.LEFT_OUTER, on=Feedback.customer == Customer.id)
+        .switch(Feedback)
+        .join(Department, JOIN.LEFT_OUTER, on=Feedback.department == Department.id)
+        .switch(Feedback)
+        .join(Service, JOIN.LEFT_OUTER, on=Feedback.service == Service.id)
+    ),
+    filters={
+        "channel": lambda query, channel: query.where(Feedback.channel == channel),
+        "type": lambda query, kind: query.where(Feedback.type == kind),
+        "service": lambda query, service: query.where(Feedback.service == service),
+        "uncoded": lambda query, _: query.where(
+            ~fn.EXISTS(FeedbackCode.select().where(FeedbackCode.feedback == Feedback.id))
+        ),
+    },
+    default_sort="received_on",
+    default_descending=True,
+)
+
+
+def code_choices() -> list[tuple[str, str]]:
+    """(name, key) of the codes offered for coding: live and not retired."""
+    query = Code.live(Code.name, Code.id).where(~Code.retired).order_by(Code.name)
+    return [(name, id_.hex) for name, id_ in query.tuples()]

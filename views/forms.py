@@ -49,6 +49,7 @@ class Kind(Enum):
     CHECK = auto()
     MULTI = auto()  # several records, ticked in a list
     MOMENT = auto()  # a date and a time of day
+    WHOLE = auto()  # a whole number, such as a score
     YES_NO = auto()  # yes, no, or not known yet
 
 
@@ -191,6 +192,8 @@ class RecordForm(QDialog):
                 item.setCheckState(Qt.CheckState.Unchecked)
                 ticks.addItem(item)
             ticks.itemChanged.connect(self.check)
+            if ticks.count():
+                ticks.setCurrentRow(0)  # so the keyboard (arrows, Space) starts somewhere
             return ticks
         edit = QLineEdit()
         shapes = {Kind.DATE: "dd/mm/yyyy", Kind.MOMENT: "dd/mm/yyyy hh:mm"}
@@ -220,8 +223,19 @@ class RecordForm(QDialog):
             widget.setText("" if value is None else date_label(value))
         elif spec.kind is Kind.NUMBER:
             widget.setText("" if value is None else f"{float(value):g}")
+        elif spec.kind is Kind.WHOLE:
+            widget.setText("" if value is None else str(int(value)))
         else:
             widget.setText("" if value is None else str(value))
+
+    def showEvent(self, event: Any) -> None:
+        """Open ready to type: the first field has the focus, its text selected to type over."""
+        super().showEvent(event)
+        first = self.widgets[self.fields[0].name] if self.fields else None
+        if first is not None:
+            first.setFocus(Qt.FocusReason.TabFocusReason)
+            if isinstance(first, QLineEdit):
+                first.selectAll()
 
     def set_value(self, name: str, value: Any) -> None:
         self._set_value(next(s for s in self.fields if s.name == name), value)
@@ -256,6 +270,11 @@ class RecordForm(QDialog):
                 except ValueError as error:
                     unreadable[spec.name] = str(error)
                     values[spec.name] = None
+            elif spec.kind is Kind.WHOLE:
+                text = widget.text().strip()
+                values[spec.name] = int(text) if text.lstrip("-").isdigit() else None
+                if text and values[spec.name] is None:
+                    unreadable[spec.name] = f"'{text}' is not a whole number."
             elif spec.kind is Kind.NUMBER:
                 text = widget.text().strip().replace(",", ".")
                 try:

@@ -29,6 +29,7 @@ from views.background import BackgroundTask
 from views.catalogue_tab import CatalogueTab
 from views.complaints_tab import ComplaintsTab
 from views.data_bus import DataBus
+from views.feedback_tab import FeedbackTab
 from views.first_run import FirstRunPage
 from views.import_dialog import ImportDialog
 from views.long_work import run_with_progress
@@ -64,6 +65,8 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.service_log, "Service &log")
         self.complaints = ComplaintsTab(self.bus, self.settings)
         self.tabs.addTab(self.complaints, "Co&mplaints")
+        self.feedback = FeedbackTab(self.bus, self.settings)
+        self.tabs.addTab(self.feedback, "&Feedback")
         self.tabs.setCurrentIndex(int(self.settings.value("window/tab", 0) or 0))
         self.tabs.currentChanged.connect(lambda index: self.settings.setValue("window/tab", index))
         self.pages = QStackedWidget()
@@ -197,6 +200,8 @@ class MainWindow(QMainWindow):
             return self.service_log.requests
         if tab is self.complaints:
             return self.complaints.complaints
+        if tab is self.feedback:
+            return self.feedback.entries if self.feedback.pages.currentIndex() == 0 else None
         if tab is self.catalogue:
             if self.catalogue.pages.currentIndex() != 0:
                 return None
@@ -205,7 +210,7 @@ class MainWindow(QMainWindow):
 
     def _current_kind(self) -> str | None:
         page = self.current_page()
-        return f"{page.spec.noun[1]}" if page is not None and page.spec.noun[1] in FORMATS else None
+        return page.spec.name if page is not None and page.spec.name in FORMATS else None
 
     def export_current(self) -> None:
         kind = self._current_kind()

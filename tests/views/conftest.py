@@ -57,7 +57,9 @@ def dialogs(monkeypatch: pytest.MonkeyPatch):
     """Modal dialogs are driven by the test, never left waiting (see tests/views/dialogs.py)."""
     from tests.views.dialogs import install
 
-    return install(monkeypatch)
+    driver = install(monkeypatch)
+    yield driver
+    assert not driver.handlers, f"{len(driver.handlers)} expected dialog(s) never opened"
 
 
 @pytest.fixture(autouse=True)

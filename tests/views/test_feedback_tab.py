@@ -1,0 +1,158 @@
+"""Typing in a stack of paper sheets with the keyboard only, and the analysis of a period."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog
+
+from models.feedback import Feedback, code_choices
+from tests.views.keyboard import type_text
+from views.forms import RecordForm
+
+SHEETS = [  # (likely to recommend, easy, satisfied, comment, type's first letter, theme)
+    ("9", "6", "5", "Booked within the hour", "g", "Speed"),
+    ("10", "7", "5", "Always helpful", "g", "Staff"),
+    ("7", "5", "4", "Fine", "g", "Speed"),
+    ("3", "2", "2", "Minutes a week late", "g", "Minutes"),
+    ("8", "", "4", "", "g", ""),
+    ("", "4", "3", "Form is confusing", "u", "Forms"),
+    ("6", "3", "2", "Nobody called back", "g", "Contact"),
+    ("10", "6", "5", "Brilliant", "g", "Staff"),
+    ("9", "7", "", "Quick", "g", "Speed"),
+    ("0", "1", "1", "Lost my order twice", "g", "Orders"),
+]
+
+
+def focused(window) -> object:
+    """Where the window's keyboard focus is: where a person's typing would go."""
+    return window.focusWidget() or window
+
+
+def press(qtbot, window, key, modifier=Qt.KeyboardModifier.NoModifier) -> None:
+    qtbot.keyClick(focused(window), key, modifier)
+
+
+def tab(qtbot, window, times: int = 1) -> None:
+    for _ in range(times):
+        press(qtbot, window, Qt.Key.Key_Tab)
+
+
+@pytest.fixture
+def entries(demo_db, show_main_window, qtbot):
+    window = show_main_window()
+    window.tabs.setCurrentWidget(window.feedback)
+    with qtbot.waitActive(window):  # keyboard shortcuts go to the active window
+        window.activateWindow()
+    yield window.feedback.entries
+    window.close()
+
+
+def test_ten_paper_sheets_with_the_keyboard_only(entries, dialogs, qtbot):
+    before = Feedback.select().count()
+    typed: list[str] = []
+    ticked: list[list[str]] = []
+
+    def sheet(number: int):
+        def fill(form: QDialog) -> None:
+            assert isinstance(form, RecordForm)
+            assert focused(form) is form.widgets["received_on"]  # a form opens ready to type
+            if number == 0:  # the first sheet sets the stack's date and channel
+                type_text(focused(form), "20/11/2026")
+                tab(qtbot, form)
+                type_text(focused(form), "Fe")  # Feedback or evaluation sheet
+                tab(qtbot, form, 5)
+            else:
+                assert form.widgets["received_on"].text() == "20/11/2026"  # kept
+                assert form.windowTitle() == f"New feedback item ({number + 1})"
+                tab(qtbot, form, 6)
+            nps, ces, csat, comment, kind, theme = SHEETS[number]
+            for score in (nps, ces, csat):  # likely to recommend, easy, satisfied
+                type_text(focused(form), score)
+                tab(qtbot, form)
+            type_text(focused(form), comment)
+            tab(qtbot, form)
+            type_text(focused(form), kind)  # jumps to the first type with that letter
+            tab(qtbot, form)
+            type_text(focused(form), theme)
+            tab(qtbot, form)  # into the codes: arrow down to one, Space ticks it
+            assert focused(form) is form.widgets["codes"]
+            for _ in range(number % 3):
+                press(qtbot, form, Qt.Key.Key_Down)
+            press(qtbot, form, Qt.Key.Key_Space)
+            codes = form.widgets["codes"]
+            ticked.append(
+                [
+                    codes.item(r).text()
+                    for r in range(codes.count())
+                    if codes.item(r).checkState() == Qt.CheckState.Checked
+                ]
+            )
+            typed.append(comment)
+            press(qtbot, form, Qt.Key.Key_Return)  # Enter saves, and the next sheet's form opens
+
+        return fill
+
+    for number in range(len(SHEETS)):
+        dialogs.expect(sheet(number))
+    dialogs.expect(lambda form: press(qtbot, form, Qt.Key.Key_Escape))  # the stack is done
+    entries.table.view.setFocus()
+    qtbot.keyClick(entries.table.view, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+
+    new = list(Feedback.select().order_by(Feedback.created_at).offset(before))
+    assert len(new) == 10
+    rows = sorted(
+        ((f.nps, f.ces, f.csat, f.comment, f.channel.value, str(f.received_on)) for f in new),
+        key=lambda row: row[3],
+    )
+    expected = sorted(
+        (
+            (
+                int(n) if n else None,
+                int(c) if c else None,
+                int(s) if s else None,
+                comment,
+                "feedback sheet",
+                "2026-11-20",
+            )
+            for n, c, s, comment, _, _ in SHEETS
+        ),
+        key=lambda row: row[3],
+    )
+    assert rows == expected
+    assert {f.type.value for f in new} == {"generic positive", "usability issue"}
+    first_codes = [name for name, _ in code_choices()[:3]]
+    assert ticked == [[first_codes[number % 3]] for number in range(10)]
+    by_comment = {f.comment: sorted(link.code.name for link in f.code_links) for f in new}
+    assert [by_comment[comment] for comment in typed] == ticked
+
+
+def test_a_score_off_its_scale_is_refused_at_the_field(entries, dialogs):
+    def off_scale(form: QDialog) -> None:
+        form.widgets["ces"].setText("0")
+        assert form.errors["ces"].text() == "CES is a whole number from 1 to 7."
+        assert not form.ok_button.isEnabled()
+        form.widgets["ces"].setText("8")
+        assert not form.ok_button.isEnabled()
+        form.widgets["nps"].setText("11")
+        assert "from 0 to 10" in form.errors["nps"].text()
+        form.widgets["ces"].setText("7")
+        form.widgets["nps"].setText("10")
+        assert form.ok_button.isEnabled()
+        form.reject()
+
+    dialogs.expect(off_scale)  # cancelling the first form ends the stack
+    entries.new_action.trigger()
+
+
+def test_the_analysis_shows_a_periods_scores_and_codes(demo_db, show_main_window):
+    window = show_main_window()
+    window.tabs.setCurrentWidget(window.feedback)
+    window.feedback.pages.setCurrentWidget(window.feedback.analysis)
+    analysis = window.feedback.analysis
+    analysis.period.setCurrentText("Last 12 months")
+    assert "(n = " in analysis.values["nps"].text()
+    assert analysis.codes.rowCount() > 5
+    counts = [int(analysis.codes.item(row, 1).text()) for row in range(analysis.codes.rowCount())]
+    assert counts == sorted(counts, reverse=True)  # most popular first
+    window.close()

@@ -1,0 +1,254 @@
+"""Feedback: typing in a stack of paper sheets quickly, and seeing what a period's feedback says."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from models import clock
+from models.catalogue import service_choices
+from models.choices import FeedbackChannel, FeedbackType
+from models.feedback import FEEDBACK_LISTING, Feedback, code_choices, record_feedback, set_codes
+from models.feedback_analysis import FeedbackFigures, feedback_figures
+from models.operations import update
+from models.register import customer_choices, department_choices
+from views.data_bus import DataBus
+from views.format import EMPTY, choice_label, date_label
+from views.forms import FormField, Kind
+from views.record_page import PageSpec, RecordPage
+from views.record_table import QuickFilter
+from views.table_model import CENTRE, ViewColumn
+
+
+def _options(choice: type) -> Any:
+    return lambda: [(member.label, member.value) for member in choice]
+
+
+def _save_new(values: dict[str, Any]) -> Any:
+    codes = values.pop("codes", [])
+    item, changes = record_feedback(codes=codes, **values)
+    return item, changes
+
+
+def _save_edit(item: Feedback, values: dict[str, Any]) -> Any:
+    codes = values.pop("codes", None)
+    changes = [update(item, **values)]
+    if codes is not None:
+        changes += set_codes(item, codes)
+    return changes
+
+
+def _score(name: str, label: str, low: int, high: int) -> FormField:
+    return FormField(
+        name,
+        f"{label} ({low}–{high})",
+        Kind.WHOLE,
+        help=f"{low} to {high}; leave empty if not given",
+    )
+
+
+FEEDBACK_PAGE = PageSpec(
+    name="feedback",
+    model=Feedback,
+    listing=FEEDBACK_LISTING,
+    columns=(
+        ViewColumn("received_on", "Date", format=date_label, width=90),
+        ViewColumn("channel", "Channel", format=choice_label(FeedbackChannel), width=150),
+        ViewColumn("customer", "From", width=150),
+        ViewColumn("service", "Service", width=150),
+        ViewColumn("nps", "NPS", align=CENTRE, width=45),
+        ViewColumn("ces", "CES", align=CENTRE, width=45),
+        ViewColumn("csat", "CSAT", align=CENTRE, width=50),
+        ViewColumn("type", "Type", format=choice_label(FeedbackType), width=140),
+        ViewColumn("comment", "Comment", width=260),
+        ViewColumn("codes", "Codes", width=220),
+    ),
+    # In the order of a paper evaluation sheet, so Tab goes down the sheet.
+    fields=(
+        FormField("received_on", "Date", Kind.DATE, required=True),
+        FormField(
+            "channel", "Channel", Kind.CHOICE, required=True, options=_options(FeedbackChannel)
+        ),
+        FormField("customer", "From", Kind.LOOKUP, options=customer_choices),
+        FormField("department", "Department", Kind.LOOKUP, options=department_choices),
+        FormField("anonymous", "Anonymous", Kind.CHECK),
+        FormField("service", "Service", Kind.LOOKUP, options=service_choices),
+        _score("nps", "Likely to recommend", 0, 10),
+        _score("ces", "Easy to get what I needed", 1, 7),
+        _score("csat", "Satisfied", 1, 5),
+        FormField("comment", "Comment", Kind.LONG_TEXT),
+        FormField("type", "Type", Kind.CHOICE, options=_options(FeedbackType)),
+        FormField("theme", "Theme"),
+        FormField("codes", "Codes", Kind.MULTI, options=code_choices),
+    ),
+    noun=("feedback item", "feedback items"),
+    quick_filters=(
+        QuickFilter("channel", "Channel", _options(FeedbackChannel), "All channels"),
+        QuickFilter("type", "Type", _options(FeedbackType), "All types"),
+        QuickFilter("uncoded", "Coding", lambda: [("Not yet coded", 1)], "Coded or not"),
+    ),
+    listens_to=frozenset({"feedback_code", "code", "customer", "department", "service"}),
+    create=_save_new,
+    update=_save_edit,
+    extra_values=lambda item: {"codes": [link.code_id.hex for link in item.code_links]},
+    carry_on=("received_on", "channel"),  # a stack of sheets shares its date and channel
+)
+
+PERIODS = ("This month", "Last month", "Last 3 months", "Last 12 months")
+
+
+def period_of(choice: str, today: date) -> tuple[date, date]:
+    first_of_month = today.replace(day=1)
+    if choice == "This month":
+        return first_of_month, today
+    last_month_end = first_of_month - timedelta(days=1)
+    if choice == "Last month":
+        return last_month_end.replace(day=1), last_month_end
+    months = 3 if choice == "Last 3 months" else 12
+    start = first_of_month
+    for _ in range(months):
+        start = (start - timedelta(days=1)).replace(day=1)
+    return start, last_month_end
+
+
+def _with_n(value: float | None, n: int, unit: str = "") -> str:
+    shown = EMPTY if value is None else f"{value:.1f}{unit}".replace(".0", "")
+    return f"{shown}  (n = {n})"
+
+
+class FeedbackAnalysis(QWidget):
+    """A period's figures: scores with n, types and channels, and code popularity."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.period = QComboBox()
+        self.period.addItems(PERIODS)
+        self.period.setAccessibleName("Period")
+        self.service = QComboBox()
+        self.service.setAccessibleName("Service")
+        self.period.currentIndexChanged.connect(self.refresh)
+        self.service.currentIndexChanged.connect(self.refresh)
+        choose = QHBoxLayout()
+        choose.addWidget(QLabel("Period:"))
+        choose.addWidget(self.period)
+        choose.addWidget(QLabel("Service:"))
+        choose.addWidget(self.service, 1)
+        self.values: dict[str, QLabel] = {}
+        scores = QGroupBox("Scores")
+        form = QFormLayout(scores)
+        for key, label in (
+            ("responses", "Feedback items"),
+            ("nps", "NPS (−100 to +100)"),
+            ("split", "Promoters / passives / detractors"),
+            ("csat", "CSAT (satisfied, %)"),
+            ("ces", "CES (mean, 1–7)"),
+            ("agree", "Found it easy (%)"),
+            ("types", "By type"),
+            ("channels", "By channel"),
+        ):
+            value = QLabel()
+            value.setWordWrap(True)
+            value.setAccessibleName(label)
+            self.values[key] = value
+            form.addRow(f"{label}:", value)
+        self.warnings = QLabel()
+        self.warnings.setWordWrap(True)
+        self.warnings.setStyleSheet("color: #8a5300;")
+        self.codes = QTableWidget(0, 4)
+        self.codes.setHorizontalHeaderLabels(["Code", "Items", "% of coded items", "Change"])
+        self.codes.setAccessibleName("Code popularity")
+        self.codes.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.codes.verticalHeader().setVisible(False)
+        self.codes.horizontalHeader().setStretchLastSection(True)
+        layout = QVBoxLayout(self)
+        layout.addLayout(choose)
+        layout.addWidget(scores)
+        layout.addWidget(self.warnings)
+        layout.addWidget(QLabel("Code popularity (most popular first):"))
+        layout.addWidget(self.codes, 1)
+        self._fill_services()
+
+    def _fill_services(self) -> None:
+        self.service.blockSignals(True)
+        self.service.clear()
+        self.service.addItem("All services", None)
+        for name, key in service_choices():
+            self.service.addItem(name, key)
+        self.service.blockSignals(False)
+
+    def refresh(self) -> None:
+        first, last = period_of(self.period.currentText(), clock.today())
+        self.show_figures(feedback_figures(first, last, service=self.service.currentData()))
+
+    def show_figures(self, figures: FeedbackFigures) -> None:
+        nps, ces, csat = figures.nps, figures.ces, figures.csat
+        shown = {
+            "responses": f"{figures.responses:,}  ({figures.period.label()})",
+            "nps": _with_n(nps.score, nps.responses),
+            "split": f"{nps.promoters} / {nps.passives} / {nps.detractors}",
+            "csat": _with_n(csat.percent, csat.responses, " %"),
+            "ces": _with_n(ces.mean, ces.responses),
+            "agree": _with_n(ces.agree_percent, ces.responses, " %"),
+            "types": ", ".join(f"{k}: {v}" for k, v in sorted(figures.by_type.items())) or EMPTY,
+            "channels": ", ".join(f"{k}: {v}" for k, v in sorted(figures.by_channel.items()))
+            or EMPTY,
+        }
+        for key, label in self.values.items():
+            label.setText(shown[key])
+        self.warnings.setText("\n".join(f"⚠ {warning}" for warning in figures.warnings))
+        self.codes.setRowCount(len(figures.codes))
+        for row, share in enumerate(figures.codes):
+            change = f"{share.change:+d}" if share.change else "0"
+            for column, text in enumerate(
+                (share.code, str(share.count), f"{share.percent:.0f} %", change)
+            ):
+                item = QTableWidgetItem(text)
+                if column:
+                    item.setTextAlignment(
+                        Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+                    )
+                self.codes.setItem(row, column, item)
+        self.codes.resizeColumnsToContents()
+
+    def showEvent(self, event: Any) -> None:
+        self.refresh()
+        super().showEvent(event)
+
+
+class FeedbackTab(QWidget):
+    def __init__(self, bus: DataBus, settings: QSettings, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.entries = RecordPage(FEEDBACK_PAGE, bus, settings)
+        self.entries.defaults = lambda: {
+            "received_on": clock.today(),
+            "channel": FeedbackChannel.FEEDBACK_SHEET.value,
+        }
+        self.analysis = FeedbackAnalysis()
+        self.pages = QTabWidget()
+        self.pages.setDocumentMode(True)
+        self.pages.addTab(self.entries, "&Entries")
+        self.pages.addTab(self.analysis, "&Analysis")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.pages)
+        bus.changed.connect(self._changed)
+
+    def _changed(self, tables: frozenset[str]) -> None:
+        if tables & {"service"}:
+            self.analysis._fill_services()
+        if tables & {"feedback", "feedback_code", "code"} and self.analysis.isVisible():
+            self.analysis.refresh()
