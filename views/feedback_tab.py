@@ -125,6 +125,12 @@ def period_of(choice: str, today: date) -> tuple[date, date]:
     return start, last_month_end
 
 
+def _counted(counts: dict[str, int], choice: type) -> str:
+    """'Generic positive: 25, Bug: 3': most first, by their labels."""
+    ordered = sorted(counts.items(), key=lambda pair: (-pair[1], pair[0]))
+    return ", ".join(f"{choice(word).label}: {n}" for word, n in ordered) or EMPTY
+
+
 def _with_n(value: float | None, n: int, unit: str = "") -> str:
     shown = EMPTY if value is None else f"{value:.1f}{unit}".replace(".0", "")
     return f"{shown}  (n = {n})"
@@ -203,9 +209,8 @@ class FeedbackAnalysis(QWidget):
             "csat": _with_n(csat.percent, csat.responses, " %"),
             "ces": _with_n(ces.mean, ces.responses),
             "agree": _with_n(ces.agree_percent, ces.responses, " %"),
-            "types": ", ".join(f"{k}: {v}" for k, v in sorted(figures.by_type.items())) or EMPTY,
-            "channels": ", ".join(f"{k}: {v}" for k, v in sorted(figures.by_channel.items()))
-            or EMPTY,
+            "types": _counted(figures.by_type, FeedbackType),
+            "channels": _counted(figures.by_channel, FeedbackChannel),
         }
         for key, label in self.values.items():
             label.setText(shown[key])
