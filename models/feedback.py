@@ -201,3 +201,21 @@ def code_choices() -> list[tuple[str, str]]:
     """(name, key) of the codes offered for coding: live and not retired."""
     query = Code.live(Code.name, Code.id).where(~Code.retired).order_by(Code.name)
     return [(name, id_.hex) for name, id_ in query.tuples()]
+
+
+CODE_LISTING = Listing(
+    model=Code,
+    columns=(
+        ListColumn("name", Code.name, searchable=True),
+        ListColumn("description", Code.description, searchable=True),
+        ListColumn(
+            "items",
+            FeedbackCode.select(fn.COUNT(FeedbackCode.id))
+            .join(Feedback)
+            .where((FeedbackCode.code == Code.id) & Feedback.deleted_at.is_null()),
+        ),
+        ListColumn("retired", Code.retired),
+    ),
+    filters={"retired": lambda query, retired: query.where(Code.retired == bool(retired))},
+    default_sort="name",
+)

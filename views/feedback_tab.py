@@ -6,12 +6,15 @@ from datetime import date, timedelta
 from typing import Any
 
 from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
+    QInputDialog,
     QLabel,
+    QMessageBox,
     QTableWidget,
     QTableWidgetItem,
     QTabWidget,
@@ -22,16 +25,25 @@ from PySide6.QtWidgets import (
 from models import clock
 from models.catalogue import service_choices
 from models.choices import FeedbackChannel, FeedbackType
-from models.feedback import FEEDBACK_LISTING, Feedback, code_choices, record_feedback, set_codes
+from models.feedback import (
+    CODE_LISTING,
+    FEEDBACK_LISTING,
+    Code,
+    Feedback,
+    code_choices,
+    merge_codes,
+    record_feedback,
+    set_codes,
+)
 from models.feedback_analysis import FeedbackFigures, feedback_figures
-from models.operations import update
+from models.operations import fetch, update
 from models.register import customer_choices, department_choices
 from views.data_bus import DataBus
-from views.format import EMPTY, choice_label, date_label
+from views.format import EMPTY, choice_label, count_label, date_label, yes_no_label
 from views.forms import FormField, Kind
 from views.record_page import PageSpec, RecordPage
 from views.record_table import QuickFilter
-from views.table_model import CENTRE, ViewColumn
+from views.table_model import CENTRE, RIGHT, Tone, ViewColumn
 
 
 def _options(choice: type) -> Any:
@@ -106,6 +118,31 @@ FEEDBACK_PAGE = PageSpec(
     update=_save_edit,
     extra_values=lambda item: {"codes": [link.code_id.hex for link in item.code_links]},
     carry_on=("received_on", "channel"),  # a stack of sheets shares its date and channel
+)
+
+CODE_PAGE = PageSpec(
+    name="codes",
+    model=Code,
+    listing=CODE_LISTING,
+    columns=(
+        ViewColumn("name", "Code", width=260),
+        ViewColumn("description", "What it means", width=380),
+        ViewColumn("items", "Items", align=RIGHT, format=count_label, width=70),
+        ViewColumn("retired", "Retired", align=CENTRE, format=yes_no_label, width=70),
+    ),
+    fields=(
+        FormField("name", "Code", required=True, help="A few words someone new would understand"),
+        FormField("description", "What it means", Kind.LONG_TEXT),
+        FormField("retired", "Retired", Kind.CHECK, help="No longer offered for new coding"),
+    ),
+    noun=("code", "codes"),
+    quick_filters=(
+        QuickFilter(
+            "retired", "In use", lambda: [("In use", 0), ("Retired", 1)], "In use or retired"
+        ),
+    ),
+    tone=lambda row: Tone.MUTED if row["retired"] else None,
+    listens_to=frozenset({"feedback", "feedback_code"}),
 )
 
 PERIODS = ("This month", "Last month", "Last 3 months", "Last 12 months")
@@ -243,14 +280,48 @@ class FeedbackTab(QWidget):
             "channel": FeedbackChannel.FEEDBACK_SHEET.value,
         }
         self.analysis = FeedbackAnalysis()
+        self.codes = RecordPage(CODE_PAGE, bus, settings)
+        self.merge_action = QAction("&Merge into…", self)
+        self.merge_action.setToolTip("Fold this code into another: every item keeps its coding")
+        self.merge_action.triggered.connect(self.merge_current_code)
+        self.codes.toolbar.addSeparator()
+        self.codes.toolbar.addAction(self.merge_action)
         self.pages = QTabWidget()
         self.pages.setDocumentMode(True)
         self.pages.addTab(self.entries, "&Entries")
         self.pages.addTab(self.analysis, "&Analysis")
+        self.pages.addTab(self.codes, "&Codes")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.pages)
         bus.changed.connect(self._changed)
+
+    def merge_current_code(self) -> None:
+        merged = self.codes.current_record()
+        if merged is None or merged.deleted_at is not None:
+            return
+        others = [(name, key) for name, key in code_choices() if key != merged.id.hex]
+        if not others:
+            QMessageBox.information(self, "Merge codes", "There is no other code to merge into.")
+            return
+        chosen, ok = QInputDialog.getItem(
+            self, "Merge codes", f"Merge '{merged.name}' into:", [n for n, _ in others], 0, False
+        )
+        if not ok:
+            return
+        kept = fetch(Code, dict(others)[chosen])
+        answer = QMessageBox.question(
+            self,
+            "Merge codes",
+            f"Code every item coded '{merged.name}' as '{kept.name}' instead, then delete "
+            f"'{merged.name}'?",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        if answer == QMessageBox.StandardButton.Yes and self.codes.run_operation(
+            lambda: merge_codes(kept, merged)
+        ):
+            self.codes.table.select(kept.id)
 
     def _changed(self, tables: frozenset[str]) -> None:
         if tables & {"service"}:

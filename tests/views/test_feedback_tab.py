@@ -156,3 +156,44 @@ def test_the_analysis_shows_a_periods_scores_and_codes(demo_db, show_main_window
     counts = [int(analysis.codes.item(row, 1).text()) for row in range(analysis.codes.rowCount())]
     assert counts == sorted(counts, reverse=True)  # most popular first
     window.close()
+
+
+def test_the_code_frame_is_managed_in_the_window(demo_db, show_main_window, dialogs, message_boxes):
+    from models.feedback import Code, FeedbackCode
+
+    window = show_main_window()
+    window.tabs.setCurrentWidget(window.feedback)
+    window.feedback.pages.setCurrentWidget(window.feedback.codes)
+    page = window.feedback.codes
+    merged = Code.get(Code.name == "Inconsistent advice")
+    kept = Code.get(Code.name == "Unclear how to request a service")
+    items = {
+        link.feedback_id
+        for link in FeedbackCode.select().where(FeedbackCode.code.in_([merged.id, kept.id]))
+    }
+
+    def describe(form: QDialog) -> None:
+        form.widgets["description"].setPlainText("Staff answered the same question differently.")
+        form.ok_button.click()
+
+    assert page.table.select(merged.id)
+    dialogs.expect(describe)
+    page.edit_action.trigger()
+    assert Code.get_by_id(merged.id).description == "Staff answered the same question differently."
+
+    dialogs.choose_item("Unclear how to request a service")
+    window.feedback.merge_action.trigger()
+    assert "Code every item coded 'Inconsistent advice'" in message_boxes.shown[-1][2]
+    after = {link.feedback_id for link in FeedbackCode.select().where(FeedbackCode.code == kept.id)}
+    assert after == items  # every item keeps its coding, under the kept code
+    assert Code.get_by_id(merged.id).deleted_at is not None
+    assert page.table.current_id() == kept.id
+
+    def retire(form: QDialog) -> None:
+        form.widgets["retired"].setChecked(True)
+        form.ok_button.click()
+
+    dialogs.expect(retire)
+    page.edit_action.trigger()
+    assert "Unclear how to request a service" not in [name for name, _ in code_choices()]
+    window.close()
