@@ -36,8 +36,10 @@ from models.feedback import (
     set_codes,
 )
 from models.feedback_analysis import FeedbackFigures, feedback_figures
+from models.listing import ListRequest
 from models.operations import fetch, update
 from models.register import customer_choices, department_choices
+from views.coding_dialog import CodingDialog
 from views.data_bus import DataBus
 from views.format import EMPTY, choice_label, count_label, date_label, yes_no_label
 from views.forms import FormField, Kind
@@ -274,11 +276,17 @@ class FeedbackAnalysis(QWidget):
 class FeedbackTab(QWidget):
     def __init__(self, bus: DataBus, settings: QSettings, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.bus = bus
         self.entries = RecordPage(FEEDBACK_PAGE, bus, settings)
         self.entries.defaults = lambda: {
             "received_on": clock.today(),
             "channel": FeedbackChannel.FEEDBACK_SHEET.value,
         }
+        self.code_action = QAction("Code &uncoded items…", self)
+        self.code_action.setToolTip("Work through the items without a code, one after another")
+        self.code_action.triggered.connect(self.code_uncoded)
+        self.entries.toolbar.addSeparator()
+        self.entries.toolbar.addAction(self.code_action)
         self.analysis = FeedbackAnalysis()
         self.codes = RecordPage(CODE_PAGE, bus, settings)
         self.merge_action = QAction("&Merge into…", self)
@@ -295,6 +303,13 @@ class FeedbackTab(QWidget):
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.pages)
         bus.changed.connect(self._changed)
+
+    def code_uncoded(self) -> CodingDialog:
+        """The uncoded items, newest first, one after another."""
+        uncoded = ListRequest(filters={"uncoded": 1}, sort_key="received_on", descending=True)
+        dialog = CodingDialog(self.bus, FEEDBACK_LISTING.ids(uncoded), self)
+        dialog.exec()
+        return dialog
 
     def merge_current_code(self) -> None:
         merged = self.codes.current_record()

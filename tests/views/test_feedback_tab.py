@@ -197,3 +197,51 @@ def test_the_code_frame_is_managed_in_the_window(demo_db, show_main_window, dial
     page.edit_action.trigger()
     assert "Unclear how to request a service" not in [name for name, _ in code_choices()]
     window.close()
+
+
+def test_working_through_the_uncoded_items(demo_db, show_main_window, dialogs, qtbot):
+    from models.feedback import Code, FeedbackCode
+    from views.coding_dialog import CodingDialog
+
+    window = show_main_window()
+    window.tabs.setCurrentWidget(window.feedback)
+    uncoded_before = (
+        Feedback.select()
+        .where(~Feedback.id.in_(FeedbackCode.select(FeedbackCode.feedback)))
+        .count()
+    )
+    assert uncoded_before > 3
+    seen: list[str] = []
+
+    def code_three(dialog: QDialog) -> None:
+        assert isinstance(dialog, CodingDialog)
+        assert dialog.progress.text() == f"1 of {uncoded_before}"
+        # First item: tick the first code with the keyboard, Enter saves and moves on.
+        seen.append(dialog.comment.text())
+        qtbot.keyClick(dialog.codes, Qt.Key.Key_Space)
+        qtbot.keyClick(dialog.codes, Qt.Key.Key_Return)
+        assert dialog.progress.text() == f"2 of {uncoded_before}"
+        # Second item: a new code, created in place and ticked.
+        type_text(dialog.new_code, "Wants a named contact")
+        qtbot.keyClick(dialog.new_code, Qt.Key.Key_Return)
+        assert "Wants a named contact" in [
+            dialog.codes.item(r).text() for r in range(dialog.codes.count())
+        ]
+        dialog.next_button.click()
+        # Third: skipped.
+        dialog.skip_button.click()
+        assert dialog.progress.text() == f"4 of {uncoded_before}"
+        dialog.reject()
+
+    dialogs.expect(code_three)
+    window.feedback.code_action.trigger()  # "Code uncoded items..." on the Entries toolbar
+    dialog = dialogs.seen[-1]
+    assert dialog.coded == 2
+    uncoded_after = (
+        Feedback.select()
+        .where(~Feedback.id.in_(FeedbackCode.select(FeedbackCode.feedback)))
+        .count()
+    )
+    assert uncoded_after == uncoded_before - 2
+    new_code = Code.get(Code.name == "Wants a named contact")
+    assert FeedbackCode.select().where(FeedbackCode.code == new_code.id).count() == 1
