@@ -278,3 +278,16 @@ COMPLAINT_LISTING = Listing(
     default_sort="received_at",
     default_descending=True,
 )
+
+
+def complaint_choices() -> list[tuple[str, str]]:
+    """(reference and summary, key) for pick lists; confidential ones show only the word."""
+    query = Complaint.live(
+        Complaint.reference, Complaint.summary, Complaint.confidential, Complaint.id
+    )
+    return [
+        (f"{reference} — {CONFIDENTIAL if confidential else summary}", key.hex)
+        for reference, summary, confidential, key in query.order_by(
+            Complaint.reference.desc()
+        ).tuples()
+    ]

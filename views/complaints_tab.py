@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtWidgets import (
     QFormLayout,
     QGridLayout,
@@ -36,6 +36,7 @@ from models.complaint_lifecycle import (
     update_complaint,
 )
 from models.complaints import COMPLAINT_LISTING, Complaint, Worklist, next_deadline
+from models.improvements import actions_for_complaint
 from models.operations import fetch
 from models.register import customer_choices, department_choices
 from views.data_bus import DataBus
@@ -197,7 +198,13 @@ STEP_FIELDS: dict[ComplaintEventKind, tuple[str, tuple[FormField, ...]]] = {
 
 class ComplaintDetail(QWidget):
     """One complaint opened: everything about it, its timeline, and the next steps (which go
-    through the data bus like every other change)."""
+    through the data bus like every other change).
+
+    Signals:
+        action_requested(object): the user wants an improvement action for this complaint.
+    """
+
+    action_requested = Signal(object)
 
     def __init__(self, bus: DataBus, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -226,6 +233,7 @@ class ComplaintDetail(QWidget):
             ("referral", "Referral"),
             ("resolution", "Response"),
             ("follow_up", "Follow-up"),
+            ("actions", "Improvement actions"),
         ):
             value = QLabel()
             value.setTextFormat(Qt.TextFormat.PlainText)
@@ -244,6 +252,9 @@ class ComplaintDetail(QWidget):
         steps = QGroupBox("Next steps")
         self.steps_grid = QGridLayout(steps)
         self.step_buttons: dict[ComplaintEventKind, QPushButton] = {}
+        self.action_button = QPushButton("Create an improvement action…")
+        self.action_button.setToolTip("An action to stop this happening again, linked to it")
+        self.action_button.clicked.connect(self._request_action)
         for kind, (label, _) in STEP_FIELDS.items():
             button = QPushButton(f"{label}…", steps)
             button.hide()
@@ -259,6 +270,7 @@ class ComplaintDetail(QWidget):
         inner.setContentsMargins(0, 0, 0, 0)
         inner.addLayout(facts)
         inner.addWidget(steps)
+        inner.addWidget(self.action_button)
         inner.addWidget(QLabel("Timeline:"))
         inner.addWidget(self.timeline, 1)
         body = QWidget()
@@ -321,6 +333,10 @@ class ComplaintDetail(QWidget):
                 if complaint.resolved_at
                 else ""
             ),
+            "actions": "; ".join(
+                f"{action.title} ({action.status.label.lower()})"
+                for action in actions_for_complaint(complaint)
+            ),
             "follow_up": (
                 f"{date_label(complaint.followed_up_on)}; "
                 f"satisfied: {yes_no_label(complaint.satisfied).lower()}"
@@ -341,6 +357,10 @@ class ComplaintDetail(QWidget):
         for column in range(3):  # the note takes what is left, and wraps
             self.timeline.resizeColumnToContents(column)
         self.timeline.resizeRowsToContents()
+
+    def _request_action(self) -> None:
+        if self.complaint is not None:
+            self.action_requested.emit(self.complaint)
 
     def take(self, kind: ComplaintEventKind) -> RecordForm | None:
         """Open the step's form; saving takes the step (or says why it cannot be taken)."""
@@ -386,5 +406,11 @@ class ComplaintsTab(QWidget):
         self.detail.show_complaint(None if complaint_id is None else fetch(Complaint, complaint_id))
 
     def _changed(self, tables: frozenset[str]) -> None:
-        if tables & {"complaint", "complaint_event", "customer", "department"}:
+        if tables & {
+            "complaint",
+            "complaint_event",
+            "customer",
+            "department",
+            "improvement_action",
+        }:
             self.open_complaint(self.complaints.current_id())

@@ -32,6 +32,7 @@ from views.data_bus import DataBus
 from views.feedback_tab import FeedbackTab
 from views.first_run import FirstRunPage
 from views.import_dialog import ImportDialog
+from views.improvements_tab import ImprovementsTab
 from views.long_work import run_with_progress
 from views.record_page import RecordPage
 from views.register_tab import RegisterTab
@@ -67,6 +68,9 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.complaints, "Co&mplaints")
         self.feedback = FeedbackTab(self.bus, self.settings)
         self.tabs.addTab(self.feedback, "&Feedback")
+        self.improvements = ImprovementsTab(self.bus, self.settings)
+        self.tabs.addTab(self.improvements, "&Improvements")
+        self.complaints.detail.action_requested.connect(self.improvements.new_from_complaint)
         self.tabs.setCurrentIndex(int(self.settings.value("window/tab", 0) or 0))
         self.tabs.currentChanged.connect(lambda index: self.settings.setValue("window/tab", index))
         self.pages = QStackedWidget()

@@ -1,0 +1,63 @@
+"""Improvement actions: one step from a complaint, linked both ways; overdue ones stand out."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog
+
+from models.choices import ActionSource, ComplaintStatus
+from models.complaints import Complaint
+from models.improvements import ImprovementAction
+from tests.views.test_new_user_journey import fill
+from views.forms import RecordForm
+from views.table_model import Tone
+
+
+def test_an_action_made_from_a_complaint_links_back_to_it(demo_db, show_main_window, dialogs):
+    window = show_main_window()
+    window.tabs.setCurrentWidget(window.complaints)
+    complaint = Complaint.get(Complaint.status == ComplaintStatus.CLOSED, ~Complaint.confidential)
+    assert window.complaints.complaints.table.select(complaint.id)
+
+    def plan(form: QDialog) -> None:
+        assert isinstance(form, RecordForm)
+        assert form.widgets["title"].text() == f"Prevent a repeat of {complaint.reference}"
+        assert form.widgets["source"].currentData() == ActionSource.COMPLAINT.value
+        assert form.widgets["complaint"].currentText().startswith(complaint.reference)
+        assert form.widgets["problem"].toPlainText() == complaint.summary
+        fill(form, "owner", "Priya Patel")
+        fill(form, "due_on", "18/12/2026")
+        fill(form, "chosen_action", "Confirm completion to the customer every time")
+        form.ok_button.click()
+
+    dialogs.expect(plan)
+    window.complaints.detail.action_button.click()
+    action = ImprovementAction.get(
+        ImprovementAction.title == f"Prevent a repeat of {complaint.reference}"
+    )
+    assert (action.complaint_id, action.owner, action.source) == (
+        complaint.id,
+        "Priya Patel",
+        ActionSource.COMPLAINT,
+    )
+    assert (
+        window.complaints.detail.values["actions"]
+        .text()
+        .startswith(f"Prevent a repeat of {complaint.reference}")
+    )
+    window.close()
+
+
+def test_overdue_actions_stand_out(demo_db, show_main_window):
+    window = show_main_window()
+    window.tabs.setCurrentWidget(window.improvements)
+    table = window.improvements.actions.table
+    combo = table.combos["overdue"]
+    combo.setCurrentIndex(1)
+    model = table.model
+    assert model.total > 0
+    assert (
+        model.data(model.index(0, 0), Qt.ItemDataRole.BackgroundRole).color().name()
+        == Tone.DANGER.value
+    )
+    window.close()
