@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QComboBox,
@@ -274,6 +274,17 @@ class FeedbackAnalysis(QWidget):
 
 
 class FeedbackTab(QWidget):
+    """Entries, analysis and the code frame.
+
+    Signals:
+        action_from_item(object): an improvement action is wanted for a feedback item.
+        action_from_code(object): an improvement action is wanted for a code (double-clicked
+            in the popularity table).
+    """
+
+    action_from_item = Signal(object)
+    action_from_code = Signal(object)
+
     def __init__(self, bus: DataBus, settings: QSettings, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.bus = bus
@@ -287,7 +298,13 @@ class FeedbackTab(QWidget):
         self.code_action.triggered.connect(self.code_uncoded)
         self.entries.toolbar.addSeparator()
         self.entries.toolbar.addAction(self.code_action)
+        self.action_action = QAction("Improvement &action…", self)
+        self.action_action.setToolTip("Start an improvement action from the selected item")
+        self.action_action.triggered.connect(self._action_from_item)
+        self.entries.toolbar.addAction(self.action_action)
         self.analysis = FeedbackAnalysis()
+        self.analysis.codes.cellDoubleClicked.connect(self._action_from_code_row)
+        self.analysis.codes.setToolTip("Double-click a code to start an improvement action")
         self.codes = RecordPage(CODE_PAGE, bus, settings)
         self.merge_action = QAction("&Merge into…", self)
         self.merge_action.setToolTip("Fold this code into another: every item keeps its coding")
@@ -303,6 +320,17 @@ class FeedbackTab(QWidget):
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.pages)
         bus.changed.connect(self._changed)
+
+    def _action_from_item(self) -> None:
+        item = self.entries.current_record()
+        if item is not None:
+            self.action_from_item.emit(item)
+
+    def _action_from_code_row(self, row: int, _column: int) -> None:
+        name = self.analysis.codes.item(row, 0).text()
+        code = Code.get_or_none(Code.name == name)
+        if code is not None:
+            self.action_from_code.emit(code)
 
     def code_uncoded(self) -> CodingDialog:
         """The uncoded items, newest first, one after another."""

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QVBoxLayout, QWidget
 from models import clock
 from models.choices import ActionSource, ActionStatus
 from models.complaints import Complaint, complaint_choices
-from models.feedback import code_choices
+from models.feedback import Code, Feedback, code_choices
 from models.improvements import ACTION_LISTING, ImprovementAction, action_overdue
 from views.data_bus import DataBus
 from views.format import choice_label, date_label, yes_no_label
@@ -85,15 +85,36 @@ class ImprovementsTab(QWidget):
     def new_from_complaint(self, complaint: Complaint) -> None:
         """An action in one step from a complaint: linked to it, its problem filled in."""
         summary = "Confidential complaint" if complaint.confidential else complaint.summary
-        starting = {
-            "title": f"Prevent a repeat of {complaint.reference}",
-            "source": ActionSource.COMPLAINT.value,
-            "complaint": complaint.id.hex,
-            "problem": summary,
-        }
+        self.new_with(
+            title=f"Prevent a repeat of {complaint.reference}",
+            source=ActionSource.COMPLAINT.value,
+            complaint=complaint.id.hex,
+            problem=summary,
+        )
+
+    def new_from_feedback(self, item: Feedback) -> None:
+        self.new_with(
+            title="Act on feedback of " + item.received_on.strftime("%d/%m/%Y"),
+            source=ActionSource.FEEDBACK.value,
+            problem=item.comment,
+            feedback=item.id.hex,
+        )
+
+    def new_from_code(self, code: Code) -> None:
+        self.new_with(
+            title=f"Respond to: {code.name}",
+            source=ActionSource.FEEDBACK_CODE.value,
+            code=code.id.hex,
+            problem=code.description or code.name,
+        )
+
+    def new_with(self, **starting: Any) -> None:
+        """The new-action form, starting from `starting` (the record the action comes from)."""
         defaults = self.actions.defaults
         self.actions.defaults = lambda: defaults() | starting
+        self.actions.context = {k: v for k, v in starting.items() if k == "feedback"}
         try:
             self.actions.new_record()
         finally:
             self.actions.defaults = defaults
+            self.actions.context = {}

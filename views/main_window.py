@@ -71,6 +71,8 @@ class MainWindow(QMainWindow):
         self.improvements = ImprovementsTab(self.bus, self.settings)
         self.tabs.addTab(self.improvements, "&Improvements")
         self.complaints.detail.action_requested.connect(self.improvements.new_from_complaint)
+        self.feedback.action_from_item.connect(self.improvements.new_from_feedback)
+        self.feedback.action_from_code.connect(self.improvements.new_from_code)
         self.tabs.setCurrentIndex(int(self.settings.value("window/tab", 0) or 0))
         self.tabs.currentChanged.connect(lambda index: self.settings.setValue("window/tab", index))
         self.pages = QStackedWidget()

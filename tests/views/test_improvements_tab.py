@@ -61,3 +61,25 @@ def test_overdue_actions_stand_out(demo_db, show_main_window):
         == Tone.DANGER.value
     )
     window.close()
+
+
+def test_actions_from_a_feedback_item_and_from_a_popular_code(demo_db, show_main_window, dialogs):
+    from models.feedback import Code, Feedback
+
+    window = show_main_window()
+    window.tabs.setCurrentWidget(window.feedback)
+    item = Feedback.select().where(Feedback.comment != "").first()
+    assert window.feedback.entries.table.select(item.id)
+    dialogs.expect(lambda form: (fill(form, "owner", "Tom"), form.ok_button.click()))
+    window.feedback.action_action.trigger()
+    from_item = ImprovementAction.get(ImprovementAction.feedback == item.id)
+    assert (from_item.source, from_item.problem) == (ActionSource.FEEDBACK, item.comment)
+
+    window.feedback.pages.setCurrentWidget(window.feedback.analysis)
+    window.feedback.analysis.period.setCurrentText("Last 12 months")
+    top = window.feedback.analysis.codes.item(0, 0).text()
+    dialogs.expect(lambda form: form.ok_button.click())
+    window.feedback.analysis.codes.cellDoubleClicked.emit(0, 0)
+    from_code = ImprovementAction.get(ImprovementAction.title == f"Respond to: {top}")
+    assert from_code.code_id == Code.get(Code.name == top).id
+    window.close()
