@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication, QLabel, QSplitter, QTabWidget, QVBoxLayout, QWidget
 
 from models import clock
@@ -183,7 +184,13 @@ AGREEMENT_PAGE = PageSpec(
 
 
 class CatalogueTab(QWidget):
-    """Services beside the standards of the selected one; agreements on a second page."""
+    """Services beside the standards of the selected one; agreements on a second page.
+
+    Signals:
+        action_for_standard(object): an improvement action is wanted for a missed standard.
+    """
+
+    action_for_standard = Signal(object)
 
     def __init__(self, bus: DataBus, settings: QSettings, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -195,6 +202,11 @@ class CatalogueTab(QWidget):
             "compliance_target": 100,
         }
         self.standards.can_create = lambda: bool(self.standards.context)
+        self.action_action = QAction("Improvement &action…", self)
+        self.action_action.setToolTip("Start an improvement action for a standard that was missed")
+        self.action_action.triggered.connect(self._action_for_standard)
+        self.standards.toolbar.addSeparator()
+        self.standards.toolbar.addAction(self.action_action)
         self.standards_title = QLabel()
         self.standards_title.setTextFormat(Qt.TextFormat.PlainText)
         font = self.standards_title.font()
@@ -230,6 +242,11 @@ class CatalogueTab(QWidget):
         for page in (self.services, self.standards):
             if new is not None and page.isAncestorOf(new):
                 self.active_page = page
+
+    def _action_for_standard(self) -> None:
+        standard = self.standards.current_record()
+        if standard is not None:
+            self.action_for_standard.emit(standard)
 
     def show_service(self, service_id: Any) -> None:
         """List the standards of the chosen service; new standards belong to it."""

@@ -8,6 +8,7 @@ from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from models import clock
+from models.catalogue import Standard
 from models.choices import ActionSource, ActionStatus
 from models.complaints import Complaint, complaint_choices
 from models.feedback import Code, Feedback, code_choices
@@ -108,11 +109,19 @@ class ImprovementsTab(QWidget):
             problem=code.description or code.name,
         )
 
+    def new_from_standard(self, standard: Standard) -> None:
+        self.new_with(
+            title=f"Meet again: {standard.statement}"[:200],
+            source=ActionSource.MISSED_STANDARD.value,
+            problem=f"The standard '{standard.statement}' was missed.",
+            standard=standard.id.hex,
+        )
+
     def new_with(self, **starting: Any) -> None:
         """The new-action form, starting from `starting` (the record the action comes from)."""
         defaults = self.actions.defaults
         self.actions.defaults = lambda: defaults() | starting
-        self.actions.context = {k: v for k, v in starting.items() if k == "feedback"}
+        self.actions.context = {k: v for k, v in starting.items() if k in ("feedback", "standard")}
         try:
             self.actions.new_record()
         finally:

@@ -73,6 +73,7 @@ class MainWindow(QMainWindow):
         self.complaints.detail.action_requested.connect(self.improvements.new_from_complaint)
         self.feedback.action_from_item.connect(self.improvements.new_from_feedback)
         self.feedback.action_from_code.connect(self.improvements.new_from_code)
+        self.catalogue.action_for_standard.connect(self.improvements.new_from_standard)
         self.tabs.setCurrentIndex(int(self.settings.value("window/tab", 0) or 0))
         self.tabs.currentChanged.connect(lambda index: self.settings.setValue("window/tab", index))
         self.pages = QStackedWidget()

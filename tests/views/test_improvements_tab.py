@@ -83,3 +83,19 @@ def test_actions_from_a_feedback_item_and_from_a_popular_code(demo_db, show_main
     from_code = ImprovementAction.get(ImprovementAction.title == f"Respond to: {top}")
     assert from_code.code_id == Code.get(Code.name == top).id
     window.close()
+
+
+def test_an_action_for_a_missed_standard(demo_db, show_main_window, dialogs):
+    from models.catalogue import Service, Standard
+
+    window = show_main_window()
+    window.tabs.setCurrentWidget(window.catalogue)
+    rooms = Service.get(Service.name == "Room bookings")
+    assert window.catalogue.services.table.select(rooms.id)
+    standard = Standard.get(Standard.service == rooms.id)
+    assert window.catalogue.standards.table.select(standard.id)
+    dialogs.expect(lambda form: form.ok_button.click())
+    window.catalogue.action_action.trigger()
+    action = ImprovementAction.get(ImprovementAction.standard == standard.id)
+    assert action.source is ActionSource.MISSED_STANDARD
+    window.close()
