@@ -86,7 +86,11 @@ ACTION_LISTING = Listing(
     columns=(
         ListColumn("title", ImprovementAction.title, searchable=True),
         ListColumn("source", ImprovementAction.source, searchable=True),
-        ListColumn("from", fn.COALESCE(Complaint.reference, Code.name, ""), searchable=True),
+        ListColumn(
+            "from",
+            fn.COALESCE(Complaint.reference, Code.name, Standard.statement, ""),
+            searchable=True,
+        ),
         ListColumn("owner", ImprovementAction.owner, searchable=True),
         ListColumn("due_on", ImprovementAction.due_on),
         ListColumn("status", ImprovementAction.status, searchable=True),
@@ -97,6 +101,8 @@ ACTION_LISTING = Listing(
         query.join(Complaint, JOIN.LEFT_OUTER, on=ImprovementAction.complaint == Complaint.id)
         .switch(ImprovementAction)
         .join(Code, JOIN.LEFT_OUTER, on=ImprovementAction.code == Code.id)
+        .switch(ImprovementAction)
+        .join(Standard, JOIN.LEFT_OUTER, on=ImprovementAction.standard == Standard.id)
     ),
     filters={
         "status": lambda query, status: query.where(ImprovementAction.status == status),
