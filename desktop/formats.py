@@ -59,6 +59,10 @@ class Directory:
             return self.services[name]
         raise RowProblem(column, f"there is no service called '{name}'.")
 
+    def optional_service(self, name: str | None) -> Any:
+        """The service a row names in its (optional) service column, or None."""
+        return self.service(name, "service") if name else None
+
     def customer(self, text: str, column: str) -> Any:
         if "@" in text:
             found = self.by_email.get(text.lower())

@@ -204,9 +204,7 @@ class ComplaintsFormat(_LogFormat):
             "received_at": received,
             "customer": customer,
             "department": department,
-            "service": self.directory.service(row["service"], "service")
-            if row["service"]
-            else None,
+            "service": self.directory.optional_service(row["service"]),
             "category": category,
             "summary": row["summary"],
             "details": row["details"] or "",
@@ -360,9 +358,7 @@ class FeedbackFormat(_LogFormat):
             "channel": row["channel"],
             "customer": customer,
             "department": department,
-            "service": self.directory.service(row["service"], "service")
-            if row["service"]
-            else None,
+            "service": self.directory.optional_service(row["service"]),
             "anonymous": anonymous,
             "nps": row["nps"],
             "ces": row["ces"],

@@ -26,7 +26,7 @@ from models.listing import ListColumn, Listing
 from models.operations import Change, Problems, create, update, validates
 from models.register import Customer, Department
 from models.text import FOLDED
-from models.validation import first_problem, name_taken, required, text_of, too_long
+from models.validation import name_problems, required, text_of, too_long
 
 
 class Service(SoftDeleteRecord):
@@ -139,13 +139,7 @@ def review_state(review_on: date | None, today: date) -> ReviewState | None:
 
 @validates(Service)
 def service_problems(values: Mapping[str, Any], record: Service | None) -> Problems:
-    name = text_of(values, "name")
-    problems = {
-        "name": first_problem(
-            required(name, "the service's name"),
-            too_long(name, 200),
-            name_taken(Service, name, record, "service"),
-        ),
+    problems = name_problems(Service, values, record, "service", "the service's name") | {
         "category": too_long(text_of(values, "category"), 100),
         "provider": too_long(text_of(values, "provider"), 200),
     }

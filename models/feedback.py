@@ -27,7 +27,7 @@ from models.errors import KnownError
 from models.listing import ListColumn, Listing
 from models.operations import Change, Problems, create, soft_delete, update, validates
 from models.register import Customer, Department
-from models.validation import first_problem, name_taken, required, text_of, too_long
+from models.validation import name_problems
 
 
 class Code(SoftDeleteRecord):
@@ -92,13 +92,8 @@ def feedback_problems(values: Mapping[str, Any], record: Feedback | None) -> Pro
 
 @validates(Code)
 def code_problems(values: Mapping[str, Any], record: Code | None) -> Problems:
-    name = text_of(values, "name")
-    message = first_problem(
-        required(name, "the code: a few words someone new would understand"),
-        too_long(name, 200),
-        name_taken(Code, name, record, "code"),
-    )
-    return {"name": message} if message else {}
+    asked = "the code: a few words someone new would understand"
+    return name_problems(Code, values, record, "code", asked)
 
 
 def record_feedback(codes: Iterable[Any] = (), **values: Any) -> tuple[Feedback, list[Change]]:

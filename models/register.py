@@ -20,7 +20,7 @@ from models.validation import (
     bad_email,
     bad_phone,
     first_problem,
-    name_taken,
+    name_problems,
     required,
     text_of,
     too_long,
@@ -55,13 +55,7 @@ class Customer(SoftDeleteRecord):
 
 @validates(Department)
 def department_problems(values: Mapping[str, Any], record: Department | None) -> Problems:
-    name = text_of(values, "name")
-    message = first_problem(
-        required(name, "the department's name"),
-        too_long(name, 200),
-        name_taken(Department, name, record, "department"),
-    )
-    return {"name": message} if message else {}
+    return name_problems(Department, values, record, "department", "the department's name")
 
 
 @validates(Customer)

@@ -57,3 +57,15 @@ def name_taken(
 
 def first_problem(*messages: str | None) -> str | None:
     return next((message for message in messages if message), None)
+
+
+def name_problems(
+    model: type[SoftDeleteRecord], values: Any, record: Record | None, what: str, asked: str
+) -> dict[str, str]:
+    """The rule every named record shares: a name given (`asked` says how), not too long,
+    not another's."""
+    name = text_of(values, "name")
+    message = first_problem(
+        required(name, asked), too_long(name, 200), name_taken(model, name, record, what)
+    )
+    return {"name": message} if message else {}

@@ -37,15 +37,10 @@ from views.format import (
     percent_label,
     yes_no_label,
 )
-from views.forms import FormField, Kind
+from views.forms import FormField, Kind, choice_options
 from views.record_page import PageSpec, RecordPage, remember_splitter
 from views.record_table import QuickFilter
 from views.table_model import CENTRE, RIGHT, Tone, ViewColumn
-
-
-def _options(choice: type) -> Any:
-    return lambda: [(member.label, member.value) for member in choice]
-
 
 SERVICE_PAGE = PageSpec(
     name="services",
@@ -119,9 +114,11 @@ STANDARD_PAGE = PageSpec(
     ),
     fields=(
         FormField("statement", "Standard as agreed", Kind.LONG_TEXT, required=True),
-        FormField("measure", "Measure", Kind.CHOICE, required=True, options=_options(Measure)),
+        FormField(
+            "measure", "Measure", Kind.CHOICE, required=True, options=choice_options(Measure)
+        ),
         FormField("target", "Target", Kind.NUMBER, required=True, placeholder="e.g. 4"),
-        FormField("unit", "Unit", Kind.CHOICE, required=True, options=_options(Unit)),
+        FormField("unit", "Unit", Kind.CHOICE, required=True, options=choice_options(Unit)),
         FormField(
             "compliance_target",
             "Compliance target (%)",
@@ -139,7 +136,9 @@ STANDARD_PAGE = PageSpec(
         FormField("customer", "…or with one customer", Kind.LOOKUP, options=customer_choices),
         FormField("agreed_on", "Agreed on", Kind.DATE),
         FormField("review_on", "Review on", Kind.DATE),
-        FormField("status", "Status", Kind.CHOICE, required=True, options=_options(StandardStatus)),
+        FormField(
+            "status", "Status", Kind.CHOICE, required=True, options=choice_options(StandardStatus)
+        ),
     ),
     noun=("standard", "standards"),
     tone=_standard_tone,

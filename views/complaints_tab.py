@@ -41,16 +41,12 @@ from models.operations import fetch
 from models.register import customer_choices, department_choices
 from views.data_bus import DataBus
 from views.format import EMPTY, choice_label, date_label, met_label, yes_no_label
-from views.forms import FormField, Kind, RecordForm
+from views.forms import FormField, Kind, RecordForm, choice_options
 from views.record_page import PageSpec, RecordPage, remember_splitter
 from views.record_table import QuickFilter
 from views.table_model import Tone, ViewColumn
 
 K = ComplaintEventKind
-
-
-def _options(choice: type) -> Any:
-    return lambda: [(member.label, member.value) for member in choice]
 
 
 def _tone(row: dict[str, Any]) -> Tone | None:
@@ -94,7 +90,7 @@ COMPLAINT_PAGE = PageSpec(
         FormField("customer", "Complainant", Kind.LOOKUP, options=customer_choices),
         FormField("department", "Department", Kind.LOOKUP, options=department_choices),
         FormField("service", "Service", Kind.LOOKUP, options=service_choices),
-        FormField("category", "Category", Kind.CHOICE, options=_options(ComplaintCategory)),
+        FormField("category", "Category", Kind.CHOICE, options=choice_options(ComplaintCategory)),
         FormField("summary", "Summary", required=True, placeholder="One line: what went wrong"),
         FormField("details", "Details", Kind.LONG_TEXT),
         FormField("remedy_sought", "What they ask for", Kind.LONG_TEXT),
@@ -113,8 +109,8 @@ COMPLAINT_PAGE = PageSpec(
             lambda: [(w.value.capitalize(), w.value) for w in Worklist],
             "All complaints",
         ),
-        QuickFilter("status", "Status", _options(ComplaintStatus), "Any status"),
-        QuickFilter("category", "Category", _options(ComplaintCategory), "Any category"),
+        QuickFilter("status", "Status", choice_options(ComplaintStatus), "Any status"),
+        QuickFilter("category", "Category", choice_options(ComplaintCategory), "Any category"),
     ),
     tone=_tone,
     listens_to=frozenset({"complaint_event", "customer", "department", "settings", "closure"}),
@@ -163,7 +159,11 @@ STEP_FIELDS: dict[ComplaintEventKind, tuple[str, tuple[FormField, ...]]] = {
             _WHEN,
             FormField("resolution", "Written response sent", Kind.LONG_TEXT, required=True),
             FormField(
-                "outcome", "Outcome", Kind.CHOICE, required=True, options=_options(ComplaintOutcome)
+                "outcome",
+                "Outcome",
+                Kind.CHOICE,
+                required=True,
+                options=choice_options(ComplaintOutcome),
             ),
             FormField("remedy_given", "Remedy given", Kind.LONG_TEXT),
             FormField("lessons_learned", "Lessons learned", Kind.LONG_TEXT),
@@ -186,7 +186,11 @@ STEP_FIELDS: dict[ComplaintEventKind, tuple[str, tuple[FormField, ...]]] = {
         (
             _WHEN,
             FormField(
-                "channel", "How", Kind.CHOICE, required=True, options=_options(FeedbackChannel)
+                "channel",
+                "How",
+                Kind.CHOICE,
+                required=True,
+                options=choice_options(FeedbackChannel),
             ),
             FormField("who", "With whom"),
             FormField("note", "What was said", Kind.LONG_TEXT, required=True),

@@ -12,9 +12,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
-    QInputDialog,
     QLabel,
-    QMessageBox,
     QTableWidget,
     QTableWidgetItem,
     QTabWidget,
@@ -37,19 +35,15 @@ from models.feedback import (
 )
 from models.feedback_analysis import FeedbackFigures, feedback_figures
 from models.listing import ListRequest
-from models.operations import fetch, update
+from models.operations import update
 from models.register import customer_choices, department_choices
 from views.coding_dialog import CodingDialog
 from views.data_bus import DataBus
 from views.format import EMPTY, choice_label, count_label, date_label, yes_no_label
-from views.forms import FormField, Kind
-from views.record_page import PageSpec, RecordPage
+from views.forms import FormField, Kind, choice_options
+from views.record_page import Merger, PageSpec, RecordPage
 from views.record_table import QuickFilter
 from views.table_model import CENTRE, RIGHT, Tone, ViewColumn
-
-
-def _options(choice: type) -> Any:
-    return lambda: [(member.label, member.value) for member in choice]
 
 
 def _save_new(values: dict[str, Any]) -> Any:
@@ -95,7 +89,11 @@ FEEDBACK_PAGE = PageSpec(
     fields=(
         FormField("received_on", "Date", Kind.DATE, required=True),
         FormField(
-            "channel", "Channel", Kind.CHOICE, required=True, options=_options(FeedbackChannel)
+            "channel",
+            "Channel",
+            Kind.CHOICE,
+            required=True,
+            options=choice_options(FeedbackChannel),
         ),
         FormField("customer", "From", Kind.LOOKUP, options=customer_choices),
         FormField("department", "Department", Kind.LOOKUP, options=department_choices),
@@ -105,14 +103,14 @@ FEEDBACK_PAGE = PageSpec(
         _score("ces", "Easy to get what I needed", 1, 7),
         _score("csat", "Satisfied", 1, 5),
         FormField("comment", "Comment", Kind.LONG_TEXT),
-        FormField("type", "Type", Kind.CHOICE, options=_options(FeedbackType)),
+        FormField("type", "Type", Kind.CHOICE, options=choice_options(FeedbackType)),
         FormField("theme", "Theme"),
         FormField("codes", "Codes", Kind.MULTI, options=code_choices),
     ),
     noun=("feedback item", "feedback items"),
     quick_filters=(
-        QuickFilter("channel", "Channel", _options(FeedbackChannel), "All channels"),
-        QuickFilter("type", "Type", _options(FeedbackType), "All types"),
+        QuickFilter("channel", "Channel", choice_options(FeedbackChannel), "All channels"),
+        QuickFilter("type", "Type", choice_options(FeedbackType), "All types"),
         QuickFilter("uncoded", "Coding", lambda: [("Not yet coded", 1)], "Coded or not"),
     ),
     listens_to=frozenset({"feedback_code", "code", "customer", "department", "service"}),
@@ -306,11 +304,13 @@ class FeedbackTab(QWidget):
         self.analysis.codes.cellDoubleClicked.connect(self._action_from_code_row)
         self.analysis.codes.setToolTip("Double-click a code to start an improvement action")
         self.codes = RecordPage(CODE_PAGE, bus, settings)
-        self.merge_action = QAction("&Merge into…", self)
-        self.merge_action.setToolTip("Fold this code into another: every item keeps its coding")
-        self.merge_action.triggered.connect(self.merge_current_code)
-        self.codes.toolbar.addSeparator()
-        self.codes.toolbar.addAction(self.merge_action)
+        self.merger = Merger(
+            self.codes,
+            code_choices,
+            merge_codes,
+            "Code every item coded '{merged}' as '{kept}' instead, then delete '{merged}'?",
+            "Fold this code into another: every item keeps its coding",
+        )
         self.pages = QTabWidget()
         self.pages.setDocumentMode(True)
         self.pages.addTab(self.entries, "&Entries")
@@ -338,33 +338,6 @@ class FeedbackTab(QWidget):
         dialog = CodingDialog(self.bus, FEEDBACK_LISTING.ids(uncoded), self)
         dialog.exec()
         return dialog
-
-    def merge_current_code(self) -> None:
-        merged = self.codes.current_record()
-        if merged is None or merged.deleted_at is not None:
-            return
-        others = [(name, key) for name, key in code_choices() if key != merged.id.hex]
-        if not others:
-            QMessageBox.information(self, "Merge codes", "There is no other code to merge into.")
-            return
-        chosen, ok = QInputDialog.getItem(
-            self, "Merge codes", f"Merge '{merged.name}' into:", [n for n, _ in others], 0, False
-        )
-        if not ok:
-            return
-        kept = fetch(Code, dict(others)[chosen])
-        answer = QMessageBox.question(
-            self,
-            "Merge codes",
-            f"Code every item coded '{merged.name}' as '{kept.name}' instead, then delete "
-            f"'{merged.name}'?",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.No,
-        )
-        if answer == QMessageBox.StandardButton.Yes and self.codes.run_operation(
-            lambda: merge_codes(kept, merged)
-        ):
-            self.codes.table.select(kept.id)
 
     def _changed(self, tables: frozenset[str]) -> None:
         if tables & {"service"}:

@@ -39,6 +39,11 @@ from views.format import date_label, parse_date, parse_moment
 Options = Callable[[], Sequence[tuple[str, Any]]]
 
 
+def choice_options(choice: type) -> Options:
+    """A fixed list's entries for a pick list: each member's label, holding its word."""
+    return lambda: [(member.label, member.value) for member in choice]
+
+
 class Kind(Enum):
     TEXT = auto()
     LONG_TEXT = auto()

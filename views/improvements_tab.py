@@ -15,15 +15,10 @@ from models.feedback import Code, Feedback, code_choices
 from models.improvements import ACTION_LISTING, ImprovementAction, action_overdue
 from views.data_bus import DataBus
 from views.format import choice_label, date_label, yes_no_label
-from views.forms import FormField, Kind
+from views.forms import FormField, Kind, choice_options
 from views.record_page import PageSpec, RecordPage
 from views.record_table import QuickFilter
 from views.table_model import CENTRE, Tone, ViewColumn
-
-
-def _options(choice: type) -> Any:
-    return lambda: [(member.label, member.value) for member in choice]
-
 
 ACTION_PAGE = PageSpec(
     name="actions",
@@ -43,7 +38,7 @@ ACTION_PAGE = PageSpec(
     fields=(
         FormField("title", "Action", required=True),
         FormField(
-            "source", "Came from", Kind.CHOICE, required=True, options=_options(ActionSource)
+            "source", "Came from", Kind.CHOICE, required=True, options=choice_options(ActionSource)
         ),
         FormField("complaint", "Complaint", Kind.LOOKUP, options=complaint_choices),
         FormField("code", "Feedback code", Kind.LOOKUP, options=code_choices),
@@ -53,7 +48,9 @@ ACTION_PAGE = PageSpec(
         FormField("chosen_action", "Chosen action", Kind.LONG_TEXT),
         FormField("owner", "Owner"),
         FormField("due_on", "Due", Kind.DATE),
-        FormField("status", "Status", Kind.CHOICE, required=True, options=_options(ActionStatus)),
+        FormField(
+            "status", "Status", Kind.CHOICE, required=True, options=choice_options(ActionStatus)
+        ),
         FormField("completed_on", "Implemented on", Kind.DATE),
         FormField("review_on", "Review on", Kind.DATE),
         FormField("review_outcome", "Review outcome", Kind.LONG_TEXT),
@@ -63,7 +60,7 @@ ACTION_PAGE = PageSpec(
     ),
     noun=("improvement action", "improvement actions"),
     quick_filters=(
-        QuickFilter("status", "Status", _options(ActionStatus), "Any status"),
+        QuickFilter("status", "Status", choice_options(ActionStatus), "Any status"),
         QuickFilter("overdue", "Overdue", lambda: [("Overdue", 1)], "Overdue or not"),
     ),
     tone=lambda row: Tone.DANGER if action_overdue(row, clock.today()) else None,
@@ -118,12 +115,6 @@ class ImprovementsTab(QWidget):
         )
 
     def new_with(self, **starting: Any) -> None:
-        """The new-action form, starting from `starting` (the record the action comes from)."""
-        defaults = self.actions.defaults
-        self.actions.defaults = lambda: defaults() | starting
-        self.actions.context = {k: v for k, v in starting.items() if k in ("feedback", "standard")}
-        try:
-            self.actions.new_record()
-        finally:
-            self.actions.defaults = defaults
-            self.actions.context = {}
+        """The new-action form, starting from the record the action comes from."""
+        links = {k: starting.pop(k) for k in ("feedback", "standard") if k in starting}
+        self.actions.new_record(starting=starting, linked=links)

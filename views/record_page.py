@@ -12,7 +12,14 @@ from typing import Any
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QMessageBox, QSplitter, QToolBar, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QInputDialog,
+    QMessageBox,
+    QSplitter,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
 
 from models.base import SoftDeleteRecord
 from models.errors import KnownError
@@ -98,7 +105,7 @@ class RecordPage(QWidget):
         action = QAction(text, self)
         action.setShortcut(QKeySequence(shortcut))
         action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        action.triggered.connect(slot)
+        action.triggered.connect(lambda _checked=False: slot())
         self.addAction(action)
         self.toolbar.addAction(action)
         return action
@@ -148,7 +155,12 @@ class RecordPage(QWidget):
             self.spec.on_form(form)
         return form
 
-    def new_record(self) -> None:
+    def new_record(self, starting: Values | None = None, linked: Values | None = None) -> None:
+        """New records, one form after another while the spec carries values on.
+
+        `starting`: values the first form opens with (say, from the record an action comes
+        from); `linked`: values saved with the record that the form does not show.
+        """
         if not self.new_action.isEnabled():
             return
         made: list[Any] = []
@@ -162,7 +174,8 @@ class RecordPage(QWidget):
 
         while True:  # quick entry: after each save a new form, until the user cancels
             title = f"New {self.spec.noun[0]}" + (f" ({len(made) + 1})" if made else "")
-            dialog = self.form(title, save, values=self.defaults() | kept, fixed=self.context)
+            values = self.defaults() | (starting or {}) | kept
+            dialog = self.form(title, save, values=values, fixed=self.context | (linked or {}))
             if not dialog.exec() or not self.spec.carry_on:
                 break
         if made:
@@ -226,3 +239,49 @@ def remember_splitter(splitter: QSplitter, settings: QSettings, key: str, sizes:
     if not (isinstance(state, QByteArray) and splitter.restoreState(state)):
         splitter.setSizes(sizes)
     splitter.splitterMoved.connect(lambda *_: settings.setValue(key, splitter.saveState()))
+
+
+class Merger:
+    """'Merge into…' for a page: pick the record to keep, confirm, merge, select the kept one."""
+
+    def __init__(
+        self,
+        page: RecordPage,
+        choices: Callable[[], list[tuple[str, str]]],
+        merge: Callable[[Any, Any], list[Change]],
+        consequence: str,
+        tooltip: str,
+    ) -> None:
+        self.page, self.choices, self.merge, self.consequence = page, choices, merge, consequence
+        self.action = QAction("&Merge into…", page)
+        self.action.setToolTip(tooltip)
+        self.action.triggered.connect(lambda _checked=False: self.merge_current())
+        page.toolbar.addSeparator()
+        page.toolbar.addAction(self.action)
+
+    def merge_current(self) -> None:
+        page = self.page
+        merged = page.current_record()
+        if merged is None or merged.deleted_at is not None:
+            return
+        title = f"Merge {page.spec.noun[1]}"
+        others = [(name, key) for name, key in self.choices() if key != merged.id.hex]
+        if not others:
+            QMessageBox.information(page, title, f"There is no other {page.spec.noun[0]}.")
+            return
+        names = [name for name, _ in others]
+        chosen, ok = QInputDialog.getItem(page, title, f"Merge '{merged}' into:", names, 0, False)
+        if not ok:
+            return
+        kept = fetch(page.spec.model, dict(others)[chosen])
+        answer = QMessageBox.question(
+            page,
+            title,
+            self.consequence.format(merged=merged, kept=kept),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        if answer == QMessageBox.StandardButton.Yes and page.run_operation(
+            lambda: self.merge(kept, merged)
+        ):
+            page.table.select(kept.id)

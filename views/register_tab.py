@@ -5,12 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QFormLayout,
-    QInputDialog,
     QLabel,
-    QMessageBox,
     QScrollArea,
     QSplitter,
     QTabWidget,
@@ -30,15 +27,10 @@ from models.register import (
 )
 from views.data_bus import DataBus
 from views.format import EMPTY, choice_label, count_label, yes_no_label
-from views.forms import FormField, Kind
-from views.record_page import PageSpec, RecordPage, remember_splitter
+from views.forms import FormField, Kind, choice_options
+from views.record_page import Merger, PageSpec, RecordPage, remember_splitter
 from views.record_table import QuickFilter
 from views.table_model import CENTRE, RIGHT, Tone, ViewColumn
-
-
-def _kind_options() -> list[tuple[str, str]]:
-    return [(kind.label, kind.value) for kind in CustomerKind]
-
 
 CUSTOMER_PAGE = PageSpec(
     name="customers",
@@ -56,7 +48,7 @@ CUSTOMER_PAGE = PageSpec(
     ),
     fields=(
         FormField("name", "Name", required=True),
-        FormField("kind", "Kind", Kind.CHOICE, required=True, options=_kind_options),
+        FormField("kind", "Kind", Kind.CHOICE, required=True, options=choice_options(CustomerKind)),
         FormField("department", "Department", Kind.LOOKUP, options=department_choices),
         FormField("job_title", "Job title"),
         FormField("email", "Email", placeholder="name@example.org"),
@@ -73,7 +65,7 @@ CUSTOMER_PAGE = PageSpec(
     ),
     noun=("customer", "customers"),
     quick_filters=(
-        QuickFilter("kind", "Kind", _kind_options, "All kinds"),
+        QuickFilter("kind", "Kind", choice_options(CustomerKind), "All kinds"),
         QuickFilter("department", "Department", department_choices, "All departments"),
         QuickFilter(
             "active", "Active", lambda: [("Active", 1), ("Not active", 0)], "Active or not"
@@ -192,11 +184,14 @@ class RegisterTab(QWidget):
         remember_splitter(self.splitter, settings, "register/splitter", [900, 300])
 
         self.departments = RecordPage(DEPARTMENT_PAGE, bus, settings)
-        self.merge_action = QAction("&Merge into…", self)
-        self.merge_action.setToolTip("Move everything linked to this department onto another")
-        self.merge_action.triggered.connect(self.merge_current_department)
-        self.departments.toolbar.addSeparator()
-        self.departments.toolbar.addAction(self.merge_action)
+        self.merger = Merger(
+            self.departments,
+            department_choices,
+            merge_departments,
+            "Move every customer, request, complaint, feedback item, standard and agreement "
+            "of '{merged}' to '{kept}', then delete '{merged}'?",
+            "Move everything linked to this department onto another",
+        )
 
         self.pages = QTabWidget()
         self.pages.setDocumentMode(True)
@@ -213,31 +208,3 @@ class RegisterTab(QWidget):
     def _refresh_detail(self, tables: frozenset[str]) -> None:
         if tables & {"customer", "department"}:
             self._show_customer(self.customers.current_id())
-
-    def merge_current_department(self) -> None:
-        merged = self.departments.current_record()
-        if merged is None or merged.deleted_at is not None:
-            return
-        others = [(name, key) for name, key in department_choices() if key != merged.id.hex]
-        if not others:
-            QMessageBox.information(self, "Merge departments", "There is no other department.")
-            return
-        names = [name for name, _ in others]
-        chosen, ok = QInputDialog.getItem(
-            self, "Merge departments", f"Merge '{merged.name}' into:", names, 0, False
-        )
-        if not ok:
-            return
-        kept = fetch(Department, dict(others)[chosen])
-        answer = QMessageBox.question(
-            self,
-            "Merge departments",
-            f"Move every customer, request, complaint, feedback item, standard and agreement "
-            f"of '{merged.name}' to '{kept.name}', then delete '{merged.name}'?",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.No,
-        )
-        if answer == QMessageBox.StandardButton.Yes and self.departments.run_operation(
-            lambda: merge_departments(kept, merged)
-        ):
-            self.departments.table.select(kept.id)

@@ -182,7 +182,7 @@ def test_the_code_frame_is_managed_in_the_window(demo_db, show_main_window, dial
     assert Code.get_by_id(merged.id).description == "Staff answered the same question differently."
 
     dialogs.choose_item("Unclear how to request a service")
-    window.feedback.merge_action.trigger()
+    window.feedback.merger.action.trigger()
     assert "Code every item coded 'Inconsistent advice'" in message_boxes.shown[-1][2]
     after = {link.feedback_id for link in FeedbackCode.select().where(FeedbackCode.code == kept.id)}
     assert after == items  # every item keeps its coding, under the kept code

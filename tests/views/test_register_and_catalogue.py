@@ -77,7 +77,7 @@ def test_merging_two_departments_in_the_window(window, dialogs, message_boxes):
     kept_before = Customer.select().where(Customer.department == kept).count()
     assert page.table.select(merged.id)
     dialogs.choose_item("Human Resources")
-    window.register.merge_action.trigger()
+    window.register.merger.action.trigger()
     assert "Move every customer" in message_boxes.shown[-1][2]
     assert Customer.select().where(Customer.department == kept).count() == kept_before + people
     assert Department.get_by_id(merged.id).deleted_at is not None
