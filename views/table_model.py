@@ -71,6 +71,7 @@ class LazyTableModel(QAbstractTableModel):
         self._keys: list[int] = []
         self._rows: list[tuple] = []
         self._fetched = 0  # how many of the keys have been fetched as rows
+        self._tones: dict[int, Tone | None] = {}  # per row: painting asks once per cell
         self.loaded = False
         if load:
             self.refresh()
@@ -86,6 +87,7 @@ class LazyTableModel(QAbstractTableModel):
         """Read the first page again (after a change, a new filter or a new sort)."""
         self.beginResetModel()
         self._keys = self.listing.keys(self.request)
+        self._tones.clear()
         self._rows = self.listing.rows(self._keys[: self.PAGE])
         self._fetched = min(self.PAGE, len(self._keys))
         self.loaded = True
@@ -160,7 +162,10 @@ class LazyTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return int(column.align)
         if role == Qt.ItemDataRole.BackgroundRole and self._tone is not None:
-            tone = self._tone(self.row_values(index.row()))
+            row = index.row()
+            if row not in self._tones:
+                self._tones[row] = self._tone(self.row_values(row))
+            tone = self._tones[row]
             return QBrush(QColor(tone.value)) if tone else None
         if role == ID_ROLE:
             return record[0]
