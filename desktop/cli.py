@@ -12,7 +12,7 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import peewee
 
@@ -22,7 +22,14 @@ from desktop.session import open_data_folder
 from models.db import close_database, open_database
 from models.errors import KnownError, explain_database_error
 
+if TYPE_CHECKING:
+    from desktop.importing import ImportKind
+
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+class UsageError(Exception):
+    """Options that do not go together, found after argparse has done its part."""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -65,6 +72,7 @@ def build_parser() -> argparse.ArgumentParser:
     importer = _file_command(
         commands,
         "import",
+        "FORMATS",
         help="import a CSV or .xlsx file (all of it, or nothing if any row is wrong)",
         description="Check every row of FILE, then import all of it in one go; a file with any "
         "bad row writes nothing and lists every problem with its line and column.",
@@ -72,10 +80,25 @@ def build_parser() -> argparse.ArgumentParser:
     importer.add_argument(
         "--dry-run", action="store_true", help="check the file and report, but write nothing"
     )
+    importer.add_argument(
+        "--map",
+        action="append",
+        default=[],
+        metavar="FIELD=COLUMN",
+        help="questionnaire only: which of the file's columns holds FIELD (date, nps, ces, csat, "
+        "comment, department, service, customer); repeat for each. Remembered for the next "
+        "file with the same columns.",
+    )
+    importer.add_argument(
+        "--channel",
+        metavar="WORD",
+        help="questionnaire only: how the answers came in (default: questionnaire)",
+    )
     importer.set_defaults(handler=run_import)
     exporter = _file_command(
         commands,
         "export",
+        "EXPORTS",
         help="export to a CSV or .xlsx file in the import columns",
         description="Write every record of KIND to FILE (.csv or .xlsx) in the same columns "
         "the import reads, so the file imports again unchanged.",
@@ -89,11 +112,11 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _file_command(commands: Any, name: str, **texts: str) -> argparse.ArgumentParser:
-    """A command taking KIND and FILE, like import and export."""
-    from desktop.kinds import FORMATS
+def _file_command(commands: Any, name: str, registry: str, **texts: str) -> argparse.ArgumentParser:
+    """A command taking KIND (one of `desktop.kinds`' `registry`) and FILE."""
+    from desktop import kinds as known
 
-    kinds = sorted(FORMATS)
+    kinds = sorted(getattr(known, registry))
     command = commands.add_parser(name, **texts)
     command.add_argument("kind", metavar="KIND", choices=kinds, help=", ".join(kinds))
     command.add_argument("file", metavar="FILE", type=Path, help="a .csv or .xlsx file")
@@ -110,6 +133,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     handler: Callable[[argparse.Namespace, Path], int] = args.handler
     try:
         return handler(args, data_dir)
+    except UsageError as error:
+        print(f"rapport {args.command}: {error}", file=sys.stderr)
+        return EXIT_USAGE
     except KnownError as error:
         print(f"rapport: {error}", file=sys.stderr)
         return EXIT_FAILED
@@ -166,25 +192,70 @@ def run_check(args: argparse.Namespace, data_dir: Path) -> int:
 
 def run_import(args: argparse.Namespace, data_dir: Path) -> int:
     from desktop.importing import import_file
-    from desktop.kinds import FORMATS
+    from desktop.questionnaire import QuestionnaireFormat
 
+    kind = _import_kind(args)
     open_data_folder(data_dir)
-    plan = import_file(FORMATS[args.kind](), args.file, dry_run=args.dry_run)
-    if plan.unknown:
+    plan = import_file(kind, args.file, dry_run=args.dry_run)
+    if plan.unknown and plan.matched:
         print(f"Columns not used: {', '.join(plan.unknown)}", file=sys.stderr)
     if not plan.ok:
         print(plan.summary(), file=sys.stderr)
+        if isinstance(kind, QuestionnaireFormat) and kind.source == "none":
+            print(mapping_hint(plan.headers), file=sys.stderr)
         return EXIT_FAILED
     print(plan.summary())
     return EXIT_OK
 
 
+def _import_kind(args: argparse.Namespace) -> ImportKind:
+    """The import format, with the questionnaire's mapping and channel when given."""
+    from desktop.kinds import FORMATS
+    from desktop.questionnaire import TARGETS, QuestionnaireFormat
+    from models.choices import FeedbackChannel
+
+    if args.kind != QuestionnaireFormat.name:
+        if args.map or args.channel:
+            raise UsageError("--map and --channel are for questionnaire imports only.")
+        return FORMATS[args.kind]()
+    targets = [target for target, _label in TARGETS]
+    mapping: dict[str, str] = {}
+    for given in args.map:
+        target, equals, header = given.partition("=")
+        target = target.strip().lower()
+        if not equals or target not in targets:
+            raise UsageError(
+                f"--map {given}: write FIELD=COLUMN, where FIELD is one of {', '.join(targets)}."
+            )
+        mapping[target] = header.strip()
+    try:
+        channel = FeedbackChannel.from_word(args.channel or "questionnaire")
+    except ValueError as error:
+        raise UsageError(f"--channel: {error}") from error
+    return QuestionnaireFormat(mapping=mapping or None, channel=channel, guess=False)
+
+
+def mapping_hint(headers: Sequence[str]) -> str:
+    """What to type, when a questionnaire's columns have not been mapped before."""
+    from desktop.questionnaire import guess_mapping
+
+    guesses = " ".join(
+        f'--map "{target}={header}"' for target, header in guess_mapping(headers).items()
+    )
+    return (
+        "Rapport has not imported a file with these columns before: say which column holds "
+        "what with --map FIELD=COLUMN (remembered for next time).\n"
+        f"Its columns: {'; '.join(headers)}\n"
+        f"Rapport's guess: {guesses or '(none)'}"
+    )
+
+
 def run_export(args: argparse.Namespace, data_dir: Path) -> int:
     from desktop.importing import export_file
-    from desktop.kinds import FORMATS
+    from desktop.kinds import EXPORTS
 
     open_data_folder(data_dir)
-    kind = FORMATS[args.kind](include_confidential=args.include_confidential)
+    kind = EXPORTS[args.kind](include_confidential=args.include_confidential)
     count = export_file(kind, args.file)
     print(f"Exported {count} {args.kind} to {args.file}.")
     return EXIT_OK

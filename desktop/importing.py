@@ -62,6 +62,12 @@ class ImportKind:
     model: type[Record]
     columns: Sequence[Column]
     tables: frozenset[str]  # what an import of this kind changes, for the window to refresh
+    exports = True  # False for a kind that only reads (its records export as another kind)
+
+    @property
+    def noun(self) -> str:
+        """What the records are called in messages: "imported 12 customers"."""
+        return self.name
 
     def __init__(self, *, include_confidential: bool = False) -> None:
         self.include_confidential = include_confidential  # for kinds that hold any
@@ -83,6 +89,11 @@ class ImportKind:
 
     def export_headers(self) -> list[str]:
         return [column.name for column in self.columns]
+
+    def mapping_for(self, headers: Sequence[str]) -> Mapping[str, str] | None:
+        """Which header fills which column (column name -> header), for files whose headers
+        are not Rapport's words; None matches headers by name."""
+        return None
 
     def column_for(self, field_name: str) -> str:
         for column in self.columns:
@@ -135,8 +146,12 @@ PREVIEW_ROWS = 20
 def check_file(kind: ImportKind, path: Path, progress: Progress | None = None) -> ImportPlan:
     """Read `path` and check every row against `kind`, writing nothing."""
     table = read_table(path)
-    plan = ImportPlan(kind.name, Path(path), table.description, table.headers)
-    positions = _match_columns(kind, table, plan)
+    plan = ImportPlan(kind.noun, Path(path), table.description, table.headers)
+    mapping = kind.mapping_for(table.headers)
+    if mapping is None:
+        positions = _match_columns(kind, table, plan)
+    else:
+        positions = _mapped_columns(kind, mapping, table, plan)
     if plan.errors:
         return plan
     kind.start()
@@ -149,6 +164,11 @@ def check_file(kind: ImportKind, path: Path, progress: Progress | None = None) -
             plan.records.append(record)
         if progress and (number % 250 == 0 or number == total):
             progress("Checking rows", number / total)
+    if mapping:  # name the file's own column (the question), not Rapport's word for it
+        plan.errors = [
+            RowError(error.line, mapping.get(error.column, error.column), error.message)
+            for error in plan.errors
+        ]
     return plan
 
 
@@ -170,6 +190,32 @@ def _match_columns(kind: ImportKind, table: SourceTable, plan: ImportPlan) -> di
         if column.required and column.name not in positions:
             plan.errors.append(
                 RowError(1, column.name, "this column is required but the file has no such header.")
+            )
+    return positions
+
+
+def _mapped_columns(
+    kind: ImportKind, mapping: Mapping[str, str], table: SourceTable, plan: ImportPlan
+) -> dict[str, int]:
+    names = {column.name for column in kind.columns}
+    positions: dict[str, int] = {}
+    for name, header in mapping.items():
+        if name not in names:
+            plan.errors.append(RowError(1, header, f"Rapport has no column called '{name}'."))
+        elif header not in table.headers:
+            plan.errors.append(RowError(1, header, "the file has no such column."))
+        elif header in plan.matched:
+            plan.errors.append(
+                RowError(1, header, f"chosen for both {plan.matched[header]} and {name}.")
+            )
+        else:
+            positions[name] = table.headers.index(header)
+            plan.matched[header] = name
+    plan.unknown = [header for header in table.headers if header and header not in plan.matched]
+    for column in kind.columns:
+        if column.required and column.name not in positions:
+            plan.errors.append(
+                RowError(1, column.name, "say which of the file's columns holds this.")
             )
     return positions
 

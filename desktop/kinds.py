@@ -5,6 +5,7 @@ from __future__ import annotations
 from desktop.formats import CustomersFormat, ServicesFormat, StandardsFormat
 from desktop.importing import ImportKind
 from desktop.log_formats import ComplaintsFormat, FeedbackFormat, RequestsFormat
+from desktop.questionnaire import QuestionnaireFormat
 
 # Classes, not objects: each import makes its own, which holds the state of that one file.
 FORMATS: dict[str, type[ImportKind]] = {
@@ -16,5 +17,11 @@ FORMATS: dict[str, type[ImportKind]] = {
         RequestsFormat,
         ComplaintsFormat,
         FeedbackFormat,
+        QuestionnaireFormat,
     )
+}
+
+# Those that can also be written: a questionnaire import makes feedback, exported as `feedback`.
+EXPORTS: dict[str, type[ImportKind]] = {
+    name: kind for name, kind in FORMATS.items() if kind.exports
 }

@@ -368,5 +368,23 @@ def _initial_schema(db: Database) -> None:
     run_script(db, _INITIAL_SCHEMA)
 
 
-MIGRATIONS: Sequence[Step] = (_initial_schema,)
+def _import_mappings(db: Database) -> None:
+    """Version 2: questionnaire column mappings, remembered per shape of file."""
+    run_script(
+        db,
+        """
+        CREATE TABLE "import_mapping" (
+            "id" TEXT NOT NULL PRIMARY KEY,
+            "created_at" DATETIME NOT NULL,
+            "updated_at" DATETIME NOT NULL,
+            "kind" VARCHAR(40) NOT NULL,
+            "shape" TEXT NOT NULL,
+            "mapping" TEXT NOT NULL
+        );
+        CREATE UNIQUE INDEX "import_mapping_kind_shape" ON "import_mapping" ("kind", "shape");
+        """,
+    )
+
+
+MIGRATIONS: Sequence[Step] = (_initial_schema, _import_mappings)
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -6,6 +6,7 @@ from models.audit import AuditEntry
 from models.catalogue import Agreement, AgreementService, AgreementStandard, Service, Standard
 from models.complaints import Complaint, ComplaintEvent
 from models.feedback import Code, Feedback, FeedbackCode
+from models.import_mappings import ImportMapping
 from models.improvements import ImprovementAction
 from models.organisation import Closure, Settings
 from models.register import Customer, Department
@@ -28,5 +29,6 @@ ALL_MODELS = (
     Feedback,
     FeedbackCode,
     ImprovementAction,
+    ImportMapping,
     AuditEntry,
 )

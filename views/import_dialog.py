@@ -31,9 +31,11 @@ from PySide6.QtWidgets import (
 
 from desktop.importing import ImportKind, ImportPlan, apply_plan, check_file
 from desktop.kinds import FORMATS
+from desktop.questionnaire import QuestionnaireFormat
 from views.background import BackgroundTask
 from views.data_bus import DataBus
 from views.format import count_label
+from views.mapping_panel import MappingPanel
 from views.table_model import Tone
 
 FILE_FILTER = "Spreadsheets (*.csv *.xlsx);;CSV files (*.csv);;Excel workbooks (*.xlsx)"
@@ -45,7 +47,7 @@ class ImportDialog(QDialog):
     def __init__(self, bus: DataBus, kind: str = "customers", parent: QWidget | None = None):
         super().__init__(parent)
         self.setWindowTitle("Import")
-        self.resize(900, 620)
+        self.resize(960, 720)
         self.bus = bus
         self.plan: ImportPlan | None = None
         self.format: ImportKind | None = None
@@ -54,7 +56,7 @@ class ImportDialog(QDialog):
 
         self.kind = QComboBox()
         for name in FORMATS:
-            self.kind.addItem(name.capitalize(), name)
+            self.kind.addItem(FORMATS[name]().noun.capitalize(), name)
         self.kind.setCurrentIndex(max(self.kind.findData(kind), 0))
         self.kind.setAccessibleName("What the file holds")
         self.kind.currentIndexChanged.connect(self.check)
@@ -73,6 +75,11 @@ class ImportDialog(QDialog):
         file_label.setBuddy(self.choose_button)
         top.addRow(file_label, file_row)
 
+        self.mapping = MappingPanel()
+        self.mapping.hide()
+        self.mapping.changed.connect(self.check)
+        self.mapped_file = ""  # the file whose columns the mapping panel offers
+
         self.summary = QLabel("Choose a file to see what it holds.")
         self.summary.setWordWrap(True)
         self.preview = QTableWidget()
@@ -81,7 +88,7 @@ class ImportDialog(QDialog):
         self.problems = QPlainTextEdit()
         self.problems.setReadOnly(True)
         self.problems.setAccessibleName("Problems found")
-        self.problems.setMaximumHeight(160)
+        self.problems.setMaximumHeight(120)
 
         self.progress = QProgressBar()
         self.progress.setRange(0, 100)
@@ -103,6 +110,7 @@ class ImportDialog(QDialog):
 
         layout = QVBoxLayout(self)
         layout.addLayout(top)
+        layout.addWidget(self.mapping)
         layout.addWidget(self.summary)
         layout.addWidget(QLabel("First rows:"))
         layout.addWidget(self.preview, 1)
@@ -125,18 +133,35 @@ class ImportDialog(QDialog):
     def check(self) -> None:
         if not self.path.text() or self.task is not None:
             return
-        self.format = FORMATS[self.kind.currentData()]()
+        self.format = self._format()
         path, kind = Path(self.path.text()), self.format
         self.plan = None
         self.import_button.setEnabled(False)
         self.summary.setText(f"Checking {path.name}…")
         self._run(lambda progress: check_file(kind, path, progress), self._checked)
 
+    def _format(self) -> ImportKind:
+        """The chosen kind; a questionnaire with the mapping the panel shows for this file."""
+        name = self.kind.currentData()
+        if name != QuestionnaireFormat.name:
+            self.mapping.hide()
+            return FORMATS[name]()
+        self.mapping.setVisible(self.mapped_file == self.path.text())
+        if self.mapped_file != self.path.text():  # a new file: remembered mapping, or guesses
+            return QuestionnaireFormat(channel=self.mapping.chosen_channel())
+        return QuestionnaireFormat(
+            mapping=self.mapping.mapping(), channel=self.mapping.chosen_channel()
+        )
+
     def _checked(self, plan: ImportPlan) -> None:
         self.plan = plan
+        if isinstance(self.format, QuestionnaireFormat) and self.mapped_file != self.path.text():
+            self.mapping.show_mapping(plan.headers, self.format.mapping or {}, self.format.source)
+            self.mapped_file = self.path.text()
+            self.mapping.show()
         used = ", ".join(f"{header} → {column}" for header, column in plan.matched.items())
         lines = [f"{plan.path.name}: {plan.description}; {count_label(plan.rows)} row(s)."]
-        if used:
+        if used and not isinstance(self.format, QuestionnaireFormat):  # the panel shows them
             lines.append(f"Columns: {used}.")
         if plan.unknown:
             lines.append(f"Not used: {', '.join(plan.unknown)}.")
@@ -181,14 +206,14 @@ class ImportDialog(QDialog):
         if self.plan is None or not self.plan.ok or self.format is None or self.task is not None:
             return
         plan, kind = self.plan, self.format
-        self.summary.setText(f"Importing {count_label(len(plan.records))} {kind.name}…")
+        self.summary.setText(f"Importing {count_label(len(plan.records))} {kind.noun}…")
         self._run(lambda progress: apply_plan(kind, plan, progress), self._imported)
 
     def _imported(self, count: int) -> None:
         self.imported = count
         assert self.format is not None
         self.bus.announce(self.format.tables)
-        self.summary.setText(f"Imported {count_label(count)} {self.format.name}.")
+        self.summary.setText(f"Imported {count_label(count)} {self.format.noun}.")
         self.accept()
 
     # ---------------------------------------------------------------- background work
@@ -200,6 +225,7 @@ class ImportDialog(QDialog):
         self.cancel_button.show()
         self.choose_button.setEnabled(False)
         self.kind.setEnabled(False)
+        self.mapping.setEnabled(False)
         self.task.progressed.connect(
             lambda _stage, fraction: self.progress.setValue(round(fraction * 100))
         )
@@ -218,6 +244,7 @@ class ImportDialog(QDialog):
         self.cancel_button.hide()
         self.choose_button.setEnabled(True)
         self.kind.setEnabled(True)
+        self.mapping.setEnabled(True)
 
     def _failed(self, message: str) -> None:
         self.summary.setText(message)

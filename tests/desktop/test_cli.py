@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from desktop.cli import main
+from models.migrations import SCHEMA_VERSION
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -47,7 +48,7 @@ def test_demo_then_check_both_succeed(tmp_path):
     checked = rapport("--data-dir", folder, "check")
     assert checked.returncode == 0, checked.stderr
     assert "Check passed" in checked.stdout
-    assert "Schema version: 1" in checked.stdout
+    assert f"Schema version: {SCHEMA_VERSION}" in checked.stdout
 
 
 def test_the_data_folder_can_come_from_the_environment(tmp_path):

@@ -28,6 +28,7 @@ from models.choices import (
 )
 from models.complaints import Complaint, ComplaintEvent
 from models.feedback import Code, Feedback, FeedbackCode
+from models.import_mappings import remember_mapping
 from models.improvements import ImprovementAction
 from models.organisation import Closure, get_settings
 from models.register import Customer, Department
@@ -132,6 +133,7 @@ def make_world() -> dict[str, object]:
         status=ActionStatus.PLANNED,
     )
     Closure.create(day=date(2026, 12, 29), name="Christmas closure")
+    remember_mapping("questionnaire", ["Completion time", "Rate us"], {"date": "Completion time"})
     settings = get_settings()
     record_change(zoe, AuditAction.CREATE)
     return locals()

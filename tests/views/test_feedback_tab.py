@@ -245,3 +245,56 @@ def test_working_through_the_uncoded_items(demo_db, show_main_window, dialogs, q
     assert uncoded_after == uncoded_before - 2
     new_code = Code.get(Code.name == "Wants a named contact")
     assert FeedbackCode.select().where(FeedbackCode.code == new_code.id).count() == 1
+
+
+def test_a_questionnaire_imports_through_the_mapping_step_and_is_remembered(
+    entries, dialogs, qtbot, tmp_path
+):
+    from desktop.tabular import write_table
+    from tests.desktop.test_questionnaire import CES, HEADERS, NPS, ROWS
+    from views.mapping_panel import NOT_IN_FILE
+
+    window = entries.window()
+    before = {item.id for item in Feedback.select(Feedback.id)}
+    october, november = tmp_path / "october.xlsx", tmp_path / "november.csv"
+    write_table(october, HEADERS, ROWS)
+    write_table(november, HEADERS, ROWS[:1])
+
+    def wait_for_check(dialog: QDialog) -> None:
+        qtbot.waitUntil(lambda: dialog.plan is not None and dialog.task is None, timeout=10_000)
+
+    def map_october(dialog: QDialog) -> None:
+        assert dialog.kind.currentText() == "Questionnaire responses"
+        dialog.set_file(october)
+        wait_for_check(dialog)
+        panel = dialog.mapping
+        assert panel.isVisible()
+        assert "guesses" in panel.note.text()
+        assert panel.boxes["nps"].currentText() == NPS
+        assert panel.boxes["customer"].currentText() == "Email"  # "anonymous" in every row
+        assert dialog.import_button.isEnabled()
+        panel.boxes["ces"].setCurrentIndex(panel.boxes["ces"].findText(NOT_IN_FILE))
+        wait_for_check(dialog)  # checked again with the user's choice
+        assert dialog.plan.matched.get(CES) is None
+        dialog.import_button.click()
+        qtbot.waitUntil(lambda: dialog.result() == QDialog.DialogCode.Accepted, timeout=10_000)
+
+    dialogs.expect(map_october)
+    window.import_file("questionnaire")
+    imported = [item for item in Feedback.select() if item.id not in before]
+    assert len(imported) == 3
+    assert {item.ces for item in imported} == {None}  # the ease question was left out
+    assert sorted(item.nps for item in imported) == [6, 9, 10]
+
+    def remembered(dialog: QDialog) -> None:
+        dialog.set_file(november)
+        wait_for_check(dialog)
+        assert "Remembered" in dialog.mapping.note.text()
+        assert dialog.mapping.boxes["ces"].currentText() == NOT_IN_FILE
+        assert dialog.plan.ok
+        dialog.import_button.click()
+        qtbot.waitUntil(lambda: dialog.result() == QDialog.DialogCode.Accepted, timeout=10_000)
+
+    dialogs.expect(remembered)
+    window.import_file("questionnaire")
+    assert Feedback.select().count() == len(before) + 4
