@@ -35,7 +35,7 @@ from models.feedback import (
 )
 from models.feedback_analysis import FeedbackFigures, feedback_figures
 from models.listing import ListRequest
-from models.operations import update
+from models.operations import create, update
 from models.register import customer_choices, department_choices
 from views.coding_dialog import CodingDialog
 from views.data_bus import DataBus
@@ -105,7 +105,14 @@ FEEDBACK_PAGE = PageSpec(
         FormField("comment", "Comment", Kind.LONG_TEXT),
         FormField("type", "Type", Kind.CHOICE, options=choice_options(FeedbackType)),
         FormField("theme", "Theme"),
-        FormField("codes", "Codes", Kind.MULTI, options=code_choices),
+        FormField(
+            "codes",
+            "Codes",
+            Kind.TAGS,
+            options=code_choices,
+            create=lambda name: create(Code, name=name),
+            help="Type part of a code and press Enter; a new name creates the code",
+        ),
     ),
     noun=("feedback item", "feedback items"),
     quick_filters=(
@@ -116,7 +123,7 @@ FEEDBACK_PAGE = PageSpec(
     listens_to=frozenset({"feedback_code", "code", "customer", "department", "service"}),
     create=_save_new,
     update=_save_edit,
-    extra_values=lambda item: {"codes": [link.code_id.hex for link in item.code_links]},
+    extra_values=lambda item: {"codes": [link.code for link in item.code_links]},
     carry_on=("received_on", "channel"),  # a stack of sheets shares its date and channel
 )
 

@@ -33,8 +33,9 @@ from PySide6.QtWidgets import (
 
 from models.base import Record
 from models.errors import KnownError
-from models.operations import ValidationError, editable_fields, problems_with
+from models.operations import Change, ValidationError, editable_fields, problems_with
 from views.format import date_label, parse_date, parse_moment
+from views.tag_picker import TagPicker
 
 Options = Callable[[], Sequence[tuple[str, Any]]]
 
@@ -53,6 +54,7 @@ class Kind(Enum):
     NUMBER = auto()
     CHECK = auto()
     MULTI = auto()  # several records, ticked in a list
+    TAGS = auto()  # several records, added by typing part of a name (and created in place)
     MOMENT = auto()  # a date and a time of day
     WHOLE = auto()  # a whole number, such as a score
     YES_NO = auto()  # yes, no, or not known yet
@@ -67,6 +69,8 @@ class FormField:
     options: Options | None = None
     placeholder: str = ""
     help: str = ""
+    # TAGS: make a new option from a typed name, through a model operation: (record, change)
+    create: Callable[[str], tuple[Record, Change]] | None = None
 
 
 class RecordForm(QDialog):
@@ -83,6 +87,7 @@ class RecordForm(QDialog):
         values: Mapping[str, Any] | None = None,
         fixed: Mapping[str, Any] | None = None,
         preview: Callable[[dict[str, Any]], str] | None = None,
+        announce: Callable[[Change], None] | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -93,6 +98,7 @@ class RecordForm(QDialog):
         self.record = record
         self._save = save
         self._preview = preview
+        self._announce = announce  # tells the other tabs about records created in place
         # Values the form does not show: `context` is fixed by the caller and saved with the rest
         # (a standard's service); `_known` is the record's own, which the rules need to see.
         self.context = dict(fixed or {})
@@ -187,6 +193,15 @@ class RecordForm(QDialog):
             box = QCheckBox()
             box.toggled.connect(self.check)
             return box
+        if spec.kind is Kind.TAGS:
+            create = spec.create
+            picker = TagPicker(
+                spec.options or (lambda: []),
+                create=None if create is None else lambda name: self._create_option(create, name),
+                noun=spec.label.lower().rstrip("s"),
+            )
+            picker.changed.connect(self.check)
+            return picker
         if spec.kind is Kind.MULTI:
             ticks = QListWidget()
             ticks.setMinimumHeight(120)
@@ -218,6 +233,8 @@ class RecordForm(QDialog):
             widget.setCurrentIndex(max(widget.findData(_key(value)), 0))
         elif isinstance(widget, QCheckBox):
             widget.setChecked(bool(value))
+        elif isinstance(widget, TagPicker):
+            widget.set_chosen((str(item), _key(item)) for item in value or ())
         elif isinstance(widget, QListWidget):
             chosen = {_key(item) for item in value or ()}
             for row in range(widget.count()):
@@ -242,6 +259,14 @@ class RecordForm(QDialog):
             if isinstance(first, QLineEdit):
                 first.selectAll()
 
+    def _create_option(
+        self, create: Callable[[str], tuple[Record, Change]], name: str
+    ) -> tuple[str, Any]:
+        record, change = create(name)
+        if self._announce is not None:
+            self._announce(change)
+        return str(record), _key(record)
+
     def set_value(self, name: str, value: Any) -> None:
         self._set_value(next(s for s in self.fields if s.name == name), value)
         self.check()
@@ -262,6 +287,8 @@ class RecordForm(QDialog):
                 values[spec.name] = self._combo_value(spec, widget, unreadable)
             elif isinstance(widget, QCheckBox):
                 values[spec.name] = widget.isChecked()
+            elif isinstance(widget, TagPicker):
+                values[spec.name] = widget.keys()
             elif isinstance(widget, QListWidget):
                 values[spec.name] = [
                     widget.item(row).data(Qt.ItemDataRole.UserRole)

@@ -148,6 +148,7 @@ class RecordPage(QWidget):
             self.spec.fields,
             save,
             preview=self.spec.preview,
+            announce=self.bus.announce,
             parent=self,
             **options,
         )

@@ -6,7 +6,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog
 
-from models.feedback import Feedback, code_choices
+from models.feedback import Code, Feedback, code_choices
 from tests.views.keyboard import type_text
 from views.forms import RecordForm
 
@@ -21,6 +21,20 @@ SHEETS = [  # (likely to recommend, easy, satisfied, comment, type's first lette
     ("10", "6", "5", "Brilliant", "g", "Staff"),
     ("9", "7", "", "Quick", "g", "Speed"),
     ("0", "1", "1", "Lost my order twice", "g", "Orders"),
+]
+
+
+CODING = [  # per sheet: (what is typed, the suggestion Enter takes)
+    [("quick", "Quick response appreciated")],
+    [("friendly", "Friendly and helpful staff")],
+    [("quick", "Quick response appreciated")],
+    [("minutes", "Minutes too slow to arrive"), ("not told", "Not told when request completed")],
+    [],
+    [("booking sys", "Booking system hard to use")],
+    [("Wants a call back", "Create the code “Wants a call back”")],  # a new code, made in place
+    [("helpful", "Friendly and helpful staff")],  # matches inside a name too
+    [("QUICK resp", "Quick response appreciated")],
+    [("call back", "Wants a call back")],  # the code made two sheets ago
 ]
 
 
@@ -75,18 +89,16 @@ def test_ten_paper_sheets_with_the_keyboard_only(entries, dialogs, qtbot):
             type_text(focused(form), kind)  # jumps to the first type with that letter
             tab(qtbot, form)
             type_text(focused(form), theme)
-            tab(qtbot, form)  # into the codes: arrow down to one, Space ticks it
-            assert focused(form) is form.widgets["codes"]
-            for _ in range(number % 3):
-                press(qtbot, form, Qt.Key.Key_Down)
-            press(qtbot, form, Qt.Key.Key_Space)
-            codes = form.widgets["codes"]
+            tab(qtbot, form)  # into the codes: type part of one, Enter adds it
+            picker = form.widgets["codes"]
+            assert focused(form) is picker.edit
+            for words, code in CODING[number]:
+                type_text(picker.edit, words)
+                assert picker.suggestions.currentItem().text() == code
+                press(qtbot, form, Qt.Key.Key_Return)
+                assert picker.edit.text() == ""  # ready for the next code
             ticked.append(
-                [
-                    codes.item(r).text()
-                    for r in range(codes.count())
-                    if codes.item(r).checkState() == Qt.CheckState.Checked
-                ]
+                sorted(picker.chosen.item(r).text() for r in range(picker.chosen.count()))
             )
             typed.append(comment)
             press(qtbot, form, Qt.Key.Key_Return)  # Enter saves, and the next sheet's form opens
@@ -121,8 +133,12 @@ def test_ten_paper_sheets_with_the_keyboard_only(entries, dialogs, qtbot):
     )
     assert rows == expected
     assert {f.type.value for f in new} == {"generic positive", "usability issue"}
-    first_codes = [name for name, _ in code_choices()[:3]]
-    assert ticked == [[first_codes[number % 3]] for number in range(10)]
+    new_code = "Wants a call back"
+    assert ticked == [
+        sorted(new_code if code.startswith("Create") else code for _words, code in coding)
+        for coding in CODING
+    ]
+    assert Code.get(Code.name == new_code).retired is False  # created in place, from the form
     by_comment = {f.comment: sorted(link.code.name for link in f.code_links) for f in new}
     assert [by_comment[comment] for comment in typed] == ticked
 
@@ -216,16 +232,20 @@ def test_working_through_the_uncoded_items(demo_db, show_main_window, dialogs, q
     def code_three(dialog: QDialog) -> None:
         assert isinstance(dialog, CodingDialog)
         assert dialog.progress.text() == f"1 of {uncoded_before}"
-        # First item: tick the first code with the keyboard, Enter saves and moves on.
+        # First item: type part of a code, Enter adds it, Enter again saves and moves on.
         seen.append(dialog.comment.text())
-        qtbot.keyClick(dialog.codes, Qt.Key.Key_Space)
-        qtbot.keyClick(dialog.codes, Qt.Key.Key_Return)
+        picker = dialog.codes
+        type_text(picker.edit, "quick")
+        qtbot.keyClick(picker.edit, Qt.Key.Key_Return)
+        assert picker.keys() == [Code.get(Code.name == "Quick response appreciated").id.hex]
+        qtbot.keyClick(picker.edit, Qt.Key.Key_Return)
         assert dialog.progress.text() == f"2 of {uncoded_before}"
-        # Second item: a new code, created in place and ticked.
-        type_text(dialog.new_code, "Wants a named contact")
-        qtbot.keyClick(dialog.new_code, Qt.Key.Key_Return)
-        assert "Wants a named contact" in [
-            dialog.codes.item(r).text() for r in range(dialog.codes.count())
+        assert picker.keys() == []  # the next item starts uncoded
+        # Second item: a new code, created in place and chosen.
+        type_text(picker.edit, "Wants a named contact")
+        qtbot.keyClick(picker.edit, Qt.Key.Key_Return)
+        assert [picker.chosen.item(r).text() for r in range(picker.chosen.count())] == [
+            "Wants a named contact"
         ]
         dialog.next_button.click()
         # Third: skipped.
