@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QTableWidget,
     QTableWidgetItem,
@@ -223,7 +224,9 @@ class FeedbackAnalysis(QWidget):
         self.codes.setAccessibleName("Code popularity")
         self.codes.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.codes.verticalHeader().setVisible(False)
-        self.codes.horizontalHeader().setStretchLastSection(True)
+        header = self.codes.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)  # the code's name
         layout = QVBoxLayout(self)
         layout.addLayout(choose)
         layout.addWidget(scores)
