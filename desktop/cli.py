@@ -61,6 +61,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     demo.set_defaults(handler=run_demo)
 
+    summary = commands.add_parser(
+        "summary",
+        help="the month's monitoring figures (or a quarter's or a year's)",
+        description="The monitoring figures of a month, quarter or year, as a table or as the "
+        "JSON the monthly report and the Overview use.",
+    )
+    _period_options(summary)
+    summary.add_argument("--json", action="store_true", help="print the figures as JSON")
+    summary.set_defaults(handler=run_summary)
+
     check = commands.add_parser(
         "check",
         help="check the database's integrity and schema version",
@@ -110,6 +120,27 @@ def build_parser() -> argparse.ArgumentParser:
     )
     exporter.set_defaults(handler=run_export)
     return parser
+
+
+def _period_options(command: argparse.ArgumentParser) -> None:
+    chosen = command.add_mutually_exclusive_group(required=True)
+    chosen.add_argument("--month", metavar="YYYY-MM", help="a month, e.g. 2026-10")
+    chosen.add_argument("--quarter", metavar="YYYY-QN", help="a quarter, e.g. 2026-Q3")
+    chosen.add_argument("--year", metavar="YYYY", help="a year, e.g. 2026")
+
+
+def _period(args: argparse.Namespace) -> Any:
+    from models.periods import Period
+
+    text = args.month or args.quarter or args.year
+    wanted = "month" if args.month else "quarter" if args.quarter else "year"
+    try:
+        period = Period.parse(text)
+    except ValueError as error:
+        raise UsageError(str(error)) from error
+    if period.kind != wanted:
+        raise UsageError(f"--{wanted} {text}: that is not a {wanted}.")
+    return period
 
 
 def _file_command(commands: Any, name: str, registry: str, **texts: str) -> argparse.ArgumentParser:
@@ -164,6 +195,30 @@ def run_demo(args: argparse.Namespace, data_dir: Path) -> int:
     )
     print(format_counts(counts))
     return EXIT_OK
+
+
+def run_summary(args: argparse.Namespace, data_dir: Path) -> int:
+    import json
+
+    from desktop.figures_text import summary_text
+    from models.monitoring import summary
+
+    period = _period(args)
+    _open_existing(data_dir)
+    figures = summary(period)
+    if args.json:
+        print(json.dumps(figures.to_json(), ensure_ascii=False, indent=2))
+    else:
+        print(summary_text(figures))
+    return EXIT_OK
+
+
+def _open_existing(data_dir: Path) -> None:
+    """Open the folder's database, which must already exist (a report of nothing is no use)."""
+    path = database_path(data_dir)
+    if not path.exists():
+        raise KnownError(f"There is no Rapport database in {data_dir} (looked for {path.name}).")
+    open_data_folder(data_dir)
 
 
 def run_check(args: argparse.Namespace, data_dir: Path) -> int:

@@ -9,29 +9,17 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from peewee import fn
 
 from models.choices import FeedbackType
 from models.feedback import Code, Feedback, FeedbackCode
+from models.periods import Period
 from models.scores import SMALL_SAMPLE, Ces, Csat, Nps, ces, csat, nps
 
 WARN_SHARE = 10.0  # % of items uncoded, or typed "other", above which the coding needs work
-
-
-@dataclass(frozen=True)
-class Period:
-    first: date
-    last: date  # inclusive
-
-    def previous(self) -> Period:
-        length = (self.last - self.first).days + 1
-        return Period(self.first - timedelta(days=length), self.first - timedelta(days=1))
-
-    def label(self) -> str:
-        return f"{self.first:%d/%m/%Y} to {self.last:%d/%m/%Y}"
 
 
 @dataclass(frozen=True)

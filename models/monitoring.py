@@ -1,0 +1,625 @@
+"""The monitoring figures (DESIGN.md "The monthly summary"), one function per figure, shared by
+the Overview tab, the `summary` command and the printed reports so the three always agree.
+
+Which records count in a period: requests and complaints *received* in it, feedback *dated* in
+it, complaints *resolved* in it for `resolved` and `resolved_on_time`, complaints *referred* in it
+for `referred`, and `open` and `overdue` as at the period's last moment. A timescale is judged
+met ÷ (met + missed) × 100 over the items a standard or procedure applies to, where an item still
+open and past due is missed and one still open and not yet due is left out (and counted as not
+yet due). Events after `as_of` (normally now) have not happened yet. Nothing to count → None.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from models import clock
+from models.catalogue import Service, Standard, describe_standard
+from models.choices import ActionStatus, Measure, Unit
+from models.complaints import Complaint
+from models.delivery import IN_FORCE, key, met
+from models.feedback import Feedback
+from models.feedback_analysis import FeedbackFigures, feedback_figures
+from models.improvements import DONE, ImprovementAction
+from models.periods import Period
+from models.register import Customer, Department
+from models.scores import csat, nps
+from models.service_log import ServiceRequest
+
+AMBER_POINTS = 5.0  # within this many points below its target, a figure is amber, not red
+TOP_CODES = 10
+
+
+@dataclass(frozen=True)
+class Rate:
+    """How often a timescale (or a yes/no measure) was met, with its n."""
+
+    met: int = 0
+    missed: int = 0
+    not_yet_due: int = 0
+
+    @property
+    def n(self) -> int:
+        return self.met + self.missed
+
+    @property
+    def percent(self) -> float | None:
+        return 100 * self.met / self.n if self.n else None
+
+
+def rate(outcomes: Iterable[bool | None]) -> Rate:
+    """Count met (True), missed (False) and not yet due (None) outcomes."""
+    counts = Counter(outcomes)
+    return Rate(counts[True], counts[False], counts[None])
+
+
+class Rag(StrEnum):
+    GREEN = "green"
+    AMBER = "amber"
+    RED = "red"
+    NONE = "none"  # nothing to judge
+
+
+def rag(achieved: float | None, goal: float | None, margin: float = AMBER_POINTS) -> Rag:
+    """Green at or above the goal, amber within `margin` below it, red further below."""
+    if achieved is None or goal is None:
+        return Rag.NONE
+    if achieved >= goal:
+        return Rag.GREEN
+    return Rag.AMBER if achieved >= goal - margin else Rag.RED
+
+
+def _done(moment: datetime | None, as_of: datetime) -> datetime | None:
+    """An event stamped after `as_of` had not happened by then."""
+    return moment if moment is not None and moment <= as_of else None
+
+
+# ---------------------------------------------------------------- requests and standards
+
+
+@dataclass(frozen=True)
+class RequestRow:
+    service: str
+    department: str | None
+    customer: str | None
+    response_standard: str | None
+    completion_standard: str | None
+    response: bool | None  # met, missed, or not yet due; None too where no standard applies
+    completion: bool | None
+    completed: bool
+    accurate: bool | None
+
+
+def _request_rows(period: Period, as_of: datetime, department: Any = None) -> list[RequestRow]:
+    query = ServiceRequest.live(
+        ServiceRequest.service,
+        ServiceRequest.department,
+        ServiceRequest.customer,
+        ServiceRequest.response_standard,
+        ServiceRequest.completion_standard,
+        ServiceRequest.responded_at,
+        ServiceRequest.completed_at,
+        ServiceRequest.response_due,
+        ServiceRequest.completion_due,
+        ServiceRequest.accurate,
+    ).where(ServiceRequest.received_at.between(period.start, period.end))
+    if department is not None:
+        query = query.where(ServiceRequest.department == key(department))
+    rows = []
+    for (
+        service,
+        dept,
+        customer,
+        response_standard,
+        completion_standard,
+        responded,
+        completed,
+        response_due,
+        completion_due,
+        accurate,
+    ) in query.tuples():
+        completed = _done(completed, as_of)
+        first_reply = _done(responded, as_of) or completed
+        rows.append(
+            RequestRow(
+                service=key(service),
+                department=key(dept),
+                customer=key(customer),
+                response_standard=key(response_standard),
+                completion_standard=key(completion_standard),
+                response=met(first_reply, response_due, as_of),
+                completion=met(completed, completion_due, as_of),
+                completed=completed is not None,
+                accurate=accurate,
+            )
+        )
+    return rows
+
+
+def _timescale_rate(rows: Iterable[RequestRow], measure: str) -> Rate:
+    return rate(getattr(row, measure) for row in rows if getattr(row, f"{measure}_standard"))
+
+
+@dataclass(frozen=True)
+class RequestFigures:
+    received: int
+    completed: int
+    response: Rate
+    completion: Rate
+
+
+def request_figures(rows: list[RequestRow]) -> RequestFigures:
+    return RequestFigures(
+        received=len(rows),
+        completed=sum(row.completed for row in rows),
+        response=_timescale_rate(rows, "response"),
+        completion=_timescale_rate(rows, "completion"),
+    )
+
+
+@dataclass(frozen=True)
+class StandardResult:
+    """One agreed standard in a period: what was achieved against its goal."""
+
+    standard: str
+    service: str
+    statement: str
+    measure: Measure
+    goal: float  # the compliance target, or for an accuracy or satisfaction rate its target
+    unit: str  # "%" or "" (a score)
+    result: Rate | None  # met / missed for timescales and accuracy; None for a score
+    achieved: float | None
+    agreed_with: str = ""  # a department's or customer's name; "" for everyone
+    n: int = 0
+
+    @property
+    def met(self) -> bool | None:
+        return None if self.achieved is None else self.achieved >= self.goal
+
+    @property
+    def status(self) -> Rag:
+        margin = AMBER_POINTS if self.unit == "%" else self.goal * AMBER_POINTS / 100
+        return rag(self.achieved, self.goal, margin)
+
+
+@dataclass(frozen=True)
+class ServiceResult:
+    service: str
+    name: str
+    requests: int
+    response: Rate
+    completion: Rate
+    standards: list[StandardResult]
+
+
+def _standards_in_view(rows: list[RequestRow]) -> list[Standard]:
+    """Standards in force now, and any others the period's requests were judged against."""
+    used = {row.response_standard for row in rows} | {row.completion_standard for row in rows}
+    used.discard(None)
+    query = (
+        Standard.select(Standard, Service)
+        .join(Service)
+        .where(
+            Service.deleted_at.is_null(),
+            (Standard.deleted_at.is_null() & Standard.status.in_(IN_FORCE))
+            | Standard.id.in_(list(used)),
+        )
+        .order_by(Service.name, Standard.measure, Standard.target)
+    )
+    return list(query)
+
+
+def _agreed_with(standard: Standard, names: dict[str, str]) -> str:
+    return names.get(key(standard.department_id)) or names.get(key(standard.customer_id)) or ""
+
+
+def _standard_result(
+    standard: Standard, rows: list[RequestRow], period: Period, names: dict[str, str]
+) -> StandardResult:
+    measure, ident = standard.measure, key(standard.id)
+    result: Rate | None = None
+    achieved: float | None = None
+    unit = "%"
+    goal = float(standard.compliance_target or 100)
+    n = 0
+    if measure.is_timescale:
+        attribute = "response" if measure is Measure.RESPONSE else "completion"
+        result = rate(
+            getattr(row, attribute)
+            for row in rows
+            if getattr(row, f"{attribute}_standard") == ident
+        )
+        achieved, n = result.percent, result.n
+    elif measure is Measure.ACCURACY:
+        goal = float(standard.target)
+        result = rate(row.accurate for row in rows if _applies(standard, row))
+        achieved, n = result.percent, result.n
+    elif measure is Measure.SATISFACTION:
+        goal = float(standard.target)
+        scores = Feedback.live(Feedback.csat).where(
+            Feedback.service == standard.service_id,
+            Feedback.received_on.between(period.first, period.last),
+            Feedback.csat.is_null(False),
+        )
+        if standard.department_id is not None:
+            scores = scores.where(Feedback.department == standard.department_id)
+        given = [score for (score,) in scores.tuples()]
+        n = len(given)
+        if standard.unit is Unit.PERCENT:
+            achieved = csat(given).percent
+        else:
+            unit = ""
+            achieved = sum(given) / n if n else None
+    return StandardResult(
+        standard=ident,
+        service=standard.service.name,
+        statement=standard.statement
+        or describe_standard(measure, standard.target, standard.unit, standard.compliance_target),
+        measure=measure,
+        goal=goal,
+        unit=unit,
+        result=result,
+        achieved=achieved,
+        agreed_with=_agreed_with(standard, names),
+        n=n,
+    )
+
+
+def _applies(standard: Standard, row: RequestRow) -> bool:
+    """A request of the standard's service, from whom the standard was agreed with."""
+    if row.service != key(standard.service_id):
+        return False
+    if standard.customer_id is not None:
+        return row.customer == key(standard.customer_id)
+    if standard.department_id is not None:
+        return row.department == key(standard.department_id)
+    return True
+
+
+def service_results(rows: list[RequestRow], period: Period) -> list[ServiceResult]:
+    """Per service: its requests and how its standards fared, services by name."""
+    by_service: dict[str, list[RequestRow]] = defaultdict(list)
+    for row in rows:
+        by_service[row.service].append(row)
+    names = _names()
+    standards_of: dict[str, list[StandardResult]] = defaultdict(list)
+    service_names: dict[str, str] = {}
+    for standard in _standards_in_view(rows):
+        service = key(standard.service_id)
+        service_names[service] = standard.service.name
+        standards_of[service].append(
+            _standard_result(standard, by_service.get(service, []), period, names)
+        )
+    for service, name in Service.select(Service.id, Service.name).tuples():
+        if key(service) in by_service:
+            service_names[key(service)] = name
+    results = [
+        ServiceResult(
+            service=service,
+            name=name,
+            requests=len(by_service.get(service, [])),
+            response=_timescale_rate(by_service.get(service, []), "response"),
+            completion=_timescale_rate(by_service.get(service, []), "completion"),
+            standards=standards_of.get(service, []),
+        )
+        for service, name in service_names.items()
+    ]
+    return sorted(results, key=lambda result: result.name.casefold())
+
+
+def _names() -> dict[str, str]:
+    """Department and customer names by key, for saying who a standard was agreed with."""
+    names = {
+        key(id_): name for id_, name in Department.select(Department.id, Department.name).tuples()
+    }
+    customers = Customer.select(Customer.id, Customer.name).where(
+        Customer.id.in_(Standard.select(Standard.customer).where(Standard.customer.is_null(False)))
+    )
+    return names | {key(id_): name for id_, name in customers.tuples()}
+
+
+# ---------------------------------------------------------------- complaints
+
+
+@dataclass(frozen=True)
+class ComplaintFigures:
+    received: int
+    acknowledged: Rate  # of those received
+    resolved: int  # in the period
+    resolved_on_time: Rate  # of those resolved
+    referred: int  # in the period
+    open: int  # at the period's last moment
+    overdue: int  # open then, and past the resolve-by moment
+    by_category: dict[str, int] = field(default_factory=dict)  # of those received
+
+
+def complaint_figures(period: Period, as_of: datetime, department: Any = None) -> ComplaintFigures:
+    live = Complaint.select().where(Complaint.deleted_at.is_null())
+    if department is not None:
+        live = live.where(Complaint.department == key(department))
+    received = list(
+        live.select(Complaint.acknowledged_at, Complaint.acknowledge_due, Complaint.category)
+        .where(Complaint.received_at.between(period.start, period.end))
+        .tuples()
+    )
+    resolved = list(
+        live.select(Complaint.resolved_at, Complaint.resolve_due)
+        .where(Complaint.resolved_at.between(period.start, min(period.end, as_of)))
+        .tuples()
+    )
+    end = min(period.end, as_of)
+    still_open = list(
+        live.select(Complaint.resolve_due)
+        .where(
+            Complaint.received_at <= end,
+            Complaint.resolved_at.is_null() | (Complaint.resolved_at > end),
+        )
+        .tuples()
+    )
+    referred = live.where(Complaint.referred_on.between(period.first, period.last)).count()
+    return ComplaintFigures(
+        received=len(received),
+        acknowledged=rate(
+            met(_done(at, as_of), due, as_of) for at, due, _category in received if due
+        ),
+        resolved=len(resolved),
+        resolved_on_time=rate(met(at, due, as_of) for at, due in resolved if due),
+        referred=referred,
+        open=len(still_open),
+        overdue=sum(1 for (due,) in still_open if due is not None and due < end),
+        by_category=dict(
+            Counter(str(category) for _at, _due, category in received if category is not None)
+        ),
+    )
+
+
+# ---------------------------------------------------------------- improvement actions
+
+
+@dataclass(frozen=True)
+class ActionFigures:
+    opened: int
+    completed: int
+    open: int  # at the period's last day
+    overdue: int
+    reviewed: int  # reviews recorded in the period
+    effective: int  # of those, judged to have worked
+
+
+def action_figures(period: Period, as_of: datetime) -> ActionFigures:
+    last = min(period.last, as_of.date())
+    rows = list(
+        ImprovementAction.live(
+            ImprovementAction.created_at,
+            ImprovementAction.completed_on,
+            ImprovementAction.due_on,
+            ImprovementAction.status,
+            ImprovementAction.review_on,
+            ImprovementAction.effective,
+        ).tuples()
+    )
+    opened = completed = still_open = overdue = reviewed = effective = 0
+    for created, completed_on, due_on, status, review_on, worked in rows:
+        made = created.date()
+        if period.first <= made <= period.last:
+            opened += 1
+        finished = completed_on if completed_on is not None else None
+        if status in DONE and finished is None:
+            finished = made  # done without a date: as good as done from the start
+        if finished is not None and period.first <= finished <= period.last:
+            completed += 1
+        if made <= last and (finished is None or finished > last):
+            still_open += 1
+            overdue += due_on is not None and due_on < last
+        if (
+            status is ActionStatus.REVIEWED
+            and review_on is not None
+            and period.first <= review_on <= period.last
+        ):
+            reviewed += 1
+            effective += bool(worked)
+    return ActionFigures(opened, completed, still_open, overdue, reviewed, effective)
+
+
+# ---------------------------------------------------------------- the summary
+
+
+@dataclass
+class Summary:
+    period: Period
+    as_of: datetime
+    requests: RequestFigures
+    services: list[ServiceResult]
+    complaints: ComplaintFigures
+    feedback: FeedbackFigures
+    improvements: ActionFigures
+
+    @property
+    def standards(self) -> list[StandardResult]:
+        return [standard for service in self.services for standard in service.standards]
+
+    @property
+    def standards_met(self) -> Rate:
+        """How many standards with something to judge met their goal."""
+        return rate(standard.met for standard in self.standards if standard.met is not None)
+
+    def to_json(self) -> dict[str, Any]:
+        """The DESIGN.md JSON: percentages unrounded, null where there is nothing to count."""
+        requests, complaints, feedback = self.requests, self.complaints, self.feedback
+        return {
+            "month" if self.period.kind == "month" else "period": self.period.key(),
+            "requests": {
+                "received": requests.received,
+                "completed": requests.completed,
+                "response_met_percent": requests.response.percent,
+                "completion_met_percent": requests.completion.percent,
+            },
+            "services": [
+                {
+                    "service": service.name,
+                    "requests": service.requests,
+                    "response_met_percent": service.response.percent,
+                    "completion_met_percent": service.completion.percent,
+                    "standards": [
+                        {
+                            "statement": standard.statement,
+                            "compliance_target": standard.goal,
+                            "achieved_percent": standard.achieved,
+                            "met": standard.met,
+                        }
+                        for standard in service.standards
+                    ],
+                }
+                for service in self.services
+            ],
+            "complaints": {
+                "received": complaints.received,
+                "acknowledged_on_time": complaints.acknowledged.percent,
+                "resolved": complaints.resolved,
+                "resolved_on_time": complaints.resolved_on_time.percent,
+                "referred": complaints.referred,
+                "open": complaints.open,
+                "overdue": complaints.overdue,
+            },
+            "feedback": {
+                "responses": feedback.responses,
+                "nps": feedback.nps.score,
+                "promoters": feedback.nps.promoters,
+                "passives": feedback.nps.passives,
+                "detractors": feedback.nps.detractors,
+                "csat_percent": feedback.csat.percent,
+                "ces_mean": feedback.ces.mean,
+                "by_type": dict(sorted(feedback.by_type.items())),
+                "top_codes": [
+                    {"code": share.code, "count": share.count, "percent": share.percent}
+                    for share in feedback.codes[:TOP_CODES]
+                ],
+            },
+            "improvements": {
+                "opened": self.improvements.opened,
+                "completed": self.improvements.completed,
+                "overdue": self.improvements.overdue,
+            },
+        }
+
+
+def summary(period: Period, *, as_of: datetime | None = None) -> Summary:
+    """Every figure of `period`, judged as at `as_of` (now unless given)."""
+    as_of = as_of or clock.now()
+    rows = _request_rows(period, as_of)
+    return Summary(
+        period=period,
+        as_of=as_of,
+        requests=request_figures(rows),
+        services=service_results(rows, period),
+        complaints=complaint_figures(period, as_of),
+        feedback=feedback_figures(period.first, period.last),
+        improvements=action_figures(period, as_of),
+    )
+
+
+# ---------------------------------------------------------------- breakdowns and trends
+
+
+@dataclass(frozen=True)
+class DepartmentFigures:
+    department: str
+    requests: RequestFigures
+    complaints: int
+    feedback: int
+    nps: float | None
+    nps_n: int
+    csat: float | None
+    csat_n: int
+
+
+def department_figures(period: Period, *, as_of: datetime | None = None) -> list[DepartmentFigures]:
+    """The headline figures for each department with anything in the period, by name."""
+    as_of = as_of or clock.now()
+    requests: dict[str | None, list[RequestRow]] = defaultdict(list)
+    for row in _request_rows(period, as_of):
+        requests[row.department].append(row)
+    complaints = Counter(
+        key(dept)
+        for (dept,) in Complaint.select(Complaint.department)
+        .where(
+            Complaint.deleted_at.is_null(),
+            Complaint.received_at.between(period.start, period.end),
+        )
+        .tuples()
+    )
+    scores: dict[str | None, list[tuple[int | None, int | None]]] = defaultdict(list)
+    for dept, nps_score, csat_score in (
+        Feedback.live(Feedback.department, Feedback.nps, Feedback.csat)
+        .where(Feedback.received_on.between(period.first, period.last))
+        .tuples()
+    ):
+        scores[key(dept)].append((nps_score, csat_score))
+    result = []
+    for dept, name in Department.select(Department.id, Department.name).tuples():
+        ident = key(dept)
+        if not (requests.get(ident) or complaints.get(ident) or scores.get(ident)):
+            continue
+        promoters = nps(score for score, _ in scores.get(ident, []))
+        satisfied = csat(score for _, score in scores.get(ident, []))
+        result.append(
+            DepartmentFigures(
+                department=name,
+                requests=request_figures(requests.get(ident, [])),
+                complaints=complaints.get(ident, 0),
+                feedback=len(scores.get(ident, [])),
+                nps=promoters.score,
+                nps_n=promoters.responses,
+                csat=satisfied.percent,
+                csat_n=satisfied.responses,
+            )
+        )
+    return sorted(result, key=lambda figures: figures.department.casefold())
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    period: Period
+    response: Rate
+    completion: Rate
+    nps: float | None
+    csat: float | None
+    ces: float | None
+    complaints: int
+    feedback: int
+
+
+def trend(period: Period, months: int = 12, *, as_of: datetime | None = None) -> list[TrendPoint]:
+    """The headline figures of each of the `months` months ending with `period`'s last."""
+    as_of = as_of or clock.now()
+    points = []
+    for month in period.months_to_here(months):
+        rows = _request_rows(month, as_of)
+        figures = request_figures(rows)
+        given = feedback_figures(month.first, month.last)
+        complaints = (
+            Complaint.select()
+            .where(
+                Complaint.deleted_at.is_null(),
+                Complaint.received_at.between(month.start, month.end),
+            )
+            .count()
+        )
+        points.append(
+            TrendPoint(
+                period=month,
+                response=figures.response,
+                completion=figures.completion,
+                nps=given.nps.score,
+                csat=given.csat.percent,
+                ces=given.ces.mean,
+                complaints=complaints,
+                feedback=given.responses,
+            )
+        )
+    return points
