@@ -71,6 +71,31 @@ def build_parser() -> argparse.ArgumentParser:
     summary.add_argument("--json", action="store_true", help="print the figures as JSON")
     summary.set_defaults(handler=run_summary)
 
+    report = commands.add_parser(
+        "report",
+        help="print a report to PDF: the monitoring report, or one complaint's record",
+        description="Write a PDF: the monitoring and evaluation report for a month, quarter "
+        "or year, or the record of one complaint.",
+    )
+    reports = report.add_subparsers(dest="report", metavar="REPORT", required=True)
+    monthly = reports.add_parser(
+        "monthly",
+        help="the monitoring and evaluation report (a month, or --quarter / --year)",
+        description="The monitoring and evaluation report for a month, a quarter or a year.",
+    )
+    _period_options(monthly)
+    monthly.add_argument("--out", metavar="FILE.pdf", type=Path, required=True)
+    monthly.add_argument("--prepared-by", metavar="NAME", default="", help="for the cover")
+    monthly.set_defaults(handler=run_report_monthly)
+    record = reports.add_parser(
+        "complaint",
+        help="one complaint's record, e.g. CMP-2026-0042",
+        description="Everything about one complaint: details, timeline, response and outcome.",
+    )
+    record.add_argument("reference", metavar="REFERENCE")
+    record.add_argument("--out", metavar="FILE.pdf", type=Path, required=True)
+    record.set_defaults(handler=run_report_complaint)
+
     check = commands.add_parser(
         "check",
         help="check the database's integrity and schema version",
@@ -210,6 +235,36 @@ def run_summary(args: argparse.Namespace, data_dir: Path) -> int:
         print(json.dumps(figures.to_json(), ensure_ascii=False, indent=2))
     else:
         print(summary_text(figures))
+    return EXIT_OK
+
+
+def _pdf_path(path: Path) -> Path:
+    if path.suffix.lower() != ".pdf":
+        raise UsageError(f"--out {path}: the report is a PDF; give a file name ending in .pdf.")
+    if not path.parent.exists():
+        raise KnownError(f"{path.parent}: no such folder.")
+    return path
+
+
+def run_report_monthly(args: argparse.Namespace, data_dir: Path) -> int:
+    from desktop.reports.monitoring_report import build_monitoring_report
+
+    period, out = _period(args), _pdf_path(args.out)
+    _open_existing(data_dir)
+    started = time.perf_counter()
+    built = build_monitoring_report(period, out, prepared_by=args.prepared_by)
+    seconds = time.perf_counter() - started
+    print(f"Wrote {built.path}: {period.label()}, {built.pages} page(s) in {seconds:.1f} s.")
+    return EXIT_OK
+
+
+def run_report_complaint(args: argparse.Namespace, data_dir: Path) -> int:
+    from desktop.reports.complaint_record import build_complaint_record, find_complaint
+
+    out = _pdf_path(args.out)
+    _open_existing(data_dir)
+    built = build_complaint_record(find_complaint(args.reference), out)
+    print(f"Wrote {built.path}: complaint {args.reference.upper()}, {built.pages} page(s).")
     return EXIT_OK
 
 

@@ -13,7 +13,8 @@ def number(value: float | None, decimals: int = 1) -> str:
     if value is None:
         return EMPTY
     text = f"{value:,.{decimals}f}"
-    return text[: -decimals - 1] if decimals and text.endswith("." + "0" * decimals) else text
+    text = text[: -decimals - 1] if decimals and text.endswith("." + "0" * decimals) else text
+    return text.replace("-", "−")  # a real minus sign
 
 
 def percent(value: float | None) -> str:

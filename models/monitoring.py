@@ -12,13 +12,15 @@ yet due). Events after `as_of` (normally now) have not happened yet. Nothing to 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
 from models import clock
+from models.base import database
 from models.catalogue import Service, Standard, describe_standard
 from models.choices import ActionStatus, Measure, Unit
 from models.complaints import Complaint
@@ -74,7 +76,7 @@ def rag(achieved: float | None, goal: float | None, margin: float = AMBER_POINTS
     return Rag.AMBER if achieved >= goal - margin else Rag.RED
 
 
-def _done(moment: datetime | None, as_of: datetime) -> datetime | None:
+def _done(moment: Any, as_of: Any) -> Any:
     """An event stamped after `as_of` had not happened by then."""
     return moment if moment is not None and moment <= as_of else None
 
@@ -82,7 +84,7 @@ def _done(moment: datetime | None, as_of: datetime) -> datetime | None:
 # ---------------------------------------------------------------- requests and standards
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RequestRow:
     service: str
     department: str | None
@@ -95,7 +97,34 @@ class RequestRow:
     accurate: bool | None
 
 
+_shared: dict[tuple[Period, datetime, str | None], list[RequestRow]] | None = None
+
+
+@contextmanager
+def shared_rows() -> Iterator[None]:
+    """Within this block each period's requests are read once: a report reads a month's
+    requests for the summary, the trend and each standard's history."""
+    global _shared
+    outer, _shared = _shared, {} if _shared is None else _shared
+    try:
+        yield
+    finally:
+        _shared = outer
+
+
 def _request_rows(period: Period, as_of: datetime, department: Any = None) -> list[RequestRow]:
+    wanted = (period, as_of, key(department))
+    if _shared is not None and wanted in _shared:
+        return _shared[wanted]
+    rows = _read_request_rows(period, as_of, department)
+    if _shared is not None:
+        _shared[wanted] = rows
+    return rows
+
+
+def _read_request_rows(period: Period, as_of: datetime, department: Any) -> list[RequestRow]:
+    """The period's requests as stored (keys as hex text, moments as ISO text, which compare
+    in time order): reading a year of them through the model classes would take seconds."""
     query = ServiceRequest.live(
         ServiceRequest.service,
         ServiceRequest.department,
@@ -110,6 +139,8 @@ def _request_rows(period: Period, as_of: datetime, department: Any = None) -> li
     ).where(ServiceRequest.received_at.between(period.start, period.end))
     if department is not None:
         query = query.where(ServiceRequest.department == key(department))
+    sql, params = query.sql()
+    now = str(as_of)
     rows = []
     for (
         service,
@@ -122,20 +153,21 @@ def _request_rows(period: Period, as_of: datetime, department: Any = None) -> li
         response_due,
         completion_due,
         accurate,
-    ) in query.tuples():
-        completed = _done(completed, as_of)
-        first_reply = _done(responded, as_of) or completed
+    ) in database.execute_sql(sql, params):
+        if completed is not None and completed > now:
+            completed = None
+        first_reply = responded if responded is not None and responded <= now else completed
         rows.append(
             RequestRow(
-                service=key(service),
-                department=key(dept),
-                customer=key(customer),
-                response_standard=key(response_standard),
-                completion_standard=key(completion_standard),
-                response=met(first_reply, response_due, as_of),
-                completion=met(completed, completion_due, as_of),
-                completed=completed is not None,
-                accurate=accurate,
+                service,
+                dept,
+                customer,
+                response_standard,
+                completion_standard,
+                met(first_reply, response_due, now),
+                met(completed, completion_due, now),
+                completed is not None,
+                None if accurate is None else bool(accurate),
             )
         )
     return rows
@@ -623,3 +655,93 @@ def trend(period: Period, months: int = 12, *, as_of: datetime | None = None) ->
             )
         )
     return points
+
+
+# ---------------------------------------------------------------- what the report lists
+
+
+@dataclass(frozen=True)
+class Comment:
+    received_on: Any
+    channel: str
+    type: str | None
+    text: str
+
+
+def comments(period: Period, limit: int = 30) -> list[Comment]:
+    """The period's comments, junk left out: all of them when there are at most `limit`,
+    otherwise a balanced selection (each type in turn, newest first), in date order."""
+    rows = [
+        Comment(day, str(channel), None if kind is None else str(kind), text)
+        for day, channel, kind, text in Feedback.live(
+            Feedback.received_on, Feedback.channel, Feedback.type, Feedback.comment
+        )
+        .where(
+            Feedback.received_on.between(period.first, period.last),
+            Feedback.comment != "",
+            Feedback.type.is_null() | (Feedback.type != "junk"),
+        )
+        .order_by(Feedback.received_on.desc(), Feedback.id)
+        .tuples()
+    ]
+    if len(rows) > limit:
+        by_type: dict[str | None, list[Comment]] = defaultdict(list)
+        for row in rows:
+            by_type[row.type].append(row)
+        queues = sorted(by_type.values(), key=len, reverse=True)
+        chosen: list[Comment] = []
+        while len(chosen) < limit:
+            for queue in queues:
+                if queue and len(chosen) < limit:
+                    chosen.append(queue.pop(0))
+        rows = chosen
+    return sorted(rows, key=lambda row: row.received_on)
+
+
+@dataclass(frozen=True)
+class Lesson:
+    reference: str
+    category: str | None
+    lesson: str
+
+
+def lessons_learned(period: Period) -> list[Lesson]:
+    """Lessons recorded on complaints resolved in the period; confidential ones are counted in
+    the figures but never listed."""
+    query = (
+        Complaint.select(Complaint.reference, Complaint.category, Complaint.lessons_learned)
+        .where(
+            Complaint.deleted_at.is_null(),
+            Complaint.resolved_at.between(period.start, period.end),
+            Complaint.lessons_learned != "",
+            ~Complaint.confidential,
+        )
+        .order_by(Complaint.resolved_at)
+    )
+    return [
+        Lesson(reference, None if category is None else str(category), lesson)
+        for reference, category, lesson in query.tuples()
+    ]
+
+
+def actions_to_report(period: Period, as_of: datetime | None = None) -> dict[str, list[Any]]:
+    """Actions open at the period's end (overdue first) and those reviewed in it."""
+    as_of = as_of or clock.now()
+    last = min(period.last, as_of.date())
+    open_ = (
+        ImprovementAction.live()
+        .where(
+            ImprovementAction.created_at <= period.end,
+            ImprovementAction.status.not_in(DONE) | (ImprovementAction.completed_on > last),
+        )
+        .order_by(ImprovementAction.due_on.is_null(), ImprovementAction.due_on)
+    )
+    reviewed = (
+        ImprovementAction.live()
+        .where(
+            ImprovementAction.status == ActionStatus.REVIEWED,
+            ImprovementAction.review_on.between(period.first, period.last),
+        )
+        .order_by(ImprovementAction.review_on)
+    )
+    return {"open": list(open_), "reviewed": list(reviewed)}

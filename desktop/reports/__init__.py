@@ -1,0 +1,1 @@
+"""The printed documents (ReportLab, no Qt): the monitoring report and the complaint record."""

@@ -1,0 +1,205 @@
+"""The complaint record: everything about one complaint, the document attached when a complaint
+is escalated. A confidential complaint's record says so at the top of every page."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from reportlab.lib.units import mm
+from reportlab.platypus import Spacer
+
+from desktop.figures_text import EMPTY
+from desktop.reports.monitoring_report import Built
+from desktop.reports.typography import (
+    STATUS_FILLS,
+    Progress,
+    para,
+    register_fonts,
+    table,
+    write_pdf,
+)
+from models import clock
+from models.complaint_lifecycle import timeline
+from models.complaints import Complaint
+from models.delivery import met
+from models.errors import KnownError
+from models.improvements import actions_for_complaint
+from models.organisation import get_settings
+
+CONFIDENTIAL = "CONFIDENTIAL — handle under the complaints procedure's confidentiality rules"
+
+
+def find_complaint(reference: str) -> Complaint:
+    found = Complaint.get_or_none(Complaint.reference == reference.strip().upper())
+    if found is None or found.deleted_at is not None:
+        raise KnownError(f"There is no complaint with the reference '{reference}'.")
+    return found
+
+
+def _moment(value: datetime | None) -> str:
+    return f"{value:%d/%m/%Y %H:%M}" if value else EMPTY
+
+
+def _on_time(done: datetime | None, due: datetime | None, now: datetime) -> str:
+    verdict = met(done, due, now)
+    return {True: "on time", False: "late", None: "not yet due"}[verdict] if due else EMPTY
+
+
+def build_complaint_record(
+    complaint: Complaint, path: Path, *, progress: Progress | None = None
+) -> Built:
+    """Write `complaint`'s record to `path` (whole, or not at all)."""
+    register_fonts()
+    now = clock.now()
+    organisation = get_settings().organisation_name or "Rapport"
+    who = complaint.customer.name if complaint.customer_id else EMPTY
+    story: list[Any] = []
+    if complaint.confidential:
+        story.append(para(CONFIDENTIAL, "banner"))
+    story += [
+        para(organisation, "subtitle"),
+        para(f"Complaint record {complaint.reference}", "title"),
+        table(
+            ["", ""],
+            [
+                ["Summary", complaint.summary],
+                ["Received", _moment(complaint.received_at)],
+                ["From", who],
+                ["Department", complaint.department.name if complaint.department_id else EMPTY],
+                ["Service", complaint.service.name if complaint.service_id else EMPTY],
+                ["Category", complaint.category.label if complaint.category else EMPTY],
+                ["Status", complaint.status.label],
+                ["Confidential", "Yes" if complaint.confidential else "No"],
+            ],
+            [0.25, 0.75],
+        ),
+        para("Timescales", "h2"),
+        table(
+            ["", "Due", "Done", "Judged"],
+            [
+                [
+                    "Acknowledge",
+                    _moment(complaint.acknowledge_due),
+                    _moment(complaint.acknowledged_at),
+                    _on_time(complaint.acknowledged_at, complaint.acknowledge_due, now),
+                ],
+                [
+                    "Resolve",
+                    _moment(complaint.resolve_due),
+                    _moment(complaint.resolved_at),
+                    _on_time(complaint.resolved_at, complaint.resolve_due, now),
+                ],
+            ],
+            [0.2, 0.25, 0.25, 0.3],
+            fills=[
+                (3, row, STATUS_FILLS["red"])
+                for row, (done, due) in enumerate(
+                    [
+                        (complaint.acknowledged_at, complaint.acknowledge_due),
+                        (complaint.resolved_at, complaint.resolve_due),
+                    ]
+                )
+                if due and met(done, due, now) is False
+            ],
+        ),
+    ]
+    if complaint.extended_due:
+        story.append(
+            para(
+                f"Extension agreed to {_moment(complaint.extended_due)}: "
+                f"{complaint.extension_reason or EMPTY}"
+            )
+        )
+    story += [para("Details", "h2"), para(complaint.details or EMPTY)]
+    if complaint.remedy_sought:
+        story += [para("Remedy sought", "h2"), para(complaint.remedy_sought)]
+    events = timeline(complaint)
+    story += [
+        para("Timeline and communications", "h2"),
+        table(
+            ["When", "What", "Who", "Note"],
+            [
+                [
+                    _moment(event.at),
+                    event.kind.label
+                    + (f" ({event.channel.label.lower()})" if event.channel else ""),
+                    event.who or event.recorded_by or EMPTY,
+                    event.note or "",
+                ]
+                for event in events
+            ]
+            or [["", "Nothing recorded yet.", "", ""]],
+            [0.17, 0.23, 0.18, 0.42],
+        ),
+    ]
+    if complaint.referred_to:
+        story += [
+            para("Referral", "h2"),
+            table(
+                ["", ""],
+                [
+                    ["Referred to", complaint.referred_to],
+                    ["On", f"{complaint.referred_on:%d/%m/%Y}" if complaint.referred_on else EMPTY],
+                    ["Reason", complaint.referral_reason or EMPTY],
+                    ["Outcome", complaint.referral_outcome or EMPTY],
+                ],
+                [0.25, 0.75],
+            ),
+        ]
+    story += [
+        para("Response sent", "h2"),
+        para(complaint.resolution or "No response recorded yet."),
+        para("Outcome", "h2"),
+        table(
+            ["", ""],
+            [
+                ["Outcome", complaint.outcome.label if complaint.outcome else EMPTY],
+                ["Remedy sought", complaint.remedy_sought or EMPTY],
+                ["Remedy given", complaint.remedy_given or EMPTY],
+                ["Lessons learned", complaint.lessons_learned or EMPTY],
+                [
+                    "Followed up",
+                    f"{complaint.followed_up_on:%d/%m/%Y}" if complaint.followed_up_on else EMPTY,
+                ],
+                [
+                    "Satisfied with the outcome",
+                    EMPTY
+                    if complaint.satisfied is None
+                    else ("Yes" if complaint.satisfied else "No"),
+                ],
+            ],
+            [0.25, 0.75],
+        ),
+    ]
+    actions = actions_for_complaint(complaint)
+    if actions:
+        story += [
+            para("Improvement actions", "h2"),
+            table(
+                ["Action", "Owner", "Due", "Status"],
+                [
+                    [
+                        action.title,
+                        action.owner or EMPTY,
+                        f"{action.due_on:%d/%m/%Y}" if action.due_on else EMPTY,
+                        action.status.label,
+                    ]
+                    for action in actions
+                ],
+                [0.5, 0.2, 0.12, 0.18],
+            ),
+        ]
+    story += [Spacer(1, 4 * mm), para(f"Printed {now:%d/%m/%Y %H:%M} by Rapport.", "small")]
+
+    pages = write_pdf(
+        story,
+        path,
+        title=f"Complaint record {complaint.reference}",
+        subject=organisation,
+        footer=f"{organisation} · Complaint record {complaint.reference}",
+        banner="CONFIDENTIAL" if complaint.confidential else "",
+        progress=progress,
+    )
+    return Built(Path(path), pages)

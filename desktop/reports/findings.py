@@ -1,0 +1,100 @@
+"""A few key findings in plain English, generated from the figures (never typed by hand)."""
+
+from __future__ import annotations
+
+from desktop.figures_text import number, percent
+from models.choices import ComplaintCategory, Measure
+from models.monitoring import Rag, StandardResult, Summary
+
+MAX_FINDINGS = 6
+_MEASURE_WORDS = {
+    Measure.RESPONSE: "response",
+    Measure.COMPLETION: "completion",
+    Measure.ACCURACY: "accuracy",
+    Measure.SATISFACTION: "satisfaction",
+}
+
+
+def key_findings(now: Summary, before: Summary) -> list[str]:
+    """Standards missed and met, what moved in complaints and satisfaction, what is overdue."""
+    findings: list[str] = []
+    judged = [s for s in now.standards if s.achieved is not None and s.n]
+    missed = sorted(
+        (s for s in judged if s.status in (Rag.RED, Rag.AMBER)),
+        key=lambda s: (s.achieved or 0) - s.goal,
+    )
+    for standard in missed[:2]:
+        findings.append(
+            f"{standard.service} missed its {_MEASURE_WORDS.get(standard.measure, '')} "
+            f"standard (“{standard.statement}”{_with(standard)}): {_achieved(standard)} "
+            f"against a target of {_goal(standard)} (n = {standard.n})."
+        )
+    met = sorted((s for s in judged if s.status is Rag.GREEN), key=lambda s: -s.n)
+    if met:
+        standard = met[0]
+        findings.append(
+            f"{standard.service} met its {_MEASURE_WORDS.get(standard.measure, '')} standard "
+            f"(“{standard.statement}”{_with(standard)}) {_achieved(standard)} of the time "
+            f"against a target of {_goal(standard)} (n = {standard.n})."
+            if standard.unit == "%"
+            else f"{standard.service} met its standard (“{standard.statement}”)."
+        )
+    if judged:
+        findings.append(
+            f"{now.standards_met.met} of {now.standards_met.n} standards with something to "
+            "judge were met this month."
+        )
+    findings += _complaint_changes(now, before)
+    nps_now, nps_before = now.feedback.nps.score, before.feedback.nps.score
+    if nps_now is not None and nps_before is not None and round(nps_now) != round(nps_before):
+        direction = "rose" if nps_now > nps_before else "fell"
+        findings.append(
+            f"NPS {direction} from {number(nps_before)} to {number(nps_now)} "
+            f"(n = {now.feedback.nps.responses})."
+        )
+    if now.feedback.codes:
+        top = now.feedback.codes[0]
+        findings.append(
+            f"The point made most often in feedback was “{top.code}”: {top.count} item(s), "
+            f"{percent(top.percent)} of the coded items."
+        )
+    overdue = now.complaints.overdue
+    if overdue:
+        findings.append(f"{overdue} complaint(s) were overdue at the end of the period.")
+    return findings[:MAX_FINDINGS]
+
+
+def _complaint_changes(now: Summary, before: Summary) -> list[str]:
+    """The category whose complaints rose most, and the one that fell most."""
+    categories = set(now.complaints.by_category) | set(before.complaints.by_category)
+    moves = sorted(
+        (
+            (now.complaints.by_category.get(c, 0) - before.complaints.by_category.get(c, 0), c)
+            for c in categories
+        ),
+        key=lambda move: (-abs(move[0]), move[1]),
+    )
+    found = []
+    for change, category in moves:
+        if not change or len(found) == 1:
+            continue
+        was, is_ = (
+            before.complaints.by_category.get(category, 0),
+            now.complaints.by_category.get(category, 0),
+        )
+        word = ComplaintCategory(category).label.lower()
+        direction = "rose" if change > 0 else "fell"
+        found.append(f"Complaints about {word} {direction} from {was} to {is_}.")
+    return found
+
+
+def _with(standard: StandardResult) -> str:
+    return f", agreed with {standard.agreed_with}" if standard.agreed_with else ""
+
+
+def _achieved(standard: StandardResult) -> str:
+    return percent(standard.achieved) if standard.unit == "%" else number(standard.achieved)
+
+
+def _goal(standard: StandardResult) -> str:
+    return percent(standard.goal) if standard.unit == "%" else number(standard.goal)

@@ -1,0 +1,663 @@
+"""The monitoring and evaluation report for a month (or a quarter or a year): the document a
+management meeting reads. Every figure comes from `models.monitoring`, as the Overview and the
+`summary` command do.
+
+Confidential complaints are counted in every figure but never listed: the lessons learned leave
+them out, and no complaint is named.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from reportlab.lib.units import mm
+from reportlab.platypus import (
+    CondPageBreak,
+    KeepTogether,
+    PageBreak,
+    Spacer,
+)
+
+from desktop.figures_text import EMPTY, RAG_WORDS, change, number, percent, rate_text, with_n
+from desktop.reports.charts import bar_chart, sparkline, trend_chart
+from desktop.reports.findings import key_findings
+from desktop.reports.typography import (
+    STATUS_FILLS,
+    Progress,
+    bullet,
+    para,
+    register_fonts,
+    table,
+    write_pdf,
+)
+from desktop.reports.typography import (
+    text as escaped,
+)
+from models import clock
+from models.choices import ComplaintCategory, FeedbackChannel, FeedbackType
+from models.monitoring import (
+    Summary,
+    actions_to_report,
+    comments,
+    department_figures,
+    lessons_learned,
+    service_results,
+    shared_rows,
+    summary,
+    trend,
+)
+from models.monitoring import _request_rows as request_rows
+from models.organisation import get_settings
+from models.periods import Period
+
+TREND_MONTHS = 12
+STANDARD_TREND_MONTHS = 6
+
+
+@dataclass(frozen=True)
+class Built:
+    path: Path
+    pages: int
+
+
+def build_monitoring_report(
+    period: Period,
+    path: Path,
+    *,
+    prepared_by: str = "",
+    as_of: datetime | None = None,
+    progress: Progress | None = None,
+) -> Built:
+    """Write the report for `period` to `path` (written whole, or not at all)."""
+    register_fonts()
+    as_of = as_of or clock.now()
+    say = progress or (lambda _stage, _fraction: None)
+    say("Working out the figures", 0.0)
+    with shared_rows():
+        figures = _figures(period, as_of, say)
+    now, before, months, standard_history, departments = figures
+    settings = get_settings()
+    organisation = settings.organisation_name or "Rapport"
+    say("Working out the figures", 1.0)
+
+    story: list[Any] = []
+    story += _cover(now, organisation, prepared_by, as_of)
+    story += _summary_section(now, before)
+    story += _standards_section(now, standard_history)
+    story += _complaints_section(now, before, period)
+    story += _feedback_section(now, before, months, period)
+    story += _actions_section(now, period, as_of)
+    story += _departments_section(departments)
+    story += _methodology(settings)
+    story += _sign_off()
+
+    pages = write_pdf(
+        story,
+        path,
+        title=f"Monitoring and evaluation report: {period.label()}",
+        subject=organisation,
+        author=prepared_by,
+        footer=f"{organisation} · Monitoring and evaluation · {period.label()}",
+        progress=progress,
+    )
+    return Built(Path(path), pages)
+
+
+# ---------------------------------------------------------------- sections
+
+
+def _figures(period: Period, as_of: datetime, say: Progress) -> tuple[Any, ...]:
+    now = summary(period, as_of=as_of)
+    before = summary(period.previous(), as_of=as_of)
+    say("Working out the figures", 0.3)
+    months = trend(period, TREND_MONTHS, as_of=as_of)
+    say("Working out the figures", 0.6)
+    history = _standard_history(period, as_of)
+    departments = department_figures(period, as_of=as_of)
+    say("Working out the figures", 1.0)
+    return now, before, months, history, departments
+
+
+def _cover(now: Summary, organisation: str, prepared_by: str, as_of: datetime) -> list[Any]:
+    return [
+        Spacer(1, 45 * mm),
+        para(organisation, "subtitle"),
+        para("Monitoring and evaluation report", "title"),
+        para(now.period.label(), "subtitle"),
+        Spacer(1, 20 * mm),
+        table(
+            ["", ""],
+            [
+                ["Period", f"{now.period.first:%d/%m/%Y} to {now.period.last:%d/%m/%Y}"],
+                ["Figures as at", f"{as_of:%d/%m/%Y %H:%M}"],
+                ["Prepared by", prepared_by or EMPTY],
+                ["Date", f"{clock.today():%d/%m/%Y}"],
+            ],
+            [0.3, 0.7],
+        ),
+        PageBreak(),
+    ]
+
+
+def _summary_section(now: Summary, before: Summary) -> list[Any]:
+    r, c, f, a = now.requests, now.complaints, now.feedback, now.improvements
+    pr, pc, pf, pa = before.requests, before.complaints, before.feedback, before.improvements
+    rows = [
+        [
+            "Requests received",
+            f"{r.received:,}",
+            f"{pr.received:,}",
+            change(r.received, pr.received),
+        ],
+        [
+            "Responded to on time",
+            rate_text(r.response),
+            percent(pr.response.percent),
+            change(r.response.percent, pr.response.percent, " pts"),
+        ],
+        [
+            "Completed on time",
+            rate_text(r.completion),
+            percent(pr.completion.percent),
+            change(r.completion.percent, pr.completion.percent, " pts"),
+        ],
+        [
+            "Standards met",
+            f"{now.standards_met.met} of {now.standards_met.n}",
+            f"{before.standards_met.met} of {before.standards_met.n}",
+            EMPTY,
+        ],
+        [
+            "Complaints received",
+            f"{c.received:,}",
+            f"{pc.received:,}",
+            change(c.received, pc.received),
+        ],
+        [
+            "Complaints resolved",
+            f"{c.resolved:,}",
+            f"{pc.resolved:,}",
+            change(c.resolved, pc.resolved),
+        ],
+        [
+            "Resolved on time",
+            rate_text(c.resolved_on_time),
+            percent(pc.resolved_on_time.percent),
+            change(c.resolved_on_time.percent, pc.resolved_on_time.percent, " pts"),
+        ],
+        [
+            "Complaints open / overdue at the end",
+            f"{c.open} / {c.overdue}",
+            f"{pc.open} / {pc.overdue}",
+            EMPTY,
+        ],
+        [
+            "Feedback received",
+            f"{f.responses:,}",
+            f"{pf.responses:,}",
+            change(f.responses, pf.responses),
+        ],
+        [
+            "NPS (−100 to +100)",
+            with_n(number(f.nps.score), f.nps.responses),
+            number(pf.nps.score),
+            change(f.nps.score, pf.nps.score),
+        ],
+        [
+            "CSAT (% satisfied)",
+            with_n(percent(f.csat.percent), f.csat.responses),
+            percent(pf.csat.percent),
+            change(f.csat.percent, pf.csat.percent, " pts"),
+        ],
+        [
+            "CES (mean, 1–7)",
+            with_n(number(f.ces.mean), f.ces.responses),
+            number(pf.ces.mean),
+            change(f.ces.mean, pf.ces.mean),
+        ],
+        [
+            "Improvement actions opened / completed",
+            f"{a.opened} / {a.completed}",
+            f"{pa.opened} / {pa.completed}",
+            EMPTY,
+        ],
+        [
+            "Improvement actions overdue",
+            f"{a.overdue:,}",
+            f"{pa.overdue:,}",
+            change(a.overdue, pa.overdue),
+        ],
+    ]
+    story: list[Any] = [
+        para("Summary", "h1"),
+        table(
+            ["Figure", now.period.label(), before.period.label(), "Change"],
+            rows,
+            [0.38, 0.28, 0.2, 0.14],
+            right=(1, 2, 3),
+        ),
+        para("Key findings", "h2"),
+    ]
+    findings = key_findings(now, before)
+    story += [bullet(finding) for finding in findings] or [para("Nothing to report yet.")]
+    for warning in now.feedback.warnings:
+        story.append(para(f"Note: {warning}", "small"))
+    return story
+
+
+def _standard_history(period: Period, as_of: datetime) -> dict[str, list[float | None]]:
+    """Each standard's achieved figure over the last months, oldest first."""
+    history: dict[str, list[float | None]] = {}
+    months = period.months_to_here(STANDARD_TREND_MONTHS)
+    for position, month in enumerate(months):
+        for service in service_results(request_rows(month, as_of), month):
+            for standard in service.standards:
+                history.setdefault(standard.standard, [None] * len(months))[position] = (
+                    standard.achieved
+                )
+    return history
+
+
+def _standards_section(now: Summary, history: dict[str, list[float | None]]) -> list[Any]:
+    story: list[Any] = [
+        CondPageBreak(60 * mm),
+        para("Performance against the agreed standards", "h1"),
+        para(
+            "Each standard's result is met ÷ (met + missed) × 100 over the requests it applies "
+            "to; an open request past its due moment counts as missed. Green: at or above "
+            "target; amber: within 5 points below; red: further below.",
+            "small",
+        ),
+        Spacer(1, 2 * mm),
+    ]
+    rows, fills = [], []
+    for index, standard in enumerate(now.standards):
+        who = f" — agreed with {standard.agreed_with}" if standard.agreed_with else ""
+        goal = percent(standard.goal) if standard.unit == "%" else number(standard.goal)
+        achieved = percent(standard.achieved) if standard.unit == "%" else number(standard.achieved)
+        rows.append(
+            [
+                para(
+                    f"<b>{escaped(standard.service)}</b><br/>{escaped(standard.statement)}"
+                    f"{escaped(who)}",
+                    "cell",
+                    markup=True,
+                ),
+                goal,
+                achieved,
+                f"{standard.n:,}",
+                RAG_WORDS[standard.status],
+                sparkline(history.get(standard.standard, []), standard.goal),
+            ]
+        )
+        fills.append((4, index, STATUS_FILLS.get(standard.status.value)))
+    if not rows:
+        return [*story, para("No standards have been agreed yet.")]
+    story.append(
+        table(
+            [
+                "Service and standard",
+                "Target",
+                "Achieved",
+                "n",
+                "Status",
+                f"Last {STANDARD_TREND_MONTHS} months",
+            ],
+            rows,
+            [0.42, 0.09, 0.12, 0.07, 0.1, 0.2],
+            right=(1, 2, 3),
+            fills=fills,
+        )
+    )
+    return story
+
+
+def _complaints_section(now: Summary, before: Summary, period: Period) -> list[Any]:
+    c = now.complaints
+    story: list[Any] = [
+        CondPageBreak(80 * mm),
+        para("Complaints", "h1"),
+        table(
+            [
+                "Received",
+                "Acknowledged on time",
+                "Resolved",
+                "Resolved on time",
+                "Referred",
+                "Open at the end",
+                "Overdue",
+            ],
+            [
+                [
+                    f"{c.received:,}",
+                    rate_text(c.acknowledged),
+                    f"{c.resolved:,}",
+                    rate_text(c.resolved_on_time),
+                    f"{c.referred:,}",
+                    f"{c.open:,}",
+                    f"{c.overdue:,}",
+                ]
+            ],
+            [0.11, 0.2, 0.11, 0.2, 0.11, 0.14, 0.13],
+        ),
+        para("Complaints received, by category", "h2"),
+    ]
+    ranked = sorted(c.by_category.items(), key=lambda pair: (-pair[1], pair[0]))
+    labels = [ComplaintCategory(name).label for name, _count in ranked]
+    story.append(bar_chart(labels, [count for _name, count in ranked]))
+    lessons = lessons_learned(period)
+    story.append(para("Lessons learned from complaints resolved", "h2"))
+    if lessons:
+        story.append(
+            table(
+                ["Complaint", "Category", "Lesson learned"],
+                [
+                    [lesson.reference, _category(lesson.category), lesson.lesson]
+                    for lesson in lessons
+                ],
+                [0.18, 0.2, 0.62],
+            )
+        )
+    else:
+        story.append(para("None recorded for complaints resolved in this period."))
+    story.append(
+        para(
+            "Confidential complaints are included in every figure above but are not listed.",
+            "small",
+        )
+    )
+    return story
+
+
+def _category(word: str | None) -> str:
+    return ComplaintCategory(word).label if word else EMPTY
+
+
+def _feedback_section(
+    now: Summary, before: Summary, months: list[Any], period: Period
+) -> list[Any]:
+    f = now.feedback
+    story: list[Any] = [
+        PageBreak(),
+        para("Feedback and satisfaction", "h1"),
+        table(
+            ["Score", "This period", "n", "Previous", "Change"],
+            [
+                [
+                    "NPS (promoters − detractors, % of responses)",
+                    number(f.nps.score),
+                    f"{f.nps.responses:,}",
+                    number(before.feedback.nps.score),
+                    change(f.nps.score, before.feedback.nps.score),
+                ],
+                [
+                    "Promoters / passives / detractors",
+                    f"{f.nps.promoters} / {f.nps.passives} / {f.nps.detractors}",
+                    "",
+                    "",
+                    "",
+                ],
+                [
+                    "CSAT (% scoring 4 or 5 of 5)",
+                    percent(f.csat.percent),
+                    f"{f.csat.responses:,}",
+                    percent(before.feedback.csat.percent),
+                    change(f.csat.percent, before.feedback.csat.percent, " pts"),
+                ],
+                [
+                    "CES (mean of 1–7)",
+                    number(f.ces.mean),
+                    f"{f.ces.responses:,}",
+                    number(before.feedback.ces.mean),
+                    change(f.ces.mean, before.feedback.ces.mean),
+                ],
+                [
+                    "CES: % who found it easy (5–7)",
+                    percent(f.ces.agree_percent),
+                    f"{f.ces.responses:,}",
+                    percent(before.feedback.ces.agree_percent),
+                    change(f.ces.agree_percent, before.feedback.ces.agree_percent, " pts"),
+                ],
+            ],
+            [0.44, 0.16, 0.1, 0.14, 0.16],
+            right=(1, 2, 3, 4),
+        ),
+    ]
+    for warning in f.warnings:
+        story.append(para(f"Note: {warning}", "small"))
+    labels = [month.period.short_label() for month in months]
+    story += [
+        para(f"Satisfaction over the last {len(months)} months", "h2"),
+        trend_chart(
+            labels,
+            {"NPS": [m.nps for m in months], "CSAT %": [m.csat for m in months]},
+            low=-100,
+            high=100,
+            step=25,
+        ),
+        trend_chart(
+            labels,
+            {
+                "Responded to on time %": [m.response.percent for m in months],
+                "Completed on time %": [m.completion.percent for m in months],
+            },
+            low=0,
+            high=100,
+            step=20,
+        ),
+    ]
+    channels = sorted(f.by_channel.items(), key=lambda pair: (-pair[1], pair[0]))
+    types = sorted(f.by_type.items(), key=lambda pair: (-pair[1], pair[0]))
+    story += [
+        CondPageBreak(60 * mm),
+        para("Responses by channel and by type", "h2"),
+        table(
+            ["Channel", "Responses"],
+            [[FeedbackChannel(name).label, f"{count:,}"] for name, count in channels]
+            or [["No feedback in this period", ""]],
+            [0.5, 0.2],
+            right=(1,),
+        ),
+        Spacer(1, 3 * mm),
+        table(
+            ["Type", "Responses"],
+            [[FeedbackType(name).label, f"{count:,}"] for name, count in types]
+            or [["No feedback typed in this period", ""]],
+            [0.5, 0.2],
+            right=(1,),
+        ),
+        CondPageBreak(50 * mm),
+        para("How popular each code is", "h2"),
+        para(
+            f"A code's share is the items carrying it ÷ the {f.coded_items:,} coded item(s) of "
+            f"the period; change against {before.period.label()}.",
+            "small",
+        ),
+        table(
+            ["Code", "Items", "% of coded items", "Change"],
+            [
+                [
+                    share.code,
+                    f"{share.count:,}",
+                    percent(share.percent),
+                    change(share.count, share.previous_count),
+                ]
+                for share in f.codes
+            ]
+            or [["No coded feedback in this period", "", "", ""]],
+            [0.55, 0.12, 0.18, 0.15],
+            right=(1, 2, 3),
+        ),
+    ]
+    chosen = comments(period)
+    story.append(para("What people said", "h2"))
+    if chosen:
+        if len(chosen) < sum(f.by_type.values()) and len(chosen) >= 30:
+            story.append(para("A balanced selection across the types of feedback.", "small"))
+        story.append(
+            table(
+                ["Date", "Channel", "Type", "Comment"],
+                [
+                    [
+                        f"{item.received_on:%d/%m/%Y}",
+                        FeedbackChannel(item.channel).label,
+                        FeedbackType(item.type).label if item.type else EMPTY,
+                        item.text,
+                    ]
+                    for item in chosen
+                ],
+                [0.13, 0.18, 0.16, 0.53],
+            )
+        )
+    else:
+        story.append(para("No comments in this period."))
+    return story
+
+
+def _actions_section(now: Summary, period: Period, as_of: datetime) -> list[Any]:
+    a = now.improvements
+    lists = actions_to_report(period, as_of)
+    last = min(period.last, as_of.date())
+    story: list[Any] = [
+        CondPageBreak(60 * mm),
+        para("Improvement actions", "h1"),
+        table(
+            ["Opened", "Completed", "Open at the end", "Overdue", "Reviewed", "Worked"],
+            [
+                [
+                    f"{a.opened:,}",
+                    f"{a.completed:,}",
+                    f"{a.open:,}",
+                    f"{a.overdue:,}",
+                    f"{a.reviewed:,}",
+                    f"{a.effective:,}",
+                ]
+            ],
+            [1 / 6] * 6,
+        ),
+        para("Open actions", "h2"),
+    ]
+    open_rows, fills = [], []
+    for index, action in enumerate(lists["open"]):
+        overdue = action.due_on is not None and action.due_on < last
+        open_rows.append(
+            [
+                action.title,
+                action.owner or EMPTY,
+                f"{action.due_on:%d/%m/%Y}" if action.due_on else EMPTY,
+                action.status.label + (" (overdue)" if overdue else ""),
+            ]
+        )
+        if overdue:
+            fills.append((3, index, STATUS_FILLS["red"]))
+    story.append(
+        table(["Action", "Owner", "Due", "Status"], open_rows, [0.47, 0.19, 0.14, 0.2], fills=fills)
+        if open_rows
+        else para("None.")
+    )
+    story.append(para("Outcomes of actions reviewed", "h2"))
+    reviewed = lists["reviewed"]
+    story.append(
+        table(
+            ["Action", "Worked?", "Before → after", "Outcome"],
+            [
+                [
+                    action.title,
+                    EMPTY if action.effective is None else ("Yes" if action.effective else "No"),
+                    f"{action.measure_before or EMPTY} → {action.measure_after or EMPTY}",
+                    action.review_outcome or EMPTY,
+                ]
+                for action in reviewed
+            ],
+            [0.3, 0.1, 0.2, 0.4],
+        )
+        if reviewed
+        else para("No reviews recorded in this period.")
+    )
+    return story
+
+
+def _departments_section(departments: list[Any]) -> list[Any]:
+    story: list[Any] = [CondPageBreak(60 * mm), para("By department", "h1")]
+    if not departments:
+        return [*story, para("Nothing recorded for any department in this period.")]
+    story.append(
+        table(
+            [
+                "Department",
+                "Requests",
+                "Responded on time",
+                "Completed on time",
+                "Complaints",
+                "Feedback",
+                "NPS",
+                "CSAT",
+            ],
+            [
+                [
+                    d.department,
+                    f"{d.requests.received:,}",
+                    rate_text(d.requests.response),
+                    rate_text(d.requests.completion),
+                    f"{d.complaints:,}",
+                    f"{d.feedback:,}",
+                    with_n(number(d.nps), d.nps_n),
+                    with_n(percent(d.csat), d.csat_n),
+                ]
+                for d in departments
+            ],
+            [0.2, 0.1, 0.14, 0.14, 0.12, 0.1, 0.1, 0.1],
+            right=(1, 4, 5),
+        )
+    )
+    return story
+
+
+def _methodology(settings: Any) -> list[Any]:
+    weekdays = [int(d) for d in settings.working_weekdays.split(",") if d.strip()]
+    names = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+    lines = [
+        "<b>Which records count.</b> Requests and complaints received in the period; feedback "
+        "dated in it; complaints resolved in it for “resolved” and “resolved on time”; "
+        "complaints referred in it for “referred”; open and overdue complaints and actions as "
+        "at the period's last moment.",
+        "<b>Timescales.</b> On time = met ÷ (met + missed) × 100, over the items a standard or "
+        "the complaints procedure applies to. An item still open after its due moment is "
+        "missed; one still open and not yet due is left out. Events after the “figures as at” "
+        "moment on the cover have not happened yet.",
+        "<b>Standards.</b> Green at or above the target, amber up to 5 points below it, red "
+        "further below. n is the number of requests (or responses) judged.",
+        "<b>NPS</b> = 100 × (promoters scoring 9–10 − detractors scoring 0–6) ÷ responses with "
+        "a score, from −100 to +100. <b>CSAT</b> = 100 × responses scoring 4 or 5 ÷ responses. "
+        "<b>CES</b> = the mean of 1–7, with the share who agree (5–7). No responses: no score "
+        "(shown “—”), never 0. Fewer than 10 responses: read with care.",
+        "<b>Code popularity</b> = items carrying the code ÷ the period's items with at least "
+        "one code × 100.",
+        f"<b>Working calendar.</b> Office hours {settings.office_start:%H:%M}–"
+        f"{settings.office_end:%H:%M}, {', '.join(names[d] for d in weekdays)}; bank holidays of "
+        f"{settings.holiday_country}-{settings.holiday_subdivision} and the organisation's own "
+        "closure days do not count. N working hours count only working time; N working days "
+        "end at the close of the Nth working day after the clock starts; time a complaint "
+        "spends on hold awaiting the customer does not count.",
+    ]
+    return [
+        CondPageBreak(80 * mm),
+        para("Appendix: how the figures are worked out", "h1"),
+        *[para(line, "body", markup=True) for line in lines],
+    ]
+
+
+def _sign_off() -> list[Any]:
+    rows = [["Prepared by", "", "Date", ""], ["Approved by", "", "Date", ""]]
+    return [
+        Spacer(1, 6 * mm),
+        KeepTogether(
+            [
+                para("Sign-off", "h2"),
+                table(["", "Name and signature", "", ""], rows, [0.18, 0.5, 0.1, 0.22]),
+            ]
+        ),
+    ]

@@ -1,0 +1,121 @@
+"""The printed reports: the figures the summary gives, text printed as typed, confidential
+complaints counted but never listed, and the command line."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pytest
+from pypdf import PdfReader
+
+from desktop.cli import main
+from desktop.reports.complaint_record import build_complaint_record
+from desktop.reports.monitoring_report import build_monitoring_report
+from models.choices import ComplaintCategory, ComplaintStatus, FeedbackChannel, FeedbackType
+from models.complaints import Complaint
+from models.db import close_database
+from models.feedback import Feedback
+from models.monitoring import summary
+from models.register import Customer
+from tests.models.test_monitoring import AS_OF, OCTOBER, october  # noqa: F401
+
+TRICKY = "a < b & <b>x</b>"
+
+
+def pdf_text(path) -> str:
+    """Every page's text with its runs of space (between cells, lines) made one space, so a
+    test reads what a person would."""
+    pages = PdfReader(str(path)).pages
+    return " ".join(" ".join(page.extract_text() for page in pages).replace("\xa0", " ").split())
+
+
+@pytest.fixture
+def month(october):  # noqa: F811
+    zoe = Customer.create(name="Zoë Łukasiewicz", kind="colleague")
+    Feedback.create(
+        received_on=date(2026, 10, 20),
+        channel=FeedbackChannel.EMAIL,
+        type=FeedbackType.GENERIC_NEGATIVE,
+        comment=f"{TRICKY}\nsecond line",
+    )
+    Complaint.create(
+        reference="CMP-2026-0100", received_at=datetime(2026, 10, 12, 9), customer=zoe,
+        summary="Booking lost", resolved_at=datetime(2026, 10, 14, 12),
+        resolve_due=datetime(2026, 10, 26, 17), status=ComplaintStatus.RESOLVED,
+        lessons_learned="Zoë Łukasiewicz's booking: confirm every change in writing.",
+    )  # fmt: skip
+    Complaint.create(
+        reference="CMP-2026-0101", received_at=datetime(2026, 10, 13, 9), customer=zoe,
+        summary="SECRET-SUMMARY", details="SECRET-DETAILS", confidential=True,
+        category=ComplaintCategory.SAFEGUARDING, resolved_at=datetime(2026, 10, 15, 12),
+        resolve_due=datetime(2026, 10, 27, 17), status=ComplaintStatus.RESOLVED,
+        lessons_learned="SECRET-LESSON", resolution="SECRET-RESPONSE",
+    )  # fmt: skip
+    return october
+
+
+def test_the_monthly_report_prints_the_summarys_figures(month, tmp_path):
+    path = tmp_path / "october.pdf"
+    built = build_monitoring_report(OCTOBER, path, prepared_by="Priya Patel", as_of=AS_OF)
+    figures = summary(OCTOBER, as_of=AS_OF)
+    text = pdf_text(path)
+    assert built.pages == len(PdfReader(str(path)).pages) >= 5
+    assert f"Page 1 of {built.pages}" in text and f"Page {built.pages} of {built.pages}" in text
+    assert "Monitoring and evaluation report" in text and "October 2026" in text
+    assert "Priya Patel" in text
+    # the same numbers as the summary (and so as `summary --json`)
+    assert figures.requests.received == 6
+    assert "Requests received 6 1 +5" in text  # October, September, the change
+    assert "25 % (n = 4), 1 not yet due" in text  # responded on time
+    assert "50 % (n = 4), 1 not yet due" in text  # completed on time
+    assert f"25 (n = {figures.feedback.nps.responses})" in text  # NPS
+    assert "66.7 % (n = 3)" in text  # CSAT
+    assert "Complaints open / overdue at the end 3 / 2" in text
+    assert "Room bookings" in text and "Respond within 4 working hours" in text
+
+
+def test_text_is_printed_as_typed_and_confidential_complaints_are_not_listed(month, tmp_path):
+    path = tmp_path / "october.pdf"
+    build_monitoring_report(OCTOBER, path, as_of=AS_OF)
+    text = pdf_text(path)
+    assert TRICKY in text  # escaped: printed literally, not taken as markup
+    assert f"{TRICKY} second line" in text  # the line break kept
+    assert "Ψυχολογία" in text  # a department with Greek letters, in the department table
+    assert "Zoë Łukasiewicz's booking" in text  # a lesson learned, in the bundled font
+    assert "SECRET" not in text  # counted, but never listed
+    assert summary(OCTOBER, as_of=AS_OF).complaints.resolved == 4  # 1, 4, 100 and 101
+
+
+def test_the_complaint_record(month, tmp_path):
+    confidential = Complaint.get(Complaint.reference == "CMP-2026-0101")
+    confidential.details = f"{TRICKY}\nSECRET-DETAILS"
+    confidential.save()
+    path = tmp_path / "record.pdf"
+    built = build_complaint_record(confidential, path)
+    text = pdf_text(path)
+    assert text.count("CONFIDENTIAL") >= built.pages  # marked on every page
+    assert "Complaint record CMP-2026-0101" in text
+    assert TRICKY in text and "SECRET-DETAILS" in text and "SECRET-RESPONSE" in text
+    assert "Zoë Łukasiewicz" in text
+    plain = build_complaint_record(Complaint.get(Complaint.reference == "CMP-2026-0100"), path)
+    assert plain.pages >= 1
+    assert "CONFIDENTIAL" not in pdf_text(path)
+
+
+def test_reports_on_the_command_line(month, data_dir, tmp_path, capsys):
+    close_database()
+    out = tmp_path / "october.pdf"
+    argv = ["--data-dir", str(data_dir), "report"]
+    assert main([*argv, "monthly", "--month", "2026-10", "--out", str(out)]) == 0
+    assert "page(s)" in capsys.readouterr().out
+    assert "Monitoring and evaluation report" in pdf_text(out)
+    assert main([*argv, "monthly", "--quarter", "2026-Q4", "--out", str(out)]) == 0
+    assert "Quarter 4 of 2026" in pdf_text(out)
+    record = tmp_path / "record.pdf"
+    assert main([*argv, "complaint", "cmp-2026-0100", "--out", str(record)]) == 0
+    assert main([*argv, "complaint", "CMP-1999-0001", "--out", str(record)]) == 1
+    assert "no complaint with the reference" in capsys.readouterr().err
+    assert main([*argv, "monthly", "--month", "2026-10", "--out", str(tmp_path / "x.txt")]) == 2
+    missing = tmp_path / "nowhere" / "x.pdf"
+    assert main([*argv, "monthly", "--month", "2026-10", "--out", str(missing)]) == 1
+    assert not list(tmp_path.glob(".*.part"))  # nothing half-written left behind
