@@ -74,8 +74,12 @@ def _style(name: str, size: float, **options: Any) -> ParagraphStyle:
 STYLES = {
     "title": _style("title", 24, spaceAfter=6 * mm, fontName=f"{FONT}-Bold", leading=30),
     "subtitle": _style("subtitle", 14, spaceAfter=3 * mm, textColor=MUTED),
-    "h1": _style("h1", 15, spaceBefore=4 * mm, spaceAfter=3 * mm, fontName=f"{FONT}-Bold"),
-    "h2": _style("h2", 11.5, spaceBefore=3 * mm, spaceAfter=2 * mm, fontName=f"{FONT}-Bold"),
+    "h1": _style(
+        "h1", 15, spaceBefore=4 * mm, spaceAfter=3 * mm, fontName=f"{FONT}-Bold", keepWithNext=1
+    ),
+    "h2": _style(
+        "h2", 11.5, spaceBefore=3 * mm, spaceAfter=2 * mm, fontName=f"{FONT}-Bold", keepWithNext=1
+    ),
     "body": _style("body", 9.5, spaceAfter=2 * mm),
     "small": _style("small", 8, textColor=MUTED),
     "cell": _style("cell", 8.5),
