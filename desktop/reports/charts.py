@@ -34,7 +34,9 @@ def trend_chart(
     chart = HorizontalLineChart()
     chart.x, chart.y = 12 * mm, 14 * mm
     chart.width, chart.height = WIDTH - 16 * mm, height - 18 * mm
-    chart.data = [list(values) for values in series.values()]
+    # The chart draws the axes only (a hidden flat line): the series are drawn below as runs of
+    # known values, since its own lines cannot leap a gap or show a lone month.
+    chart.data = [[low] * len(labels)]
     chart.categoryAxis.categoryNames = list(labels)
     chart.categoryAxis.labels.fontName = FONT
     chart.categoryAxis.labels.fontSize = 7
@@ -47,19 +49,34 @@ def trend_chart(
     chart.valueAxis.strokeColor = RULE
     chart.valueAxis.gridStrokeColor = RULE
     chart.valueAxis.visibleGrid = True
-    chart.joinedLines = True
-    for index in range(len(series)):
-        chart.lines[index].strokeColor = PALETTE[index % len(PALETTE)]
-        chart.lines[index].strokeWidth = 1.6
-        chart.lines[index].symbol = None
+    chart.lines[0].strokeColor = colors.Color(0, 0, 0, alpha=0)
+    chart.lines[0].symbol = None
     drawing.add(chart)
-    for index, values in enumerate(series.values()):  # a dot for each month with a figure
-        for position, value in enumerate(values):
+    for index, values in enumerate(series.values()):
+        colour = PALETTE[index % len(PALETTE)]
+        run: list[float] = []
+        for position, value in enumerate([*values, None]):
             if value is None:
+                if len(run) >= 4:
+                    drawing.add(PolyLine(run, strokeColor=colour, strokeWidth=1.6))
+                run = []
                 continue
             x = chart.x + chart.width * (position + 0.5) / len(labels)
             y = chart.y + chart.height * (min(max(value, low), high) - low) / (high - low)
-            drawing.add(Circle(x, y, 1.6, fillColor=PALETTE[index], strokeColor=None))
+            run += [x, y]
+            drawing.add(Circle(x, y, 1.6, fillColor=colour, strokeColor=None))
+    if not any(value is not None for values in series.values() for value in values):
+        drawing.add(
+            String(
+                chart.x + chart.width / 2,
+                chart.y + chart.height / 2,
+                "Nothing to show yet.",
+                fontName=FONT,
+                fontSize=8,
+                fillColor=MUTED,
+                textAnchor="middle",
+            )
+        )
     legend = Legend()
     legend.x, legend.y = 12 * mm, 3 * mm
     legend.fontName, legend.fontSize = FONT, 7.5

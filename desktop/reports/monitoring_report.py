@@ -438,6 +438,7 @@ def _feedback_section(
             high=100,
             step=25,
         ),
+        para(f"Requests on time over the last {len(months)} months", "h2"),
         trend_chart(
             labels,
             {

@@ -119,3 +119,13 @@ def test_reports_on_the_command_line(month, data_dir, tmp_path, capsys):
     missing = tmp_path / "nowhere" / "x.pdf"
     assert main([*argv, "monthly", "--month", "2026-10", "--out", str(missing)]) == 1
     assert not list(tmp_path.glob(".*.part"))  # nothing half-written left behind
+
+
+def test_a_new_database_prints_a_report_with_nothing_to_count(db, tmp_path):
+    path = tmp_path / "empty.pdf"
+    built = build_monitoring_report(OCTOBER, path, as_of=AS_OF)
+    text = pdf_text(path)
+    assert built.pages >= 3
+    assert "Nothing to show yet." in text  # the trend charts, with no month to draw
+    assert "No standards have been agreed yet." in text
+    assert "No comments in this period." in text
