@@ -10,7 +10,7 @@ import argparse
 import sqlite3
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -33,6 +33,8 @@ class UsageError(Exception):
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from desktop.kinds import EXPORTS, FORMATS
+
     parser = argparse.ArgumentParser(
         prog="rapport",
         description=(
@@ -107,7 +109,7 @@ def build_parser() -> argparse.ArgumentParser:
     importer = _file_command(
         commands,
         "import",
-        "FORMATS",
+        FORMATS,
         help="import a CSV or .xlsx file (all of it, or nothing if any row is wrong)",
         description="Check every row of FILE, then import all of it in one go; a file with any "
         "bad row writes nothing and lists every problem with its line and column.",
@@ -133,7 +135,7 @@ def build_parser() -> argparse.ArgumentParser:
     exporter = _file_command(
         commands,
         "export",
-        "EXPORTS",
+        EXPORTS,
         help="export to a CSV or .xlsx file in the import columns",
         description="Write every record of KIND to FILE (.csv or .xlsx) in the same columns "
         "the import reads, so the file imports again unchanged.",
@@ -168,11 +170,11 @@ def _period(args: argparse.Namespace) -> Any:
     return period
 
 
-def _file_command(commands: Any, name: str, registry: str, **texts: str) -> argparse.ArgumentParser:
-    """A command taking KIND (one of `desktop.kinds`' `registry`) and FILE."""
-    from desktop import kinds as known
-
-    kinds = sorted(getattr(known, registry))
+def _file_command(
+    commands: Any, name: str, known: Iterable[str], **texts: str
+) -> argparse.ArgumentParser:
+    """A command taking KIND (one of `known`) and FILE."""
+    kinds = sorted(known)
     command = commands.add_parser(name, **texts)
     command.add_argument("kind", metavar="KIND", choices=kinds, help=", ".join(kinds))
     command.add_argument("file", metavar="FILE", type=Path, help="a .csv or .xlsx file")

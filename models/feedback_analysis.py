@@ -74,6 +74,30 @@ def _code_counts(items: Any) -> Counter[str]:
     return Counter(dict(query.tuples()))
 
 
+@dataclass(frozen=True)
+class Scores:
+    responses: int
+    nps: Nps
+    ces: Ces
+    csat: Csat
+
+
+def _scores(rows: list[tuple[Any, ...]]) -> Scores:
+    """Scores from (nps, ces, csat) rows."""
+    return Scores(
+        responses=len(rows),
+        nps=nps(row[0] for row in rows),
+        ces=ces(row[1] for row in rows),
+        csat=csat(row[2] for row in rows),
+    )
+
+
+def feedback_scores(first: date, last: date) -> Scores:
+    """Only the scores of the feedback dated `first`..`last` (what a trend line needs)."""
+    items = _items(Period(first, last))
+    return _scores(list(items.select(Feedback.nps, Feedback.ces, Feedback.csat).tuples()))
+
+
 def feedback_figures(
     first: date, last: date, *, service: Any = None, department: Any = None
 ) -> FeedbackFigures:
@@ -83,9 +107,10 @@ def feedback_figures(
     items = _items(period, service, department)
     rows = list(
         items.select(
-            Feedback.channel, Feedback.type, Feedback.nps, Feedback.ces, Feedback.csat
+            Feedback.nps, Feedback.ces, Feedback.csat, Feedback.channel, Feedback.type
         ).tuples()
     )
+    scores = _scores(rows)
     coded = (
         FeedbackCode.select(fn.COUNT(fn.DISTINCT(FeedbackCode.feedback)))
         .join(Code)
@@ -100,12 +125,12 @@ def feedback_figures(
     ]
     figures = FeedbackFigures(
         period=period,
-        responses=len(rows),
-        nps=nps(row[2] for row in rows),
-        ces=ces(row[3] for row in rows),
-        csat=csat(row[4] for row in rows),
-        by_channel=dict(Counter(str(row[0]) for row in rows)),
-        by_type=dict(Counter(str(row[1]) for row in rows if row[1] is not None)),
+        responses=scores.responses,
+        nps=scores.nps,
+        ces=scores.ces,
+        csat=scores.csat,
+        by_channel=dict(Counter(str(row[3]) for row in rows)),
+        by_type=dict(Counter(str(row[4]) for row in rows if row[4] is not None)),
         coded_items=coded,
         codes=shares,
     )

@@ -26,7 +26,7 @@ from models.choices import ActionStatus, Measure, Unit
 from models.complaints import Complaint
 from models.delivery import IN_FORCE, key, met
 from models.feedback import Feedback
-from models.feedback_analysis import FeedbackFigures, feedback_figures
+from models.feedback_analysis import FeedbackFigures, feedback_figures, feedback_scores
 from models.improvements import DONE, ImprovementAction
 from models.periods import Period
 from models.register import Customer, Department
@@ -440,7 +440,7 @@ def action_figures(period: Period, as_of: datetime) -> ActionFigures:
         made = created.date()
         if period.first <= made <= period.last:
             opened += 1
-        finished = completed_on if completed_on is not None else None
+        finished = completed_on
         if status in DONE and finished is None:
             finished = made  # done without a date: as good as done from the start
         if finished is not None and period.first <= finished <= period.last:
@@ -614,6 +614,23 @@ def department_figures(period: Period, *, as_of: datetime | None = None) -> list
     return sorted(result, key=lambda figures: figures.department.casefold())
 
 
+def standard_trend(
+    period: Period, months: int = 6, *, as_of: datetime | None = None
+) -> dict[str, list[float | None]]:
+    """Each standard's achieved figure in each of the `months` months ending with `period`'s
+    last, oldest first, by the standard's key; None for a month with nothing to judge."""
+    as_of = as_of or clock.now()
+    history: dict[str, list[float | None]] = {}
+    window = period.months_to_here(months)
+    for position, month in enumerate(window):
+        for service in service_results(_request_rows(month, as_of), month):
+            for standard in service.standards:
+                history.setdefault(standard.standard, [None] * len(window))[position] = (
+                    standard.achieved
+                )
+    return history
+
+
 @dataclass(frozen=True)
 class TrendPoint:
     period: Period
@@ -633,7 +650,7 @@ def trend(period: Period, months: int = 12, *, as_of: datetime | None = None) ->
     for month in period.months_to_here(months):
         rows = _request_rows(month, as_of)
         figures = request_figures(rows)
-        given = feedback_figures(month.first, month.last)
+        given = feedback_scores(month.first, month.last)
         complaints = (
             Complaint.select()
             .where(

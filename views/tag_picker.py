@@ -47,7 +47,6 @@ class TagPicker(QWidget):
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
-        self._options_source = options
         self._create = create
         self.noun = noun
         self.options: list[tuple[str, Any]] = list(options())
@@ -101,11 +100,6 @@ class TagPicker(QWidget):
         for label, key in chosen:
             self._add(labels.get(key, label), key, announce=False)
         self.changed.emit()
-
-    def reload(self) -> None:
-        """Read the options again (someone added or renamed one)."""
-        self.options = list(self._options_source())
-        self._suggest(self.edit.text())
 
     # ---------------------------------------------------------------- typing
 

@@ -11,9 +11,9 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Spacer
 
 from desktop.figures_text import EMPTY
-from desktop.reports.monitoring_report import Built
 from desktop.reports.typography import (
     STATUS_FILLS,
+    Built,
     Progress,
     para,
     register_fonts,
@@ -193,7 +193,7 @@ def build_complaint_record(
         ]
     story += [Spacer(1, 4 * mm), para(f"Printed {now:%d/%m/%Y %H:%M} by Rapport.", "small")]
 
-    pages = write_pdf(
+    return write_pdf(
         story,
         path,
         title=f"Complaint record {complaint.reference}",
@@ -202,4 +202,3 @@ def build_complaint_record(
         banner="CONFIDENTIAL" if complaint.confidential else "",
         progress=progress,
     )
-    return Built(Path(path), pages)

@@ -8,7 +8,6 @@ them out, and no complaint is named.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -26,6 +25,7 @@ from desktop.reports.charts import bar_chart, sparkline, trend_chart
 from desktop.reports.findings import key_findings
 from desktop.reports.typography import (
     STATUS_FILLS,
+    Built,
     Progress,
     bullet,
     para,
@@ -44,23 +44,16 @@ from models.monitoring import (
     comments,
     department_figures,
     lessons_learned,
-    service_results,
     shared_rows,
+    standard_trend,
     summary,
     trend,
 )
-from models.monitoring import _request_rows as request_rows
 from models.organisation import get_settings
 from models.periods import Period
 
 TREND_MONTHS = 12
 STANDARD_TREND_MONTHS = 6
-
-
-@dataclass(frozen=True)
-class Built:
-    path: Path
-    pages: int
 
 
 def build_monitoring_report(
@@ -76,9 +69,14 @@ def build_monitoring_report(
     as_of = as_of or clock.now()
     say = progress or (lambda _stage, _fraction: None)
     say("Working out the figures", 0.0)
-    with shared_rows():
-        figures = _figures(period, as_of, say)
-    now, before, months, standard_history, departments = figures
+    with shared_rows():  # each month's requests are read once for all of these
+        now = summary(period, as_of=as_of)
+        before = summary(period.previous(), as_of=as_of)
+        say("Working out the figures", 0.3)
+        months = trend(period, TREND_MONTHS, as_of=as_of)
+        say("Working out the figures", 0.6)
+        standard_history = standard_trend(period, STANDARD_TREND_MONTHS, as_of=as_of)
+        departments = department_figures(period, as_of=as_of)
     settings = get_settings()
     organisation = settings.organisation_name or "Rapport"
     say("Working out the figures", 1.0)
@@ -94,7 +92,7 @@ def build_monitoring_report(
     story += _methodology(settings)
     story += _sign_off()
 
-    pages = write_pdf(
+    return write_pdf(
         story,
         path,
         title=f"Monitoring and evaluation report: {period.label()}",
@@ -103,22 +101,9 @@ def build_monitoring_report(
         footer=f"{organisation} · Monitoring and evaluation · {period.label()}",
         progress=progress,
     )
-    return Built(Path(path), pages)
 
 
 # ---------------------------------------------------------------- sections
-
-
-def _figures(period: Period, as_of: datetime, say: Progress) -> tuple[Any, ...]:
-    now = summary(period, as_of=as_of)
-    before = summary(period.previous(), as_of=as_of)
-    say("Working out the figures", 0.3)
-    months = trend(period, TREND_MONTHS, as_of=as_of)
-    say("Working out the figures", 0.6)
-    history = _standard_history(period, as_of)
-    departments = department_figures(period, as_of=as_of)
-    say("Working out the figures", 1.0)
-    return now, before, months, history, departments
 
 
 def _cover(now: Summary, organisation: str, prepared_by: str, as_of: datetime) -> list[Any]:
@@ -246,19 +231,6 @@ def _summary_section(now: Summary, before: Summary) -> list[Any]:
     for warning in now.feedback.warnings:
         story.append(para(f"Note: {warning}", "small"))
     return story
-
-
-def _standard_history(period: Period, as_of: datetime) -> dict[str, list[float | None]]:
-    """Each standard's achieved figure over the last months, oldest first."""
-    history: dict[str, list[float | None]] = {}
-    months = period.months_to_here(STANDARD_TREND_MONTHS)
-    for position, month in enumerate(months):
-        for service in service_results(request_rows(month, as_of), month):
-            for standard in service.standards:
-                history.setdefault(standard.standard, [None] * len(months))[position] = (
-                    standard.achieved
-                )
-    return history
 
 
 def _standards_section(now: Summary, history: dict[str, list[float | None]]) -> list[Any]:

@@ -9,6 +9,7 @@ paragraphs, so they wrap (long words split), and header rows repeat on every pag
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
@@ -205,6 +206,14 @@ def progress_callback(progress: Progress | None, stage: str) -> Callable[[str, A
     return report
 
 
+@dataclass(frozen=True)
+class Built:
+    """A written PDF and how many pages it has."""
+
+    path: Path
+    pages: int
+
+
 def write_pdf(
     story: list[Any],
     path: Path,
@@ -215,8 +224,8 @@ def write_pdf(
     banner: str = "",
     author: str = "",
     progress: Progress | None = None,
-) -> int:
-    """Lay `story` out into `path`, written whole or not at all; returns the page count."""
+) -> Built:
+    """Lay `story` out into `path`, written whole or not at all."""
     path = Path(path)
     temporary = path.with_name(f".{path.name}.part")
     document = SimpleDocTemplate(
@@ -237,4 +246,4 @@ def write_pdf(
         temporary.replace(path)
     finally:
         temporary.unlink(missing_ok=True)
-    return document.page
+    return Built(path, document.page)
