@@ -583,7 +583,7 @@ def _departments_section(departments: list[Any]) -> list[Any]:
                 for d in departments
             ],
             [0.2, 0.1, 0.14, 0.14, 0.12, 0.1, 0.1, 0.1],
-            right=(1, 4, 5),
+            right=(1, 2, 3, 4, 5, 6, 7),  # every figure lines up on the right
         )
     )
     return story
