@@ -70,7 +70,8 @@ def test_the_monthly_report_prints_the_summarys_figures(month, tmp_path):
     assert "50 % (n = 4), 1 not yet due" in text  # completed on time
     assert f"25 (n = {figures.feedback.nps.responses})" in text  # NPS
     assert "66.7 % (n = 3)" in text  # CSAT
-    assert "Complaints open / overdue at the end 3 / 2" in text
+    assert "Complaints open 3" in text and "Complaints overdue 2" in text
+    assert "Complaints overdue 2 0 +2 Red" in text  # October, September, change, status
     assert "Room bookings" in text and "Respond within 4 working hours" in text
 
 
