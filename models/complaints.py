@@ -211,7 +211,7 @@ class Worklist(StrEnum):
     OVERDUE = "overdue"
 
 
-def _next_due() -> Any:
+def next_due_column() -> Any:
     """The next deadline of an open complaint: acknowledging it, else resolving it."""
     return Case(
         None,
@@ -236,7 +236,7 @@ def _on_worklist(query: Any, wanted: str) -> Any:
         return query.where(Complaint.status.in_(list(OPEN_STATUSES)))
     # On hold, the clock is stopped: nothing falls due while the customer is awaited.
     open_ = Complaint.status.in_([s for s in OPEN_STATUSES if s is not ComplaintStatus.ON_HOLD])
-    due = _next_due()
+    due = next_due_column()
     if wanted == Worklist.OVERDUE:
         return query.where(open_ & (due < now))
     end = today if wanted == Worklist.DUE_TODAY else today + timedelta(days=6 - today.weekday())

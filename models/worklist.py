@@ -1,0 +1,227 @@
+"""What is due today and what is overdue, across the service log, the complaints, the
+standards' reviews and the improvement actions: the Overview's to-do list.
+
+Each record appears once, at its next deadline: a request awaiting its first response at the
+response-by moment, otherwise at its completion-by moment; a complaint not yet acknowledged at its
+acknowledge-by moment, otherwise at its resolve-by moment (none while on hold: the clock is
+stopped). Overdue means that deadline has passed; due today, that it falls later today. The
+counts are complete; the items listed are the most pressing few of each kind.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from enum import StrEnum
+from typing import Any
+
+from peewee import JOIN, Case, fn
+
+from models.catalogue import Service, Standard
+from models.choices import ComplaintStatus
+from models.complaints import CONFIDENTIAL, OPEN_STATUSES, Complaint, next_due_column
+from models.delivery import IN_FORCE
+from models.improvements import DONE, ImprovementAction
+from models.register import Customer
+from models.service_log import ServiceRequest
+
+LISTED = 50  # items listed of each kind; the counts say how many more there are
+
+
+class Area(StrEnum):
+    """Where the record lives, and so which tab opens it."""
+
+    REQUEST = "request"
+    COMPLAINT = "complaint"
+    STANDARD = "standard"
+    ACTION = "action"
+
+
+@dataclass(frozen=True)
+class DueItem:
+    area: Area
+    record_id: Any
+    task: str  # what must be done by then: "Respond", "Resolve", "Review"…
+    what: str  # which record, in words
+    due: datetime | date
+    overdue: bool
+    parent_id: Any = None  # the service of a standard: the catalogue opens it first
+
+
+@dataclass(frozen=True)
+class DueGroup:
+    area: Area
+    overdue: int
+    today: int
+    items: list[DueItem] = field(default_factory=list)  # the most pressing first
+
+    @property
+    def total(self) -> int:
+        return self.overdue + self.today
+
+
+def due_now(now: datetime, listed: int = LISTED) -> list[DueGroup]:
+    """Everything overdue or due later today, as at `now`."""
+    return [
+        _requests(now, listed),
+        _complaints(now, listed),
+        _reviews(now.date(), listed),
+        _actions(now.date(), listed),
+    ]
+
+
+def _end_of(day: date) -> datetime:
+    return datetime.combine(day, time(23, 59, 59))
+
+
+def _counts(query: Any, deadline: Any, now: Any, end: Any) -> tuple[int, int]:
+    overdue = query.where(deadline < now).count()
+    today = query.where(deadline >= now, deadline <= end).count()
+    return overdue, today
+
+
+def _requests(now: datetime, listed: int) -> DueGroup:
+    awaiting_response = Case(
+        None, [(ServiceRequest.responded_at.is_null(), ServiceRequest.response_due)], None
+    )
+    deadline = fn.COALESCE(
+        fn.MIN(awaiting_response, ServiceRequest.completion_due),
+        awaiting_response,
+        ServiceRequest.completion_due,
+    )
+    open_ = ServiceRequest.live().where(ServiceRequest.completed_at.is_null())
+    overdue, today = _counts(open_, deadline, now, _end_of(now.date()))
+    rows = (
+        ServiceRequest.select(
+            ServiceRequest.id,
+            ServiceRequest.description,
+            ServiceRequest.responded_at,
+            ServiceRequest.response_due,
+            Service.name,
+            Customer.name,
+            deadline.alias("deadline"),
+        )
+        .join(Service, on=ServiceRequest.service == Service.id)
+        .switch(ServiceRequest)
+        .join(Customer, JOIN.LEFT_OUTER, on=ServiceRequest.customer == Customer.id)
+        .where(
+            ServiceRequest.deleted_at.is_null(),
+            ServiceRequest.completed_at.is_null(),
+            deadline <= _end_of(now.date()),
+        )
+        .order_by(deadline)
+        .limit(listed)
+        .tuples()
+    )
+    items = []
+    for ident, description, responded, response_due, service, customer, due in rows:
+        due = _moment(due)
+        responding = responded is None and response_due is not None and _moment(response_due) == due
+        who = f" for {customer}" if customer else ""
+        items.append(
+            DueItem(
+                Area.REQUEST,
+                ident,
+                "Respond" if responding else "Complete",
+                f"{service}{who}: {_first_line(description)}",
+                due,
+                due < now,
+            )
+        )
+    return DueGroup(Area.REQUEST, overdue, today, items)
+
+
+def _complaints(now: datetime, listed: int) -> DueGroup:
+    deadline = next_due_column()
+    running = [status for status in OPEN_STATUSES if status is not ComplaintStatus.ON_HOLD]
+    open_ = Complaint.live().where(Complaint.status.in_(running))
+    overdue, today = _counts(open_, deadline, now, _end_of(now.date()))
+    rows = (
+        Complaint.select(
+            Complaint.id,
+            Complaint.reference,
+            Complaint.summary,
+            Complaint.confidential,
+            Complaint.acknowledged_at,
+            deadline.alias("deadline"),
+        )
+        .where(
+            Complaint.deleted_at.is_null(),
+            Complaint.status.in_(running),
+            deadline <= _end_of(now.date()),
+        )
+        .order_by(deadline)
+        .limit(listed)
+        .tuples()
+    )
+    items = [
+        DueItem(
+            Area.COMPLAINT,
+            ident,
+            "Acknowledge" if acknowledged is None else "Resolve",
+            f"{reference}: {CONFIDENTIAL if confidential else _first_line(summary)}",
+            _moment(due),
+            _moment(due) < now,
+        )
+        for ident, reference, summary, confidential, acknowledged, due in rows
+    ]
+    return DueGroup(Area.COMPLAINT, overdue, today, items)
+
+
+def _reviews(today: date, listed: int) -> DueGroup:
+    """Agreed standards whose review date has come."""
+    in_force = (
+        Standard.select(
+            Standard.id, Standard.statement, Standard.review_on, Service.id, Service.name
+        )
+        .join(Service)
+        .where(
+            Standard.deleted_at.is_null(),
+            Service.deleted_at.is_null(),
+            Standard.status.in_(IN_FORCE),
+            Standard.review_on <= today,
+        )
+    )
+    overdue = in_force.where(Standard.review_on < today).count()
+    items = [
+        DueItem(Area.STANDARD, ident, "Review", f"{service}: {statement}", on, on < today, parent)
+        for ident, statement, on, parent, service in in_force.order_by(Standard.review_on)
+        .limit(listed)
+        .tuples()
+    ]
+    return DueGroup(Area.STANDARD, overdue, in_force.count() - overdue, items)
+
+
+def _actions(today: date, listed: int) -> DueGroup:
+    """Improvement actions not yet implemented whose due date has come."""
+    pending = ImprovementAction.live(
+        ImprovementAction.id,
+        ImprovementAction.title,
+        ImprovementAction.owner,
+        ImprovementAction.due_on,
+    ).where(ImprovementAction.status.not_in(list(DONE)), ImprovementAction.due_on <= today)
+    overdue = pending.where(ImprovementAction.due_on < today).count()
+    items = [
+        DueItem(
+            Area.ACTION,
+            ident,
+            "Implement",
+            title + (f" ({owner})" if owner else ""),
+            due_on,
+            due_on < today,
+        )
+        for ident, title, owner, due_on in pending.order_by(ImprovementAction.due_on)
+        .limit(listed)
+        .tuples()
+    ]
+    return DueGroup(Area.ACTION, overdue, pending.count() - overdue, items)
+
+
+def _moment(value: Any) -> datetime:
+    """A computed column comes back from SQLite as text."""
+    return value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+
+
+def _first_line(text: str) -> str:
+    line = (text or "").strip().splitlines()[0] if (text or "").strip() else ""
+    return line if len(line) <= 80 else line[:79] + "…"
