@@ -20,11 +20,14 @@ from PySide6.QtWidgets import (
 from desktop import APP_NAME, __version__
 from desktop.importing import export_file
 from desktop.kinds import FORMATS
+from models.complaints import Worklist
 from models.demo import generate_demo
 from models.errors import KnownError
 from models.integrity import is_empty
 from models.organisation import get_settings, rename_organisation
 from models.schema import ALL_MODELS
+from models.service_log import RequestState
+from models.worklist import Area, DueItem
 from views.background import BackgroundTask
 from views.catalogue_tab import CatalogueTab
 from views.complaints_tab import ComplaintsTab
@@ -34,6 +37,7 @@ from views.first_run import FirstRunPage
 from views.import_dialog import ImportDialog
 from views.improvements_tab import ImprovementsTab
 from views.long_work import run_with_progress
+from views.overview_tab import OverviewTab
 from views.record_page import RecordPage
 from views.register_tab import RegisterTab
 from views.service_log_tab import ServiceLogTab
@@ -59,7 +63,10 @@ class MainWindow(QMainWindow):
         self.first_run.import_requested.connect(lambda: self.import_file("customers"))
         self.register = RegisterTab(self.bus, self.settings)
         self.catalogue = CatalogueTab(self.bus, self.settings)
+        self.overview = OverviewTab(self.bus)
+        self.overview.open_requested.connect(self.open_due)
         self.tabs = QTabWidget()
+        self.tabs.addTab(self.overview, "&Overview")
         self.tabs.addTab(self.register, "&Register")
         self.tabs.addTab(self.catalogue, "Service &catalogue")
         self.service_log = ServiceLogTab(self.bus, self.settings)
@@ -74,8 +81,11 @@ class MainWindow(QMainWindow):
         self.feedback.action_from_item.connect(self.improvements.new_from_feedback)
         self.feedback.action_from_code.connect(self.improvements.new_from_code)
         self.catalogue.action_for_standard.connect(self.improvements.new_from_standard)
-        self.tabs.setCurrentIndex(int(self.settings.value("window/tab", 0) or 0))
-        self.tabs.currentChanged.connect(lambda index: self.settings.setValue("window/tab", index))
+        for tab in self.tab_pages():
+            tab.setObjectName(type(tab).__name__)
+            if tab.objectName() == self.settings.value("window/tab"):
+                self.tabs.setCurrentWidget(tab)
+        self.tabs.currentChanged.connect(self._remember_tab)
         self.pages = QStackedWidget()
         self.pages.addWidget(self.first_run)
         self.pages.addWidget(self.tabs)
@@ -194,7 +204,21 @@ class MainWindow(QMainWindow):
         dialog = ImportDialog(self.bus, kind or self._current_kind() or "customers", self)
         if dialog.exec() and dialog.imported:
             self.statusBar().showMessage(f"Imported {dialog.imported:,} records.", 8000)
+            self.refresh()
+            self.tabs.setCurrentWidget(self._tab_for(dialog.kind.currentData()))
         return dialog
+
+    def _tab_for(self, kind: str) -> QWidget:
+        """Where an import of `kind` shows: the user sees what came in."""
+        return {
+            "customers": self.register,
+            "services": self.catalogue,
+            "standards": self.catalogue,
+            "requests": self.service_log,
+            "complaints": self.complaints,
+            "feedback": self.feedback,
+            "questionnaire": self.feedback,
+        }.get(kind, self.tabs.currentWidget())
 
     def current_page(self) -> RecordPage | None:
         """The list the user is looking at: what File ▸ Export… writes out."""
@@ -214,6 +238,44 @@ class MainWindow(QMainWindow):
                 return None
             return self.catalogue.active_page
         return None
+
+    def _remember_tab(self, _index: int) -> None:
+        self.settings.setValue("window/tab", self.tabs.currentWidget().objectName())
+
+    def tab_pages(self) -> list[QWidget]:
+        return [self.tabs.widget(index) for index in range(self.tabs.count())]
+
+    def open_due(self, target: DueItem | Area) -> None:
+        """Open a due record in its tab, in the list it is due in; for a whole group (an
+        Area), that list with every one of them."""
+        item = target if isinstance(target, DueItem) else None
+        area = item.area if item is not None else target
+        overdue = item is None or item.overdue
+        chosen: dict[str, Any] = {}
+        if area is Area.REQUEST:
+            self.tabs.setCurrentWidget(self.service_log)
+            table = self.service_log.requests.table
+            chosen["state"] = (RequestState.OVERDUE if overdue else RequestState.DUE_TODAY).value
+        elif area is Area.COMPLAINT:
+            self.tabs.setCurrentWidget(self.complaints)
+            table = self.complaints.complaints.table
+            chosen["worklist"] = (Worklist.OVERDUE if overdue else Worklist.DUE_TODAY).value
+        elif area is Area.ACTION:
+            self.tabs.setCurrentWidget(self.improvements)
+            table = self.improvements.actions.table
+            if overdue:
+                chosen["overdue"] = 1
+        else:
+            self.tabs.setCurrentWidget(self.catalogue)
+            self.catalogue.pages.setCurrentIndex(0)
+            if item is not None:
+                self.catalogue.services.table.show_record(item.parent_id)
+            table = self.catalogue.standards.table
+        if item is None:
+            table.clear_filters(chosen)
+            table.view.setFocus()
+        elif not table.show_record(item.record_id, chosen):
+            self.statusBar().showMessage("That record is no longer due: it has changed.", 8000)
 
     def _current_kind(self) -> str | None:
         page = self.current_page()
@@ -277,6 +339,7 @@ class MainWindow(QMainWindow):
         self.showFullScreen() if on else self.showNormal()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.overview.stop()
         if self.task is not None:
             self.task.cancel()
             self.task.wait()

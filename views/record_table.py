@@ -106,7 +106,7 @@ class RecordTable(QWidget):
         self.clear_button = QToolButton(text="Clear")
         self.clear_button.setToolTip("Clear the search and filters")
         self.clear_button.setAccessibleName("Clear search and filters")
-        self.clear_button.clicked.connect(self.clear_filters)
+        self.clear_button.clicked.connect(lambda: self.clear_filters())
         bar.addWidget(self.clear_button)
         self.count = QLabel()
         self.count.setAccessibleName(f"Number of {noun[1]} shown")
@@ -196,10 +196,12 @@ class RecordTable(QWidget):
         self.fixed_filters[key] = value
         self.apply_filters()
 
-    def clear_filters(self) -> None:
-        for combo in self.combos.values():
+    def clear_filters(self, chosen: dict[str, Any] | None = None) -> None:
+        """Clear the search and filters, or set the quick filters `chosen` (key → value)."""
+        chosen = chosen or {}
+        for key, combo in self.combos.items():
             combo.blockSignals(True)
-            combo.setCurrentIndex(0)
+            combo.setCurrentIndex(max(combo.findData(chosen.get(key)), 0))
             combo.blockSignals(False)
         self.show_deleted.blockSignals(True)
         self.show_deleted.setChecked(False)
@@ -254,6 +256,14 @@ class RecordTable(QWidget):
         self.view.selectionModel().setCurrentIndex(index, flags)
         self.view.scrollTo(index)
         return True
+
+    def show_record(self, record_id: Any, chosen: dict[str, Any] | None = None) -> bool:
+        """Bring `record_id` into view: filters cleared (or set to `chosen`), then selected."""
+        self.ensure_loaded()
+        self.clear_filters(chosen)
+        found = self.select(record_id)
+        self.view.setFocus()
+        return found
 
     def _current_row_changed(self, current: Any, _previous: Any) -> None:
         self.current_changed.emit(self.model.row_id(current.row()) if current.isValid() else None)

@@ -72,6 +72,10 @@ def test_load_demo_data_runs_in_the_background_and_shows_the_counts(open_window,
         pass
     qtbot.waitUntil(lambda: window.task is None)
     assert window.pages.currentWidget() is window.tabs
+    assert window.tabs.currentWidget() is window.overview  # the first tab
+    qtbot.waitUntil(lambda: "requests" in window.overview.tiles, timeout=30_000)
+    assert window.overview.empty_note.isHidden()
+    window.tabs.setCurrentWidget(window.register)
     assert window.register.customers.table.count.text() == "300 customers"
     window.tabs.setCurrentWidget(window.catalogue)  # a tab's rows are read when it is shown
     assert window.catalogue.services.table.count.text() == "16 services"
@@ -99,7 +103,12 @@ def test_a_database_with_data_opens_on_its_tabs(demo_db, data_dir, qtbot):
     with qtbot.waitExposed(window):
         window.show()
     assert window.pages.currentWidget() is window.tabs
+    assert window.tabs.currentWidget() is window.overview
     assert not window.service_log.requests.table.model.loaded  # hidden tabs wait to be shown
+    assert not window.register.customers.table.model.loaded
+    with qtbot.waitSignal(window.overview.loaded, timeout=30_000):
+        pass
+    window.tabs.setCurrentWidget(window.register)
     assert window.register.customers.table.count.text() == "300 customers"
 
 

@@ -17,6 +17,7 @@ from views.table_model import Tone
 @pytest.fixture
 def window(demo_db, show_main_window):
     window = show_main_window()
+    window.tabs.setCurrentWidget(window.register)
     yield window
     window.close()
 
