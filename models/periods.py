@@ -79,6 +79,20 @@ class Period:
         length = (self.last - self.first).days + 1
         return Period(self.first - timedelta(days=length), self.first - timedelta(days=1))
 
+    @classmethod
+    def recent(cls, kind: str, today: date, count: int) -> list[Period]:
+        """The `count` months, quarters or years up to the one `today` falls in, newest
+        first: what a report can be asked for."""
+        current = {
+            "month": cls.containing(today),
+            "quarter": cls.quarter(today.year, (today.month + 2) // 3),
+            "year": cls.year(today.year),
+        }[kind]
+        periods = [current]
+        while len(periods) < count:
+            periods.append(periods[-1].previous())
+        return periods
+
     def months_to_here(self, count: int) -> list[Period]:
         """The `count` months ending with the one this period ends in, oldest first."""
         months = [Period.containing(self.last)]

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGridLayout,
     QGroupBox,
+    QHBoxLayout,
     QLabel,
     QPushButton,
     QScrollArea,
@@ -44,6 +45,7 @@ from views.format import EMPTY, choice_label, date_label, met_label, yes_no_labe
 from views.forms import FormField, Kind, RecordForm, choice_options
 from views.record_page import PageSpec, RecordPage, remember_splitter
 from views.record_table import QuickFilter
+from views.report_dialog import ReportDialog
 from views.table_model import Tone, ViewColumn
 
 K = ComplaintEventKind
@@ -206,9 +208,11 @@ class ComplaintDetail(QWidget):
 
     Signals:
         action_requested(object): the user wants an improvement action for this complaint.
+        record_requested(object): the user wants this complaint's record printed.
     """
 
     action_requested = Signal(object)
+    record_requested = Signal(object)
 
     def __init__(self, bus: DataBus, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -256,6 +260,9 @@ class ComplaintDetail(QWidget):
         steps = QGroupBox("Next steps")
         self.steps_grid = QGridLayout(steps)
         self.step_buttons: dict[ComplaintEventKind, QPushButton] = {}
+        self.record_button = QPushButton("&Print record…")
+        self.record_button.setToolTip("The complaint record, to preview, print or save as PDF")
+        self.record_button.clicked.connect(self._request_record)
         self.action_button = QPushButton("Create an improvement action…")
         self.action_button.setToolTip("An action to stop this happening again, linked to it")
         self.action_button.clicked.connect(self._request_action)
@@ -274,7 +281,10 @@ class ComplaintDetail(QWidget):
         inner.setContentsMargins(0, 0, 0, 0)
         inner.addLayout(facts)
         inner.addWidget(steps)
-        inner.addWidget(self.action_button)
+        below = QHBoxLayout()
+        below.addWidget(self.action_button)
+        below.addWidget(self.record_button)
+        inner.addLayout(below)
         inner.addWidget(QLabel("Timeline:"))
         inner.addWidget(self.timeline, 1)
         body = QWidget()
@@ -366,6 +376,10 @@ class ComplaintDetail(QWidget):
         if self.complaint is not None:
             self.action_requested.emit(self.complaint)
 
+    def _request_record(self) -> None:
+        if self.complaint is not None:
+            self.record_requested.emit(self.complaint)
+
     def take(self, kind: ComplaintEventKind) -> RecordForm | None:
         """Open the step's form; saving takes the step (or says why it cannot be taken)."""
         complaint = self.complaint
@@ -395,7 +409,9 @@ class ComplaintsTab(QWidget):
         super().__init__(parent)
         self.complaints = RecordPage(COMPLAINT_PAGE, bus, settings)
         self.complaints.defaults = lambda: {"received_at": clock.now()}
+        self.settings = settings
         self.detail = ComplaintDetail(bus)
+        self.detail.record_requested.connect(self.print_record)
         self.complaints.current_changed.connect(self.open_complaint)
         self.splitter = QSplitter()
         self.splitter.addWidget(self.complaints)
@@ -405,6 +421,11 @@ class ComplaintsTab(QWidget):
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.splitter)
         bus.changed.connect(self._changed)
+
+    def print_record(self, complaint: Complaint) -> ReportDialog:
+        dialog = ReportDialog(self.settings, self, complaint=complaint)
+        dialog.exec()
+        return dialog
 
     def open_complaint(self, complaint_id: Any) -> None:
         self.detail.show_complaint(None if complaint_id is None else fetch(Complaint, complaint_id))

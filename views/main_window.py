@@ -40,6 +40,7 @@ from views.long_work import run_with_progress
 from views.overview_tab import OverviewTab
 from views.record_page import RecordPage
 from views.register_tab import RegisterTab
+from views.report_dialog import ReportDialog
 from views.service_log_tab import ServiceLogTab
 from views.settings_dialog import SettingsDialog
 
@@ -107,6 +108,10 @@ class MainWindow(QMainWindow):
         file_menu = self.menuBar().addMenu("&File")
         self.import_action = self._action(file_menu, "&Import…", "Ctrl+I", self.import_file)
         self.export_action = self._action(file_menu, "&Export…", "Ctrl+E", self.export_current)
+        file_menu.addSeparator()
+        self.report_action = self._action(
+            file_menu, "Monitoring &report…", QKeySequence.StandardKey.Print, self.make_report
+        )
         file_menu.addSeparator()
         self.demo_action = self._action(file_menu, "Load &demo data…", None, self.load_demo)
         file_menu.addSeparator()
@@ -189,6 +194,11 @@ class MainWindow(QMainWindow):
             loaded,
             ended,
         )
+
+    def make_report(self) -> ReportDialog:
+        dialog = ReportDialog(self.settings, self)
+        dialog.exec()
+        return dialog
 
     def edit_settings(self) -> SettingsDialog:
         dialog = SettingsDialog(self.bus, self)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from reportlab.lib.units import mm
 from reportlab.platypus import Spacer
@@ -48,7 +48,7 @@ def _on_time(done: datetime | None, due: datetime | None, now: datetime) -> str:
 
 
 def build_complaint_record(
-    complaint: Complaint, path: Path, *, progress: Progress | None = None
+    complaint: Complaint, path: Path | BinaryIO, *, progress: Progress | None = None
 ) -> Built:
     """Write `complaint`'s record to `path` (whole, or not at all)."""
     register_fonts()

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from reportlab.lib.units import mm
 from reportlab.platypus import (
@@ -60,7 +60,7 @@ STANDARD_TREND_MONTHS = 6
 
 def build_monitoring_report(
     period: Period,
-    path: Path,
+    path: Path | BinaryIO,
     *,
     prepared_by: str = "",
     as_of: datetime | None = None,

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
@@ -210,13 +210,13 @@ def progress_callback(progress: Progress | None, stage: str) -> Callable[[str, A
 class Built:
     """A written PDF and how many pages it has."""
 
-    path: Path
+    path: Path | None  # None when written to a file object
     pages: int
 
 
 def write_pdf(
     story: list[Any],
-    path: Path,
+    path: Path | BinaryIO,
     *,
     title: str,
     subject: str,
@@ -225,11 +225,12 @@ def write_pdf(
     author: str = "",
     progress: Progress | None = None,
 ) -> Built:
-    """Lay `story` out into `path`, written whole or not at all."""
-    path = Path(path)
-    temporary = path.with_name(f".{path.name}.part")
+    """Lay `story` out into `path`, written whole or not at all; or into a file object (the
+    window keeps a report in memory, so no copy of it lies about on disk)."""
+    in_memory = not isinstance(path, str | Path)
+    temporary = None if in_memory else Path(path).with_name(f".{Path(path).name}.part")
     document = SimpleDocTemplate(
-        str(temporary),
+        path if temporary is None else str(temporary),
         pagesize=PAGE,
         leftMargin=MARGIN,
         rightMargin=MARGIN,
@@ -241,9 +242,12 @@ def write_pdf(
         creator="Rapport",
     )
     document.setProgressCallBack(progress_callback(progress, "Laying out the pages"))
+    if temporary is None:
+        document.build(story, canvasmaker=numbered_canvas(footer, banner))
+        return Built(None, document.page)
     try:
         document.build(story, canvasmaker=numbered_canvas(footer, banner))
         temporary.replace(path)
     finally:
         temporary.unlink(missing_ok=True)
-    return Built(path, document.page)
+    return Built(Path(path), document.page)

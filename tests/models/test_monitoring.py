@@ -290,5 +290,15 @@ def test_periods():
     assert Period.parse("2026").last == date(2026, 12, 31)
     assert Period.quarter(2026, 4).label() == "Quarter 4 of 2026"
     assert OCTOBER.label() == "October 2026"
+    assert Period.recent("month", date(2026, 1, 15), 3) == [
+        Period.month(2026, 1),
+        Period.month(2025, 12),
+        Period.month(2025, 11),
+    ]
+    assert Period.recent("quarter", date(2026, 4, 1), 2) == [
+        Period.quarter(2026, 2),
+        Period.quarter(2026, 1),
+    ]
+    assert [p.key() for p in Period.recent("year", date(2026, 12, 31), 2)] == ["2026", "2025"]
     with pytest.raises(ValueError, match="write a month as 2026-10"):
         Period.parse("2026-13")
