@@ -81,4 +81,7 @@ def run_window(data_dir: Path) -> int:
     window = start_window(data_dir)
     if window is None:
         return 1
+    from views.background import stop_all
+
+    QApplication.instance().aboutToQuit.connect(stop_all)
     return QApplication.instance().exec()

@@ -16,6 +16,8 @@ log = logging.getLogger(__name__)
 
 Progress = Callable[[str, float], None]
 
+_started: list[BackgroundTask] = []  # kept until finished, whatever happens to their owners
+
 
 class BackgroundTask(QThread):
     """Runs `work(progress)` in its own thread; the database connection is its own too.
@@ -33,13 +35,21 @@ class BackgroundTask(QThread):
     cancelled = Signal()
 
     def __init__(self, work: Callable[[Progress], Any], parent: Any = None) -> None:
-        super().__init__(parent)
+        # No Qt parent: a widget deleted while its work runs must not take the running thread
+        # with it (Qt aborts the program). `stop_all` waits for every task instead.
+        super().__init__()
+        self.owner = parent
         self._work = work
         self._cancel_requested = False
         self.progress_dialog: Any = None  # the dialog showing this task's progress, if any
 
     def cancel(self) -> None:
         self._cancel_requested = True
+
+    def start(self, *args: Any) -> None:
+        _started[:] = [task for task in _started if not _finished(task)]
+        _started.append(self)
+        super().start(*args)
 
     def _progress(self, stage: str, fraction: float) -> None:
         if self._cancel_requested:
@@ -65,3 +75,20 @@ class BackgroundTask(QThread):
         finally:
             if not database.is_closed():
                 database.close()  # this thread's own connection
+
+
+def _finished(task: BackgroundTask) -> bool:
+    try:
+        return task.isFinished()
+    except RuntimeError:  # already deleted
+        return True
+
+
+def stop_all() -> None:
+    """Cancel every background task still running and wait for it to roll back: before the
+    program quits (and after each test), no thread may outlive the work it was given."""
+    for task in _started:
+        if not _finished(task):
+            task.cancel()
+            task.wait()
+    _started.clear()

@@ -276,7 +276,6 @@ class OverviewTab(QWidget):
     def _finished(self) -> None:
         if self.task is not None:
             self.task.wait()
-            self.task.deleteLater()
         self.task = None
         self.refresh_button.setEnabled(True)
         if self._again:

@@ -296,7 +296,6 @@ class ReportDialog(QDialog):
     def _finished(self) -> None:
         if self.task is not None:
             self.task.wait()
-            self.task.deleteLater()
         self.task = None
         self.working.hide()
         self.make_button.setEnabled(True)

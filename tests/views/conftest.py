@@ -63,6 +63,14 @@ def dialogs(monkeypatch: pytest.MonkeyPatch):
 
 
 @pytest.fixture(autouse=True)
+def no_background_work_outlives_the_test():
+    from views.background import stop_all
+
+    yield
+    stop_all()
+
+
+@pytest.fixture(autouse=True)
 def collect_garbage_after_each_test():
     """Free each test's widgets while Qt is fully alive, not at interpreter exit."""
     import gc

@@ -3,6 +3,7 @@ opens in its tab, and a new database says what to do first."""
 
 from __future__ import annotations
 
+import gc
 import json
 from datetime import date, datetime
 
@@ -170,3 +171,25 @@ def test_a_new_database_says_what_to_do_first(db, show_main_window, qtbot):
     assert not overview.chart.has_data
     assert overview.tiles["nps"].value.text() == "—"
     window.close()
+
+
+def test_a_window_gone_while_the_figures_are_worked_out_leaves_no_thread_behind(
+    demo_db, show_main_window
+):
+    from views.background import stop_all
+
+    closed = show_main_window()
+    closed.overview.refresh()
+    task = closed.overview.task
+    closed.close()  # waits for the work
+    assert task is None or task.isFinished()
+
+    deleted = show_main_window()
+    deleted.overview._stale = True
+    deleted.overview.refresh()
+    task = deleted.overview.task
+    deleted.deleteLater()  # gone without being closed: the thread is not taken with it
+    del deleted
+    gc.collect()
+    stop_all()
+    assert task is None or task.isFinished()
