@@ -27,6 +27,8 @@ def signed(value: float | None, unit: str = "") -> str:
         return EMPTY
     text = number(abs(value))
     sign = "+" if value > 0 else "−" if value < 0 else ""
+    if text == "0":  # too small to show: no sign, as "−0" would suggest a fall
+        sign = ""
     return f"{sign}{text}{unit}"
 
 

@@ -145,7 +145,7 @@ def _moved(now: int, before: int) -> tuple[str, int]:
 def _rate(key: str, label: str, now: Rate, before: Rate, goal: float | None) -> Headline:
     moved = None
     if now.percent is not None and before.percent is not None:
-        moved = now.percent - before.percent
+        moved = round(now.percent - before.percent, 1)  # as shown
     return Headline(
         key,
         label,
@@ -172,7 +172,7 @@ def _score(
     def shown(value: float | None) -> str:
         return percent(value) if unit == "%" else number(value, decimals)
 
-    moved = None if now is None or before is None else now - before
+    moved = None if now is None or before is None else round(now - before, 1)  # as shown
     return Headline(
         key,
         label,

@@ -342,6 +342,7 @@ class OverviewTab(QWidget):
                 more.setData(0, ITEM_ROLE, group.area)
                 top.addChild(more)
             self.due.addTopLevelItem(top)
+            top.setFirstColumnSpanned(True)
             top.setExpanded(True)
 
     def _activated(self, item: QTreeWidgetItem, _column: int) -> None:

@@ -5,14 +5,19 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from desktop.figures_text import change, signed
 from desktop.headlines import Better, headlines
 from models.choices import Measure
+from models.feedback_analysis import feedback_figures
 from models.monitoring import (
+    ActionFigures,
+    ComplaintFigures,
     Rag,
     Rate,
     RequestFigures,
     ServiceResult,
     StandardResult,
+    Summary,
     summary,
 )
 from tests.models.test_monitoring import AS_OF, OCTOBER, october  # noqa: F401
@@ -84,3 +89,29 @@ def test_an_on_time_rate_is_judged_against_the_targets_weighted_by_what_each_jud
         now = replace(base, services=[service], requests=figures)
         assert by_key(now, base)["response"].status is status, met
     assert by_key(now, base)["standards"].status is Rag.GREEN  # both standards met
+
+
+def test_a_change_too_small_to_show_has_no_sign_and_is_no_change(db):
+    assert signed(-0.04, " pts") == "0 pts" and change(5.7, 5.66) == "0"
+    assert signed(-0.05) == "−0.1" and signed(2.0) == "+2"
+    now = Rate(met=900, missed=100)  # 90.0 %
+    before = Rate(met=8996, missed=1004)  # 89.96 %
+    base = RequestFigures(1000, 1000, now, now)
+    shown = by_key(
+        replace(summary_shell(), requests=base),
+        replace(summary_shell(), requests=RequestFigures(10000, 10000, before, before)),
+    )["response"]
+    assert (shown.change, shown.moved, shown.improved) == ("0 pts", 0, None)
+
+
+def summary_shell() -> Summary:
+    """A month with nothing in it, to put figures into."""
+    return Summary(
+        period=OCTOBER,
+        as_of=AS_OF,
+        requests=RequestFigures(0, 0, Rate(), Rate()),
+        services=[],
+        complaints=ComplaintFigures(0, Rate(), 0, Rate(), 0, 0, 0),
+        feedback=feedback_figures(OCTOBER.first, OCTOBER.last),
+        improvements=ActionFigures(0, 0, 0, 0, 0, 0),
+    )
