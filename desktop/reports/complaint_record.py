@@ -7,9 +7,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from reportlab.lib.units import mm
-from reportlab.platypus import Spacer
-
 from desktop.figures_text import EMPTY
 from desktop.reports.typography import (
     STATUS_FILLS,
@@ -191,14 +188,14 @@ def build_complaint_record(
                 [0.5, 0.2, 0.12, 0.18],
             ),
         ]
-    story += [Spacer(1, 4 * mm), para(f"Printed {now:%d/%m/%Y %H:%M} by Rapport.", "small")]
 
     return write_pdf(
         story,
         path,
         title=f"Complaint record {complaint.reference}",
         subject=organisation,
-        footer=f"{organisation} · Complaint record {complaint.reference}",
+        footer=f"{organisation} · Complaint record {complaint.reference} · "
+        f"printed {now:%d/%m/%Y %H:%M}",
         banner="CONFIDENTIAL" if complaint.confidential else "",
         progress=progress,
     )
