@@ -7,19 +7,16 @@ Exit status: 0 success, 1 bad input or a failed check (with a message saying wha
 from __future__ import annotations
 
 import argparse
-import sqlite3
 import sys
 import time
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import peewee
-
 from desktop import APP_NAME, __version__
 from desktop.paths import DATA_DIR_VARIABLE, database_path, resolve_data_dir
 from desktop.session import open_data_folder
-from models.db import close_database, open_database
+from models.db import DATABASE_ERRORS, close_database, open_database
 from models.errors import KnownError, explain_database_error
 
 if TYPE_CHECKING:
@@ -197,7 +194,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KnownError as error:
         print(f"rapport: {error}", file=sys.stderr)
         return EXIT_FAILED
-    except (sqlite3.DatabaseError, peewee.DatabaseError) as error:
+    except DATABASE_ERRORS as error:
         known = explain_database_error(error, database_path(data_dir))
         if known is None:
             raise

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from collections.abc import Sequence
 from pathlib import Path
 
 import peewee
-from peewee import Database, SqliteDatabase
+from peewee import Database
+from playhouse.sqlcipher_ext import SqlCipherDatabase, sqlcipher
 
 from models import clock
 from models.base import database
@@ -34,28 +36,94 @@ PRAGMAS = {
 }
 
 
+# What the SQLite drivers raise, whichever one a caller meets.
+DATABASE_ERRORS = (sqlite3.DatabaseError, sqlcipher.DatabaseError, peewee.DatabaseError)
+SQLITE_HEADER = b"SQLite format 3\x00"  # a plain file begins so; an encrypted one, with noise
+KEY_PATTERN = re.compile(r"[0-9a-f]{64}")
+
+
 class MigrationFailed(KnownError):
     pass
 
 
-def open_database(path: Path, *, upgrade: bool = True) -> SqliteDatabase:
+class KeyNeeded(DatabaseUnreadable):
+    """The database is encrypted and no key was given."""
+
+
+class WrongKey(KnownError):
+    """The key given does not open the database."""
+
+
+class RapportDatabase(SqlCipherDatabase):
+    """SQLite through SQLCipher: encrypted with a raw 256-bit key when one is given (no slow
+    passphrase derivation on every connection), a plain SQLite file otherwise."""
+
+    def __init__(self, path: str, key: str | None = None, **kwargs: object) -> None:
+        if key is not None and not KEY_PATTERN.fullmatch(key):
+            raise ValueError("A database key is 64 hexadecimal digits.")
+        super().__init__(path, **kwargs)
+        self.key = key
+
+    @property
+    def encrypted(self) -> bool:
+        return self.key is not None
+
+    def _connect(self) -> object:
+        connection = sqlcipher.connect(self.database, isolation_level=None, **self.connect_params)
+        try:
+            connection.execute("PRAGMA cipher_log_level = NONE")  # a wrong key is ours to say
+            if self.key is not None:
+                connection.execute(f"PRAGMA key = \"x'{self.key}'\"")
+            self._add_conn_hooks(connection)
+        except BaseException:
+            connection.close()
+            raise
+        return connection
+
+
+def is_encrypted(path: Path) -> bool:
+    """Whether the file at `path` is an encrypted database (a missing or empty one is not)."""
+    try:
+        with open(path, "rb") as file:
+            header = file.read(len(SQLITE_HEADER))
+    except OSError:  # missing, or a folder: SQLite will say what is wrong
+        return False
+    return bool(header) and header != SQLITE_HEADER
+
+
+def open_database(path: Path, *, key: str | None = None, upgrade: bool = True) -> RapportDatabase:
     """Open (creating if need be) the database at `path` and bring its schema up to date.
 
+    An encrypted file needs its `key`; a new file is created encrypted with `key` if one is
+    given; a plain file opens as it is (the key is for converting it: see models.encryption).
     Raises a `KnownError` for a file that cannot be opened, is not a Rapport database, is
-    damaged, or was written by a newer Rapport; nothing in the file is changed in those cases.
-    With `upgrade=False` (for `check`) nothing is changed at all.
+    damaged, needs a key or was given the wrong one, or was written by a newer Rapport; nothing
+    in the file is changed in those cases. With `upgrade=False` (for `check`) nothing is
+    changed at all.
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     close_database()
-    db = SqliteDatabase(str(path), pragmas=PRAGMAS)
+    exists = path.exists() and path.stat().st_size > 0
+    encrypted = is_encrypted(path)
+    if encrypted and key is None:
+        raise KeyNeeded(
+            f"{path} cannot be read as a Rapport database: it is encrypted with a key this "
+            "computer does not have, or it is damaged."
+        )
+    db = RapportDatabase(str(path), key if encrypted or not exists else None, pragmas=PRAGMAS)
     db.register_collation(folded_collation, FOLDED)
     database.initialize(db)
     try:
         db.connect()
         schema_version(db)  # the first read tells whether this is a database at all
-    except (sqlite3.DatabaseError, peewee.DatabaseError) as error:
+    except DATABASE_ERRORS as error:
         db.close()
+        if encrypted and "not a database" in str(error):
+            raise WrongKey(
+                f"The key does not open {path}: it belongs to another database, or was "
+                "mistyped. Use the recovery key printed when the database was made."
+            ) from error
         raise explain_database_error(error, path) or DatabaseUnreadable(
             f"{path} cannot be read as a Rapport database ({error}). "
             "It may be damaged or encrypted with a key this computer does not have."
@@ -64,7 +132,7 @@ def open_database(path: Path, *, upgrade: bool = True) -> SqliteDatabase:
         try:
             upgrade_schema(db, path)
             db.execute_sql("PRAGMA journal_mode = wal")
-        except (sqlite3.DatabaseError, peewee.DatabaseError) as error:
+        except DATABASE_ERRORS as error:
             db.close()
             known = explain_database_error(error, path)
             if known is None:
@@ -133,14 +201,23 @@ def upgrade_schema(db: Database, path: Path, steps: Sequence[Step] = MIGRATIONS)
 
 
 def backup_copy(db: Database, path: Path, *, reason: str) -> Path:
-    """A consistent copy of the open database beside it, in `backups/`, using SQLite's backup."""
+    """A consistent copy of the open database beside it, in `backups/` (encrypted with the
+    same key as the database, by SQLite's VACUUM INTO)."""
     folder = Path(path).parent / BACKUP_FOLDER
     folder.mkdir(parents=True, exist_ok=True)
     stamp = clock.now().strftime("%Y%m%d-%H%M%S")
     target = folder / f"{Path(path).stem}-{reason}-{stamp}.db"
-    destination = sqlite3.connect(target)
-    try:
-        db.connection().backup(destination)
-    finally:
-        destination.close()
+    copy_to(db, target)
     return target
+
+
+def copy_to(db: Database, target: Path) -> None:
+    """Write a consistent, compacted copy of the open database to `target` (whole or not at
+    all), encrypted as the database is."""
+    partial = target.with_name(f".{target.name}.part")
+    partial.unlink(missing_ok=True)
+    try:
+        db.execute_sql("VACUUM INTO ?", (str(partial),))
+        partial.replace(target)
+    finally:
+        partial.unlink(missing_ok=True)

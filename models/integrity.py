@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import peewee
 from peewee import Database
 
 from models.base import SoftDeleteRecord
 from models.catalogue import Service
 from models.complaints import Complaint
-from models.db import refuse_foreign_or_newer
+from models.db import DATABASE_ERRORS, refuse_foreign_or_newer
 from models.errors import KnownError
 from models.feedback import Feedback
 from models.migrations import SCHEMA_VERSION
@@ -22,7 +20,7 @@ from models.service_log import ServiceRequest
 
 # The tables whose records make a database "in use" (settings and seeded closures do not).
 _CONTENT = (Department, Customer, Service, ServiceRequest, Complaint, Feedback)
-_SQLITE_ERRORS = (sqlite3.DatabaseError, peewee.DatabaseError)
+_SQLITE_ERRORS = DATABASE_ERRORS
 
 
 @dataclass

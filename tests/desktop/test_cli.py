@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from playhouse.sqlcipher_ext import sqlcipher
 
 from desktop.cli import main
 from models.migrations import SCHEMA_VERSION
@@ -176,7 +177,8 @@ def test_check_changes_nothing_not_even_the_journal_mode(demo_db, data_dir):
 def test_a_database_locked_by_another_writer_gets_a_message(demo_db, data_dir, capsys, monkeypatch):
     monkeypatch.setitem(__import__("models.db").db.PRAGMAS, "busy_timeout", 100)
     demo_db.close()
-    other = sqlite3.connect(data_dir / "rapport.db", isolation_level=None)
+    # another Rapport: the same SQLite library (two copies in one process share no locks)
+    other = sqlcipher.connect(str(data_dir / "rapport.db"), isolation_level=None)
     other.execute("BEGIN EXCLUSIVE")
     services = data_dir / "services.csv"
     services.write_text("name\nNew service\n", encoding="utf-8")
