@@ -203,12 +203,17 @@ def upgrade_schema(db: Database, path: Path, steps: Sequence[Step] = MIGRATIONS)
 def backup_copy(db: Database, path: Path, *, reason: str) -> Path:
     """A consistent copy of the open database beside it, in `backups/` (encrypted with the
     same key as the database, by SQLite's VACUUM INTO)."""
+    target = backup_path(path, reason)
+    copy_to(db, target)
+    return target
+
+
+def backup_path(path: Path, reason: str) -> Path:
+    """Where a backup of the database at `path` taken now for `reason` goes (folder made)."""
     folder = Path(path).parent / BACKUP_FOLDER
     folder.mkdir(parents=True, exist_ok=True)
     stamp = clock.now().strftime("%Y%m%d-%H%M%S")
-    target = folder / f"{Path(path).stem}-{reason}-{stamp}.db"
-    copy_to(db, target)
-    return target
+    return folder / f"{Path(path).stem}-{reason}-{stamp}.db"
 
 
 def copy_to(db: Database, target: Path) -> None:
