@@ -19,7 +19,7 @@ from desktop.logs import start_logging
 from desktop.paths import database_path
 from desktop.resources import resource_path
 from desktop.session import open_data_folder
-from models.errors import KnownError
+from models.errors import Cancelled, KnownError
 
 if TYPE_CHECKING:
     from views.main_window import MainWindow
@@ -43,12 +43,24 @@ def create_application(argv: list[str] | None = None) -> QApplication:
 
 def start_window(data_dir: Path) -> MainWindow | None:
     """Open the data folder and show the window; None (after telling the user) if it cannot."""
+    from views.data_protection import RecoveryKeyDialog, key_for_window
     from views.main_window import MainWindow
 
     create_application()
     try:
-        open_data_folder(data_dir)
+        data_dir.mkdir(parents=True, exist_ok=True)
+        chosen = key_for_window(data_dir)
+        open_data_folder(data_dir, key=chosen.key)
         log_file = start_logging(data_dir)
+    except Cancelled:
+        return None
+    except OSError as error:
+        QMessageBox.critical(
+            None,
+            f"{APP_NAME} cannot open its data",
+            f"Rapport cannot use {data_dir} as its data folder: {error.strerror or error}.",
+        )
+        return None
     except KnownError as error:
         QMessageBox.critical(None, f"{APP_NAME} cannot open its data", str(error))
         return None
@@ -56,6 +68,8 @@ def start_window(data_dir: Path) -> MainWindow | None:
     window = MainWindow(data_dir, database_path(data_dir))
     window.show()
     log.info("Window opened on %s", database_path(data_dir))
+    if chosen.new:
+        RecoveryKeyDialog(chosen.key or "", data_dir, window).exec()
     return window
 
 

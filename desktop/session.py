@@ -6,20 +6,34 @@ from pathlib import Path
 
 from peewee import Database
 
+from desktop.keys import ENVIRONMENT, stored_key
 from desktop.paths import database_path
-from models.db import open_database
+from models.db import KeyNeeded, is_encrypted, open_database
 from models.errors import KnownError
 from models.organisation import ensure_bank_holidays_seeded
 
 
-def open_data_folder(data_dir: Path) -> Database:
-    """Open (creating if need be) the folder's database, upgraded and with holidays seeded."""
+def open_data_folder(data_dir: Path, key: str | None = None) -> Database:
+    """Open (creating if need be) the folder's database, upgraded and with holidays seeded.
+
+    An encrypted database opens with `key`, else the key kept for the folder (RAPPORT_DB_KEY,
+    then the keyring). A new database is created encrypted only when `key` is given.
+    """
     try:
         data_dir.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise KnownError(
             f"Rapport cannot use {data_dir} as its data folder: {error.strerror or error}."
         ) from error
-    db = open_database(database_path(data_dir))
+    path = database_path(data_dir)
+    if key is None and is_encrypted(path):
+        key = stored_key(data_dir)
+        if key is None:
+            raise KeyNeeded(
+                f"{path} is encrypted and its key is not on this computer. Open it once in the "
+                f"Rapport window (which asks for the recovery key), or give commands the key "
+                f"in the {ENVIRONMENT} environment variable: the recovery key without its dashes."
+            )
+    db = open_database(path, key=key)
     ensure_bank_holidays_seeded()
     return db

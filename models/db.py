@@ -86,9 +86,11 @@ def is_encrypted(path: Path) -> bool:
     try:
         with open(path, "rb") as file:
             header = file.read(len(SQLITE_HEADER))
+        size = Path(path).stat().st_size
     except OSError:  # missing, or a folder: SQLite will say what is wrong
         return False
-    return bool(header) and header != SQLITE_HEADER
+    # SQLCipher writes whole pages (a power of two, at least 512 bytes): anything else is junk
+    return header != SQLITE_HEADER and size >= 512 and size % 512 == 0
 
 
 def open_database(path: Path, *, key: str | None = None, upgrade: bool = True) -> RapportDatabase:

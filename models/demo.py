@@ -206,6 +206,7 @@ class _DemoBuilder:
         # name the user already gave is kept.
         opened = datetime.combine(self.start, time(9))
         settings = get_settings()
+        Settings.update(demo=True).where(Settings.id == settings.id).execute()
         if not settings.organisation_name:
             Settings.update(
                 organisation_name=text.ORGANISATION, created_at=opened, updated_at=opened

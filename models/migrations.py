@@ -386,5 +386,10 @@ def _import_mappings(db: Database) -> None:
     )
 
 
-MIGRATIONS: Sequence[Step] = (_initial_schema, _import_mappings)
+def _demo_flag(db: Database) -> None:
+    """Version 3: whether the database holds the demo organisation (which may stay plain)."""
+    run_script(db, 'ALTER TABLE "settings" ADD COLUMN "demo" INTEGER NOT NULL DEFAULT 0;')
+
+
+MIGRATIONS: Sequence[Step] = (_initial_schema, _import_mappings, _demo_flag)
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping
 from datetime import date, time
 from typing import Any
 
-from peewee import CharField, DateField, IntegerField, TimeField
+from peewee import BooleanField, CharField, DateField, IntegerField, TimeField
 
 from models import calendar, clock
 from models.audit import record_change
@@ -33,6 +33,7 @@ class Settings(Record):
     resolve_within = IntegerField(default=10)
     resolve_unit = ChoiceField(Unit, default=Unit.WORKING_DAYS)
     holidays_seeded_through = IntegerField(default=0)  # last year whose bank holidays were added
+    demo = BooleanField(default=False)  # the demo organisation: it may stay unencrypted
 
     @property
     def weekdays(self) -> frozenset[int]:

@@ -27,6 +27,38 @@ def fixed_clock() -> Iterator[clock.FixedClock]:
         yield fixed
 
 
+class MemoryKeyring:
+    """A keyring that forgets everything when the test ends."""
+
+    priority = 1
+
+    def __init__(self) -> None:
+        self.entries: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.entries.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.entries[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        self.entries.pop((service, username), None)
+
+
+@pytest.fixture(autouse=True)
+def no_system_keyring(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test reads or writes the real keyring (by default there is none) or a real key."""
+    monkeypatch.setattr("desktop.keys._backend", lambda: None)
+    monkeypatch.delenv("RAPPORT_DB_KEY", raising=False)
+
+
+@pytest.fixture
+def memory_keyring(monkeypatch: pytest.MonkeyPatch) -> MemoryKeyring:
+    backend = MemoryKeyring()
+    monkeypatch.setattr("desktop.keys._backend", lambda: backend)
+    return backend
+
+
 @pytest.fixture
 def data_dir(tmp_path: Path) -> Path:
     folder = tmp_path / "data"

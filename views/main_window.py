@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from desktop import APP_NAME, __version__
 from desktop.importing import export_file
 from desktop.kinds import FORMATS
+from models.base import database
 from models.complaints import Worklist
 from models.demo import generate_demo
 from models.errors import KnownError
@@ -93,7 +94,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.pages)
 
         self._build_menus()
-        self.database_label = QLabel(f"Database: {database_file}")
+        self.database_label = QLabel(f"Database: {database_file} ({_protection()})")
         self.database_label.setAccessibleName("Database in use")
         self.statusBar().addPermanentWidget(self.database_label)
         self.bus.changed.connect(lambda _tables: self.refresh())
@@ -356,3 +357,10 @@ class MainWindow(QMainWindow):
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.sync()
         super().closeEvent(event)
+
+
+def _protection() -> str:
+    """Whether the open database is encrypted, in words for the status bar."""
+    if getattr(database.obj, "encrypted", False):
+        return "encrypted"
+    return "demo data, not encrypted" if get_settings().demo else "not encrypted"

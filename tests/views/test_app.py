@@ -19,8 +19,11 @@ def test_the_application_is_named_and_speaks_british_english(qapp):
     )
 
 
-def test_start_window_opens_the_data_folder_and_shows_the_window(qtbot, tmp_path):
+def test_start_window_opens_the_data_folder_and_shows_the_window(
+    qtbot, tmp_path, memory_keyring, dialogs
+):
     folder = tmp_path / "new-folder"
+    dialogs.expect(lambda recovery: (recovery.kept.setChecked(True), recovery.accept()))
     window = start_window(folder)
     qtbot.addWidget(window)
     assert window.isVisible()

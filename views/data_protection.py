@@ -1,0 +1,290 @@
+"""The window's side of encryption: making and keeping the key on first run (and converting a
+plain database from an earlier Rapport), showing the recovery key once, and unlocking with the
+recovery key or the passphrase where the key is not in this computer's keyring.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication, QTextDocument
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.keys import keyring_name, protected_key_file, store_key, stored_key
+from desktop.paths import database_path
+from models.db import close_database, is_encrypted, open_database
+from models.encryption import (
+    encrypt_database,
+    key_from_recovery,
+    new_key,
+    protect_key,
+    recovery_text,
+    unprotect_key,
+)
+from models.errors import Cancelled, KnownError
+from models.organisation import get_settings
+
+MIN_PASSPHRASE = 10
+
+
+@dataclass(frozen=True)
+class WindowKey:
+    key: str | None  # None: a plain (demo) database
+    new: bool  # made just now: show the recovery key
+
+
+def key_for_window(data_dir: Path, parent: QWidget | None = None) -> WindowKey:
+    """The key to open the folder's database with, asking the user where it must.
+
+    An encrypted database: the key kept on this computer, else the user's passphrase or
+    recovery key. A new database, or a plain one from an earlier Rapport: a new key, kept in
+    the keyring (or sealed with a passphrase the user chooses), the plain one converted. The
+    demo organisation may stay plain. Raises Cancelled if the user gives up.
+    """
+    path = database_path(data_dir)
+    if is_encrypted(path):
+        key = stored_key(data_dir)
+        if key is None:
+            dialog = UnlockDialog(data_dir, parent)
+            if not dialog.exec():
+                raise Cancelled
+            key = dialog.key
+        return WindowKey(key, False)
+    exists = path.exists() and path.stat().st_size > 0
+    if exists and _is_demo(path):
+        return WindowKey(None, False)
+    key = new_key()
+    if not store_key(data_dir, key):
+        chooser = PassphraseDialog(parent)
+        if not chooser.exec():
+            raise Cancelled
+        protected_key_file(data_dir).write_text(protect_key(key, chooser.passphrase()), "utf-8")
+    if exists:
+        encrypt_database(path, key)
+    return WindowKey(key, True)
+
+
+def _is_demo(path: Path) -> bool:
+    try:
+        open_database(path)
+        return bool(get_settings().demo)
+    finally:
+        close_database()
+
+
+def _monospace() -> QFont:
+    font = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+    font.setPointSizeF(font.pointSizeF() * 1.2)
+    return font
+
+
+class RecoveryKeyDialog(QDialog):
+    """The recovery key, shown once, with Print, Save and Copy."""
+
+    def __init__(self, key: str, data_dir: Path, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.text = recovery_text(key)
+        self.data_dir = data_dir
+        self.setWindowTitle("Your recovery key")
+        where = keyring_name()
+        kept = (
+            f"The key is kept for you in {where} on this computer."
+            if where != "no system keyring"
+            else "The key is kept in the data folder, sealed with your passphrase."
+        )
+        explanation = QLabel(
+            "Rapport has encrypted your data, so a lost or stolen computer reveals nothing. "
+            f"{kept}\n\nKeep this recovery key somewhere safe, away from this computer (print "
+            "it and lock it away, or save it to a safe place). You need it to open your data "
+            "on a new computer, after Windows is reinstalled, or if you forget your "
+            "passphrase. Anyone who has it and a copy of your data can read the data. "
+            "Rapport shows it only now."
+        )
+        explanation.setWordWrap(True)
+        self.key_box = QLineEdit(self.text)
+        self.key_box.setReadOnly(True)
+        self.key_box.setFont(_monospace())
+        self.key_box.setAccessibleName("Recovery key")
+        self.key_box.setMinimumWidth(self.key_box.fontMetrics().horizontalAdvance(self.text) + 24)
+        buttons = QDialogButtonBox()
+        self.print_button = buttons.addButton("&Print…", QDialogButtonBox.ButtonRole.ActionRole)
+        self.save_button = buttons.addButton("&Save…", QDialogButtonBox.ButtonRole.ActionRole)
+        self.copy_button = buttons.addButton("&Copy", QDialogButtonBox.ButtonRole.ActionRole)
+        self.done_button = buttons.addButton("&Done", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.done_button.setEnabled(False)
+        self.kept = QCheckBox("I have kept the recovery key &safe")
+        self.kept.toggled.connect(self.done_button.setEnabled)
+        self.print_button.clicked.connect(self.print_key)
+        self.save_button.clicked.connect(self.save_key)
+        self.copy_button.clicked.connect(
+            lambda: QGuiApplication.clipboard().setText(self.text.replace("-", ""))
+        )
+        buttons.accepted.connect(self.accept)
+        layout = QVBoxLayout(self)
+        layout.addWidget(explanation)
+        layout.addWidget(self.key_box)
+        layout.addWidget(self.kept)
+        layout.addWidget(buttons)
+
+    def reject(self) -> None:
+        """Escape does not close it before the key is kept: it is shown only once."""
+        if self.kept.isChecked():
+            super().reject()
+
+    def page(self) -> str:
+        organisation = get_settings().organisation_name or "Rapport"
+        return (
+            f"Rapport recovery key\n\nOrganisation: {organisation}\nData folder: "
+            f"{self.data_dir}\n\n{self.text}\n\nKeep this safe. With it and a copy of the "
+            "data, anyone can read the data. In Rapport: when asked to unlock, choose "
+            "'Recovery key' and type it in (dashes and spaces do not matter).\n"
+        )
+
+    def save_key(self) -> Path | None:
+        name, _ = QFileDialog.getSaveFileName(
+            self, "Save the recovery key", "Rapport recovery key.txt", "Text (*.txt)"
+        )
+        if not name:
+            return None
+        path = Path(name)
+        try:
+            path.write_text(self.page(), encoding="utf-8")
+        except OSError as error:
+            QMessageBox.warning(self, "Save the recovery key", f"{path} could not be written: "
+                                f"{error.strerror or error}")  # fmt: skip
+            return None
+        return path
+
+    def print_key(self) -> None:
+        printer = QPrinter()
+        if QPrintDialog(printer, self).exec() == QDialog.DialogCode.Accepted:
+            document = QTextDocument()
+            document.setDefaultFont(_monospace())
+            document.setPlainText(self.page())
+            document.print_(printer)
+
+
+class PassphraseDialog(QDialog):
+    """Choosing the passphrase that seals the key where there is no system keyring."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Choose a passphrase")
+        note = QLabel(
+            "This computer has no keyring to keep Rapport's key in, so the key is sealed "
+            "with a passphrase you choose, and Rapport asks for it each time it opens. Use "
+            f"at least {MIN_PASSPHRASE} characters: a few unrelated words are easy to "
+            "remember and hard to guess."
+        )
+        note.setWordWrap(True)
+        self.first, self.second = QLineEdit(), QLineEdit()
+        for box, name in ((self.first, "Passphrase"), (self.second, "Passphrase again")):
+            box.setEchoMode(QLineEdit.EchoMode.Password)
+            box.setAccessibleName(name)
+        self.problem = QLabel()
+        self.problem.setStyleSheet("color: #b3261e;")
+        form = QFormLayout()
+        form.addRow("&Passphrase:", self.first)
+        form.addRow("&Again:", self.second)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(note)
+        layout.addLayout(form)
+        layout.addWidget(self.problem)
+        layout.addWidget(buttons)
+
+    def passphrase(self) -> str:
+        return self.first.text()
+
+    def accept(self) -> None:
+        if len(self.first.text()) < MIN_PASSPHRASE:
+            self.problem.setText(f"Use at least {MIN_PASSPHRASE} characters.")
+        elif self.first.text() != self.second.text():
+            self.problem.setText("The two passphrases differ: type the same one twice.")
+        else:
+            super().accept()
+            return
+        self.first.setFocus()
+
+
+class UnlockDialog(QDialog):
+    """Unlocking an encrypted database whose key is not in this computer's keyring: with the
+    passphrase (where the key was sealed with one here) or the recovery key. The key found is
+    kept in the keyring again, so the next start needs neither."""
+
+    def __init__(self, data_dir: Path, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.data_dir = data_dir
+        self.key: str | None = None
+        self.sealed = protected_key_file(data_dir)
+        self.setWindowTitle("Unlock your data")
+        note = QLabel(
+            f"{database_path(data_dir)} is encrypted.\n\n"
+            + (
+                "Type your passphrase, or the recovery key shown when the data was encrypted."
+                if self.sealed.exists()
+                else "Its key is not in this computer's keyring (a new computer or a new "
+                "Windows profile). Type the recovery key shown when the data was encrypted."
+            )
+        )
+        note.setWordWrap(True)
+        self.passphrase = QLineEdit()
+        self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
+        self.passphrase.setAccessibleName("Passphrase")
+        self.recovery = QLineEdit()
+        self.recovery.setFont(_monospace())
+        self.recovery.setPlaceholderText("XXXX-XXXX-…")
+        self.recovery.setAccessibleName("Recovery key")
+        form = QFormLayout()
+        if self.sealed.exists():
+            form.addRow("&Passphrase:", self.passphrase)
+        form.addRow("&Recovery key:", self.recovery)
+        self.problem = QLabel()
+        self.problem.setWordWrap(True)
+        self.problem.setStyleSheet("color: #b3261e;")
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.unlock_button = QPushButton("&Unlock")
+        self.unlock_button.setDefault(True)
+        buttons.addButton(self.unlock_button, QDialogButtonBox.ButtonRole.AcceptRole)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(note)
+        layout.addLayout(form)
+        layout.addWidget(self.problem)
+        layout.addWidget(buttons)
+
+    def accept(self) -> None:
+        try:
+            if self.recovery.text().strip():
+                key = key_from_recovery(self.recovery.text())
+            elif self.sealed.exists() and self.passphrase.text():
+                key = unprotect_key(self.sealed.read_text("utf-8"), self.passphrase.text())
+            else:
+                raise KnownError("Type your passphrase or your recovery key.")
+            open_database(database_path(self.data_dir), key=key, upgrade=False)
+            close_database()
+            store_key(self.data_dir, key)
+        except KnownError as error:
+            self.problem.setText(str(error))
+            return
+        self.key = key
+        super().accept()
