@@ -14,9 +14,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from desktop import APP_NAME, __version__
+from desktop.keys import stored_key
 from desktop.paths import DATA_DIR_VARIABLE, database_path, resolve_data_dir
 from desktop.session import open_data_folder
-from models.db import DATABASE_ERRORS, close_database, open_database
+from models.db import DATABASE_ERRORS, close_database, is_encrypted, open_database
 from models.errors import KnownError, explain_database_error
 
 if TYPE_CHECKING:
@@ -282,7 +283,8 @@ def run_check(args: argparse.Namespace, data_dir: Path) -> int:
     if not path.exists():
         raise KnownError(f"There is no Rapport database in {data_dir} (looked for {path.name}).")
     try:
-        report = check_database(open_database(path, upgrade=False), path)
+        key = stored_key(data_dir) if is_encrypted(path) else None
+        report = check_database(open_database(path, key=key, upgrade=False), path)
     except KnownError as error:  # damaged so badly that it cannot even be opened
         report = CheckReport(problems=[str(error)])
     print(f"Database: {path}")

@@ -109,6 +109,7 @@ def generate_demo(size: str = "small", seed: int = 1, progress: Progress | None 
                 "The database already holds records; demo data goes into an empty one."
             )
         _DemoBuilder(SIZES[size], seed, clock.today(), progress or _no_progress).build()
+    database.execute_sql("ANALYZE")  # statistics for the query planner, as after any bulk load
     return record_counts()
 
 

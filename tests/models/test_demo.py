@@ -24,7 +24,11 @@ from tests.conftest import FIXED_NOW
 def dump(path: Path) -> dict[str, list[tuple]]:
     """Every row of every table, in key order."""
     connection = sqlite3.connect(path)
-    tables = [r[0] for r in connection.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+    tables = [
+        name
+        for (name,) in connection.execute("SELECT name FROM sqlite_master WHERE type='table'")
+        if not name.startswith("sqlite_")  # SQLite's own (the planner's statistics)
+    ]
     rows = {t: connection.execute(f'SELECT * FROM "{t}" ORDER BY id').fetchall() for t in tables}
     connection.close()
     return rows
