@@ -45,6 +45,14 @@ class ServiceRequest(SoftDeleteRecord):
     completion_due = DateTimeField(null=True)
 
 
+# The open requests by completion date: what is due and overdue reads these, not every request.
+ServiceRequest.add_index(
+    ServiceRequest.completion_due,
+    where=ServiceRequest.completed_at.is_null(),
+    name="service_request_open",
+)
+
+
 class RequestState(StrEnum):
     """The service log's one-click views (filter words)."""
 
