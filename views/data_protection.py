@@ -210,6 +210,8 @@ class PassphraseDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.problem)
         layout.addWidget(buttons)
+        self.setMinimumWidth(480)
+        self.first.setFocus()
 
     def passphrase(self) -> str:
         return self.first.text()
@@ -222,6 +224,7 @@ class PassphraseDialog(QDialog):
         else:
             super().accept()
             return
+        self.adjustSize()
         self.first.setFocus()
 
 
@@ -271,6 +274,8 @@ class UnlockDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.problem)
         layout.addWidget(buttons)
+        self.setMinimumWidth(520)
+        (self.passphrase if self.sealed.exists() else self.recovery).setFocus()
 
     def accept(self) -> None:
         try:
@@ -285,6 +290,7 @@ class UnlockDialog(QDialog):
             store_key(self.data_dir, key)
         except KnownError as error:
             self.problem.setText(str(error))
+            self.adjustSize()  # room for the message
             return
         self.key = key
         super().accept()
