@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtWidgets import (
@@ -45,8 +45,10 @@ from views.format import EMPTY, choice_label, date_label, met_label, yes_no_labe
 from views.forms import FormField, Kind, RecordForm, choice_options
 from views.record_page import PageSpec, RecordPage, remember_splitter
 from views.record_table import QuickFilter
-from views.report_dialog import ReportDialog
 from views.table_model import Tone, ViewColumn
+
+if TYPE_CHECKING:
+    from views.report_dialog import ReportDialog
 
 K = ComplaintEventKind
 
@@ -423,6 +425,8 @@ class ComplaintsTab(QWidget):
         bus.changed.connect(self._changed)
 
     def print_record(self, complaint: Complaint) -> ReportDialog:
+        from views.report_dialog import ReportDialog  # ReportLab and QtPdf: not at start-up
+
         dialog = ReportDialog(self.settings, self, complaint=complaint)
         dialog.exec()
         return dialog

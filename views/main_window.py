@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QByteArray, QSettings, QTimer, qVersion
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -41,9 +41,11 @@ from views.long_work import run_with_progress
 from views.overview_tab import OverviewTab
 from views.record_page import RecordPage
 from views.register_tab import RegisterTab
-from views.report_dialog import ReportDialog
 from views.service_log_tab import ServiceLogTab
 from views.settings_dialog import SettingsDialog
+
+if TYPE_CHECKING:
+    from views.report_dialog import ReportDialog
 
 EXPORT_FILTER = "Excel workbook (*.xlsx);;CSV, comma-separated (*.csv)"
 
@@ -197,6 +199,8 @@ class MainWindow(QMainWindow):
         )
 
     def make_report(self) -> ReportDialog:
+        from views.report_dialog import ReportDialog  # ReportLab and QtPdf: not at start-up
+
         dialog = ReportDialog(self.settings, self)
         dialog.exec()
         return dialog
