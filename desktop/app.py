@@ -18,7 +18,7 @@ from desktop import APP_NAME, __version__
 from desktop.logs import start_logging
 from desktop.paths import database_path
 from desktop.resources import resource_path
-from desktop.session import open_data_folder
+from desktop.session import ensure_data_folder, open_data_folder
 from models.errors import Cancelled, KnownError
 
 if TYPE_CHECKING:
@@ -48,18 +48,11 @@ def start_window(data_dir: Path) -> MainWindow | None:
 
     create_application()
     try:
-        data_dir.mkdir(parents=True, exist_ok=True)
+        ensure_data_folder(data_dir)
         chosen = key_for_window(data_dir)
         open_data_folder(data_dir, key=chosen.key)
         log_file = start_logging(data_dir)
     except Cancelled:
-        return None
-    except OSError as error:
-        QMessageBox.critical(
-            None,
-            f"{APP_NAME} cannot open its data",
-            f"Rapport cannot use {data_dir} as its data folder: {error.strerror or error}.",
-        )
         return None
     except KnownError as error:
         QMessageBox.critical(None, f"{APP_NAME} cannot open its data", str(error))

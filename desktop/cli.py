@@ -14,10 +14,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from desktop import APP_NAME, __version__
-from desktop.keys import stored_key
 from desktop.paths import DATA_DIR_VARIABLE, database_path, resolve_data_dir
-from desktop.session import open_data_folder
-from models.db import DATABASE_ERRORS, close_database, is_encrypted, open_database
+from desktop.session import folder_key, open_data_folder
+from models.db import DATABASE_ERRORS, close_database, open_database
 from models.errors import KnownError, explain_database_error
 
 if TYPE_CHECKING:
@@ -268,23 +267,25 @@ def run_report_complaint(args: argparse.Namespace, data_dir: Path) -> int:
     return EXIT_OK
 
 
-def _open_existing(data_dir: Path) -> None:
-    """Open the folder's database, which must already exist (a report of nothing is no use)."""
+def _existing_database(data_dir: Path) -> Path:
+    """The folder's database, which must already exist (a report of nothing is no use)."""
     path = database_path(data_dir)
     if not path.exists():
         raise KnownError(f"There is no Rapport database in {data_dir} (looked for {path.name}).")
+    return path
+
+
+def _open_existing(data_dir: Path) -> None:
+    _existing_database(data_dir)
     open_data_folder(data_dir)
 
 
 def run_check(args: argparse.Namespace, data_dir: Path) -> int:
     from models.integrity import CheckReport, check_database
 
-    path = database_path(data_dir)
-    if not path.exists():
-        raise KnownError(f"There is no Rapport database in {data_dir} (looked for {path.name}).")
+    path = _existing_database(data_dir)
     try:
-        key = stored_key(data_dir) if is_encrypted(path) else None
-        report = check_database(open_database(path, key=key, upgrade=False), path)
+        report = check_database(open_database(path, key=folder_key(data_dir), upgrade=False), path)
     except KnownError as error:  # damaged so badly that it cannot even be opened
         report = CheckReport(problems=[str(error)])
     print(f"Database: {path}")

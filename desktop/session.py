@@ -13,27 +13,39 @@ from models.errors import KnownError
 from models.organisation import ensure_bank_holidays_seeded
 
 
-def open_data_folder(data_dir: Path, key: str | None = None) -> Database:
-    """Open (creating if need be) the folder's database, upgraded and with holidays seeded.
-
-    An encrypted database opens with `key`, else the key kept for the folder (RAPPORT_DB_KEY,
-    then the keyring). A new database is created encrypted only when `key` is given.
-    """
+def ensure_data_folder(data_dir: Path) -> None:
+    """Make the data folder if need be, or say why it cannot be used."""
     try:
         data_dir.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise KnownError(
             f"Rapport cannot use {data_dir} as its data folder: {error.strerror or error}."
         ) from error
+
+
+def folder_key(data_dir: Path) -> str | None:
+    """The key of the folder's database: None for a plain (or new) one; for an encrypted one,
+    RAPPORT_DB_KEY or the keyring's, or KeyNeeded saying where a key may come from."""
     path = database_path(data_dir)
-    if key is None and is_encrypted(path):
-        key = stored_key(data_dir)
-        if key is None:
-            raise KeyNeeded(
-                f"{path} is encrypted and its key is not on this computer. Open it once in the "
-                f"Rapport window (which asks for the recovery key), or give commands the key "
-                f"in the {ENVIRONMENT} environment variable: the recovery key without its dashes."
-            )
-    db = open_database(path, key=key)
+    if not is_encrypted(path):
+        return None
+    key = stored_key(data_dir)
+    if key is None:
+        raise KeyNeeded(
+            f"{path} is encrypted and its key is not on this computer. Open it once in the "
+            f"Rapport window (which asks for the recovery key), or give commands the key "
+            f"in the {ENVIRONMENT} environment variable: the recovery key without its dashes."
+        )
+    return key
+
+
+def open_data_folder(data_dir: Path, key: str | None = None) -> Database:
+    """Open (creating if need be) the folder's database, upgraded and with holidays seeded.
+
+    An encrypted database opens with `key`, else the key kept for the folder (RAPPORT_DB_KEY,
+    then the keyring). A new database is created encrypted only when `key` is given.
+    """
+    ensure_data_folder(data_dir)
+    db = open_database(database_path(data_dir), key=key or folder_key(data_dir))
     ensure_bank_holidays_seeded()
     return db

@@ -72,7 +72,13 @@ def key_for_window(data_dir: Path, parent: QWidget | None = None) -> WindowKey:
         chooser = PassphraseDialog(parent)
         if not chooser.exec():
             raise Cancelled
-        protected_key_file(data_dir).write_text(protect_key(key, chooser.passphrase()), "utf-8")
+        sealed = protected_key_file(data_dir)
+        try:
+            sealed.write_text(protect_key(key, chooser.passphrase()), "utf-8")
+        except OSError as error:
+            raise KnownError(
+                f"The key could not be saved in {sealed}: {error.strerror or error}."
+            ) from error
     if exists:
         encrypt_database(path, key)
     return WindowKey(key, True)

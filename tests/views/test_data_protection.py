@@ -172,6 +172,8 @@ def test_commands_take_the_key_from_the_keyring_or_the_environment(data_dir, cap
     summary = ["--data-dir", str(data_dir), "summary", "--month", "2026-10"]
     assert main(summary) == 1
     assert "RAPPORT_DB_KEY" in capsys.readouterr().err
+    assert main(["--data-dir", str(data_dir), "check"]) == 1  # says where a key may come from
+    assert "RAPPORT_DB_KEY" in capsys.readouterr().err
     monkeypatch.setenv("RAPPORT_DB_KEY", key.upper())
     assert main(summary) == 0
     monkeypatch.setenv("RAPPORT_DB_KEY", "not-a-key")
