@@ -129,7 +129,3 @@ def read_choice(value: Any, choice: type[C]) -> C | None:
 
 def write_yes_no(value: bool | None) -> str:
     return "" if value is None else ("yes" if value else "no")
-
-
-def write_number(value: float | None) -> str:
-    return "" if value is None else f"{value:g}"

@@ -32,18 +32,16 @@ def signed(value: float | None, unit: str = "") -> str:
     return f"{sign}{text}{unit}"
 
 
-def with_n(shown: str, n: int) -> str:
-    return f"{shown} (n = {n:,})"
+def with_n(shown: str, n: int, not_yet_due: int = 0) -> str:
+    """ "95.2 % (n = 208)", and how many were left out as not yet due, if any."""
+    text = f"{shown} (n = {n:,})"
+    return text + (f", {not_yet_due:,} not yet due" if not_yet_due else "")
 
 
 def rate_text(result: Rate | None) -> str:
-    """ "95.2 % (n = 208)", and how many are not yet due, if any."""
     if result is None:
         return EMPTY
-    text = with_n(percent(result.percent), result.n)
-    if result.not_yet_due:
-        text += f", {result.not_yet_due:,} not yet due"
-    return text
+    return with_n(percent(result.percent), result.n, result.not_yet_due)
 
 
 def change(now: float | None, before: float | None, unit: str = "") -> str:
@@ -59,7 +57,7 @@ def standard_name(standard: StandardResult) -> str:
     return f"{standard.service}: {standard.statement}{agreed}"
 
 
-def summary_text(summary: Summary, previous: Summary | None = None) -> str:
+def summary_text(summary: Summary) -> str:
     """The summary as a plain table for a terminal (the `summary` command)."""
     r, c, f, a = summary.requests, summary.complaints, summary.feedback, summary.improvements
     lines = [

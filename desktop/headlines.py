@@ -13,10 +13,10 @@ Other figures (how many requests, the satisfaction scores) show only how they mo
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
-from desktop.figures_text import EMPTY, change, number, percent
+from desktop.figures_text import EMPTY, change, number, percent, with_n
 from models.choices import Measure
 from models.monitoring import Rag, Rate, StandardResult, Summary, rag
 
@@ -47,8 +47,7 @@ class Headline:
     @property
     def value_with_n(self) -> str:
         """As the reports print it: "25 % (n = 4), 1 not yet due"."""
-        text = self.value if self.n is None else f"{self.value} (n = {self.n:,})"
-        return text + (f", {self.not_yet_due:,} not yet due" if self.not_yet_due else "")
+        return self.value if self.n is None else with_n(self.value, self.n, self.not_yet_due)
 
     @property
     def improved(self) -> bool | None:
@@ -109,17 +108,11 @@ def headlines(now: Summary, before: Summary) -> list[Headline]:
         _count("complaints_open", "Complaints open", c.open, pc.open, Better.DOWN),
         _overdue("complaints_overdue", "Complaints overdue", c.overdue, pc.overdue),
         _count("feedback", "Feedback received", f.responses, pf.responses),
-        _score("nps", "NPS (−100 to +100)", f.nps.score, f.nps.responses, pf.nps.score, 1),
+        _score("nps", "NPS (−100 to +100)", f.nps.score, f.nps.responses, pf.nps.score),
         _score(
-            "csat",
-            "CSAT (% satisfied)",
-            f.csat.percent,
-            f.csat.responses,
-            pf.csat.percent,
-            1,
-            unit="%",
+            "csat", "CSAT (% satisfied)", f.csat.percent, f.csat.responses, pf.csat.percent, "%"
         ),
-        _score("ces", "CES (mean, 1–7)", f.ces.mean, f.ces.responses, pf.ces.mean, 1),
+        _score("ces", "CES (mean, 1–7)", f.ces.mean, f.ces.responses, pf.ces.mean),
         _count("actions_open", "Improvement actions open", a.open, pa.open, Better.NEITHER),
         _overdue("actions_overdue", "Improvement actions overdue", a.overdue, pa.overdue),
     ]
@@ -143,34 +136,20 @@ def _moved(now: int, before: int) -> tuple[str, int]:
 
 
 def _rate(key: str, label: str, now: Rate, before: Rate, goal: float | None) -> Headline:
-    moved = None
-    if now.percent is not None and before.percent is not None:
-        moved = round(now.percent - before.percent, 1)  # as shown
-    return Headline(
-        key,
-        label,
-        percent(now.percent),
-        now.n,
-        percent(before.percent),
-        change(now.percent, before.percent, " pts"),
-        moved,
-        Better.UP,
-        rag(now.percent, goal),
-        now.not_yet_due,
+    return replace(
+        _score(key, label, now.percent, now.n, before.percent, "%"),
+        status=rag(now.percent, goal),
+        not_yet_due=now.not_yet_due,
     )
 
 
 def _score(
-    key: str,
-    label: str,
-    now: float | None,
-    n: int,
-    before: float | None,
-    decimals: int,
-    unit: str = "",
+    key: str, label: str, now: float | None, n: int, before: float | None, unit: str = ""
 ) -> Headline:
+    """A percentage (`unit` "%") or a score, with its n, to one decimal place."""
+
     def shown(value: float | None) -> str:
-        return percent(value) if unit == "%" else number(value, decimals)
+        return percent(value) if unit == "%" else number(value)
 
     moved = None if now is None or before is None else round(now - before, 1)  # as shown
     return Headline(
@@ -182,7 +161,6 @@ def _score(
         change(now, before, " pts" if unit == "%" else ""),
         moved,
         Better.UP,
-        Rag.NONE,
     )
 
 

@@ -7,7 +7,6 @@ One key per data folder: the keyring entry's user name is the data folder's path
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import os
 import sys
@@ -46,10 +45,6 @@ def keyring_name() -> str:
     """What keeps the key here, in words (for Help ▸ About and the self-test)."""
     backend = _backend()
     return "no system keyring" if backend is None else type(backend).__name__
-
-
-def has_keyring() -> bool:
-    return _backend() is not None
 
 
 def account(data_dir: Path) -> str:
@@ -95,13 +90,6 @@ def store_key(data_dir: Path, key: str) -> bool:
     except KeyringError as error:
         raise KnownError(f"The key could not be saved in {keyring_name()}: {error}") from error
     return True
-
-
-def forget_key(data_dir: Path) -> None:
-    backend = _backend()
-    if backend is not None:
-        with contextlib.suppress(KeyringError):
-            backend.delete_password(SERVICE, account(data_dir))
 
 
 def protected_key_file(data_dir: Path) -> Path:

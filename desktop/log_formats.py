@@ -37,10 +37,6 @@ from models.service_log import ServiceRequest
 CONFIDENTIAL = "Confidential"
 
 
-def write_met(value: bool | None) -> str:
-    return cells.write_yes_no(value)
-
-
 class _LogFormat(ImportKind):
     """What the two logs share: who the row is about, looked up the same way."""
 
@@ -136,11 +132,11 @@ class RequestsFormat(_LogFormat):
                 request.description,
                 request.notes,
                 request.response_due,
-                write_met(
+                cells.write_yes_no(
                     met(request.responded_at or request.completed_at, request.response_due, now)
                 ),
                 request.completion_due,
-                write_met(met(request.completed_at, request.completion_due, now)),
+                cells.write_yes_no(met(request.completed_at, request.completion_due, now)),
             ]
 
 
@@ -276,9 +272,9 @@ class ComplaintsFormat(_LogFormat):
                 "" if hidden else complaint.resolution,
                 complaint.status.value,
                 complaint.acknowledge_due,
-                write_met(met(complaint.acknowledged_at, complaint.acknowledge_due, now)),
+                cells.write_yes_no(met(complaint.acknowledged_at, complaint.acknowledge_due, now)),
                 complaint.resolve_due,
-                write_met(
+                cells.write_yes_no(
                     None  # on hold: the clock is stopped, the resolve-by date is not yet final
                     if complaint.status is ComplaintStatus.ON_HOLD
                     else met(complaint.resolved_at, complaint.resolve_due, now)

@@ -25,7 +25,7 @@ from models.choices import AuditAction, FeedbackChannel, FeedbackType
 from models.delivery import key
 from models.errors import KnownError
 from models.listing import ListColumn, Listing
-from models.operations import Change, Problems, create, soft_delete, update, validates
+from models.operations import Change, Problems, create, soft_delete, validates
 from models.register import Customer, Department
 from models.validation import name_problems
 
@@ -141,11 +141,6 @@ def merge_codes(keep: Code, merge: Code) -> list[Change]:
                 link.save()
         record_change(merge, AuditAction.UPDATE, {"merged_into": (None, keep.name)})
         return [soft_delete(merge), Change("feedback_code", AuditAction.UPDATE, keep)]
-
-
-def retire_code(code: Code) -> Change:
-    """A code no longer offered for new coding; the items coded with it keep it."""
-    return update(code, retired=True)
 
 
 def _code_list() -> Any:

@@ -34,11 +34,10 @@ class BackgroundTask(QThread):
     failed = Signal(str)
     cancelled = Signal()
 
-    def __init__(self, work: Callable[[Progress], Any], parent: Any = None) -> None:
+    def __init__(self, work: Callable[[Progress], Any]) -> None:
         # No Qt parent: a widget deleted while its work runs must not take the running thread
         # with it (Qt aborts the program). `stop_all` waits for every task instead.
         super().__init__()
-        self.owner = parent
         self._work = work
         self._cancel_requested = False
         self.progress_dialog: Any = None  # the dialog showing this task's progress, if any

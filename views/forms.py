@@ -105,7 +105,6 @@ class RecordForm(QDialog):
         self._known = {}
         if record is not None and model is not None:
             self._known = {name: getattr(record, name) for name in editable_fields(model)}
-        self.saved: Any = None
         self.widgets: dict[str, QWidget] = {}
         self.errors: dict[str, QLabel] = {}
 
@@ -267,10 +266,6 @@ class RecordForm(QDialog):
             self._announce(change)
         return str(record), _key(record)
 
-    def set_value(self, name: str, value: Any) -> None:
-        self._set_value(next(s for s in self.fields if s.name == name), value)
-        self.check()
-
     # ---------------------------------------------------------------- values and checks
 
     def read(self) -> tuple[dict[str, Any], dict[str, str]]:
@@ -362,7 +357,7 @@ class RecordForm(QDialog):
         if not self.check():
             return
         try:
-            self.saved = self._save(self.context | self.values())
+            self._save(self.context | self.values())
         except ValidationError as error:
             for name, message in error.problems.items():
                 if name in self.errors:

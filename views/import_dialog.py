@@ -219,7 +219,7 @@ class ImportDialog(QDialog):
     # ---------------------------------------------------------------- background work
 
     def _run(self, work: Any, done: Any) -> None:
-        self.task = BackgroundTask(work, self)
+        self.task = BackgroundTask(work)
         self.progress.setValue(0)
         self.progress.show()
         self.cancel_button.show()

@@ -29,7 +29,7 @@ def run_with_progress(
     dialog.setMinimumDuration(300)  # quick work finishes before a dialog flashes up
     dialog.setAutoClose(False)
     dialog.setAutoReset(False)
-    task = BackgroundTask(work, parent)
+    task = BackgroundTask(work)
     dialog.canceled.connect(task.cancel)
 
     def show(stage: str, fraction: float) -> None:

@@ -260,7 +260,7 @@ class OverviewTab(QWidget):
         self._again = False
         self.as_at.setText("Working out the figures…")
         self.refresh_button.setEnabled(False)
-        self.task = BackgroundTask(work_out, self)
+        self.task = BackgroundTask(work_out)
         self.task.succeeded.connect(self._show)
         self.task.failed.connect(self._failed)
         self.task.finished.connect(self._finished)

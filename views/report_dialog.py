@@ -259,7 +259,7 @@ class ReportDialog(QDialog):
         self.stage.setText("Starting…")
         self.make_button.setEnabled(False)
         self.choices.setEnabled(False)
-        self.task = BackgroundTask(lambda progress: make_in_memory(build, progress), self)
+        self.task = BackgroundTask(lambda progress: make_in_memory(build, progress))
         self.task.progressed.connect(self._progressed)
         self.task.succeeded.connect(self._made)
         self.task.failed.connect(self._failed)

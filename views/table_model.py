@@ -22,8 +22,6 @@ ModelIndex = QModelIndex | QPersistentModelIndex
 LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 CENTRE = Qt.AlignmentFlag.AlignCenter
-ID_ROLE = Qt.ItemDataRole.UserRole + 1
-VALUE_ROLE = Qt.ItemDataRole.UserRole + 2
 
 
 class Tone(Enum):
@@ -167,10 +165,6 @@ class LazyTableModel(QAbstractTableModel):
                 self._tones[row] = self._tone(self.row_values(row))
             tone = self._tones[row]
             return QBrush(QColor(tone.value)) if tone else None
-        if role == ID_ROLE:
-            return record[0]
-        if role == VALUE_ROLE:
-            return value
         return None
 
     def headerData(
