@@ -22,8 +22,8 @@ from typing import Any
 from models import clock
 from models.base import database
 from models.catalogue import Service, Standard, describe_standard
-from models.choices import ActionStatus, Measure, Unit
-from models.complaints import Complaint
+from models.choices import ActionStatus, ComplaintEventKind, Measure, Unit
+from models.complaints import Complaint, ComplaintEvent
 from models.delivery import IN_FORCE, key, met
 from models.feedback import Feedback
 from models.feedback_analysis import FeedbackFigures, feedback_figures, feedback_scores
@@ -386,13 +386,14 @@ def complaint_figures(period: Period, as_of: datetime, department: Any = None) -
     )
     end = min(period.end, as_of)
     still_open = list(
-        live.select(Complaint.resolve_due)
+        live.select(Complaint.id, Complaint.resolve_due)
         .where(
             Complaint.received_at <= end,
             Complaint.resolved_at.is_null() | (Complaint.resolved_at > end),
         )
         .tuples()
     )
+    held = _on_hold_at(end)
     referred = live.where(Complaint.referred_on.between(period.first, period.last)).count()
     return ComplaintFigures(
         received=len(received),
@@ -403,11 +404,30 @@ def complaint_figures(period: Period, as_of: datetime, department: Any = None) -
         resolved_on_time=rate(met(at, due, as_of) for at, due in resolved if due),
         referred=referred,
         open=len(still_open),
-        overdue=sum(1 for (due,) in still_open if due is not None and due < end),
+        # on hold, the clock is stopped: waiting for the customer is not overdue
+        overdue=sum(
+            1 for ident, due in still_open if due is not None and due < end and ident not in held
+        ),
         by_category=dict(
             Counter(str(category) for _at, _due, category in received if category is not None)
         ),
     )
+
+
+def _on_hold_at(moment: datetime) -> set[Any]:
+    """The complaints whose last hold or resumption up to `moment` was a hold."""
+    last: dict[Any, ComplaintEventKind] = {}
+    for complaint, kind in (
+        ComplaintEvent.select(ComplaintEvent.complaint, ComplaintEvent.kind)
+        .where(
+            ComplaintEvent.kind.in_([ComplaintEventKind.ON_HOLD, ComplaintEventKind.RESUMED]),
+            ComplaintEvent.at <= moment,
+        )
+        .order_by(ComplaintEvent.at)
+        .tuples()
+    ):
+        last[complaint] = kind
+    return {complaint for complaint, kind in last.items() if kind is ComplaintEventKind.ON_HOLD}
 
 
 # ---------------------------------------------------------------- improvement actions

@@ -13,6 +13,7 @@ from models.catalogue import Service, Standard
 from models.choices import (
     ActionStatus,
     ComplaintCategory,
+    ComplaintEventKind,
     ComplaintStatus,
     FeedbackChannel,
     FeedbackType,
@@ -20,7 +21,7 @@ from models.choices import (
     StandardStatus,
     Unit,
 )
-from models.complaints import Complaint
+from models.complaints import Complaint, ComplaintEvent
 from models.feedback import Code, Feedback, FeedbackCode
 from models.improvements import ImprovementAction
 from models.monitoring import Rag, Rate, department_figures, rag, summary, trend
@@ -302,3 +303,17 @@ def test_periods():
     assert [p.key() for p in Period.recent("year", date(2026, 12, 31), 2)] == ["2026", "2025"]
     with pytest.raises(ValueError, match="write a month as 2026-10"):
         Period.parse("2026-13")
+
+
+def test_a_complaint_on_hold_at_the_periods_end_is_open_but_not_overdue(october):
+    waiting = Complaint.create(
+        reference="CMP-2026-0050", received_at=at(1), acknowledged_at=at(2),
+        acknowledge_due=at(3, 17), resolve_due=at(15, 17), summary="Awaiting the customer",
+        status=ComplaintStatus.ON_HOLD,
+    )  # fmt: skip
+    ComplaintEvent.create(complaint=waiting, at=at(10), kind=ComplaintEventKind.ON_HOLD)
+    figures = summary(OCTOBER, as_of=AS_OF).complaints
+    assert (figures.open, figures.overdue) == (4, 2)  # counted open; the clock is stopped
+    ComplaintEvent.create(complaint=waiting, at=at(20), kind=ComplaintEventKind.RESUMED)
+    figures = summary(OCTOBER, as_of=AS_OF).complaints
+    assert (figures.open, figures.overdue) == (4, 3)  # resumed on the 20th: late again
