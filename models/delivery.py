@@ -32,7 +32,8 @@ def key(value: Any) -> str | None:
 
 @dataclass(frozen=True)
 class Timescale:
-    """A time-bound standard, as the rules need it."""
+    """A standard as the rules for choosing and applying it need it (named for the time-bound
+    ones the service log dates requests by)."""
 
     standard: str
     service: str
@@ -43,13 +44,27 @@ class Timescale:
     customer: str | None = None
     agreed_on: date | None = None
 
+    @classmethod
+    def of(cls, standard: Standard) -> Timescale:
+        return cls(
+            standard=key(standard.id),
+            service=key(standard.service_id),
+            measure=standard.measure,
+            target=standard.target,
+            unit=standard.unit,
+            department=key(standard.department_id),
+            customer=key(standard.customer_id),
+            agreed_on=standard.agreed_on,
+        )
+
     def due(self, calendar: WorkingCalendar, received: datetime) -> datetime:
         amount = self.target if self.unit is Unit.WORKING_HOURS else int(self.target)
         return calendar.due(received, amount, self.unit)
 
 
 class StandardBook:
-    """Every time-bound standard in force, arranged for finding the one that applies."""
+    """Standards arranged for finding the one that applies to a customer: the time-bound ones
+    in force for the service log, or any set of them for judging a period."""
 
     def __init__(self, timescales: Iterable[Timescale]) -> None:
         self._by_service: dict[tuple[str, Measure], list[Timescale]] = defaultdict(list)
@@ -64,19 +79,7 @@ class StandardBook:
             Standard.measure.in_(TIMED_MEASURES),
             Standard.unit.in_([u for u in Unit if u.is_time]),
         )
-        return cls(
-            Timescale(
-                standard=key(s.id),
-                service=key(s.service_id),
-                measure=s.measure,
-                target=s.target,
-                unit=s.unit,
-                department=key(s.department_id),
-                customer=key(s.customer_id),
-                agreed_on=s.agreed_on,
-            )
-            for s in query
-        )
+        return cls(Timescale.of(standard) for standard in query)
 
     def applicable(
         self,

@@ -24,7 +24,7 @@ from models.base import database
 from models.catalogue import Service, Standard, describe_standard
 from models.choices import ActionStatus, ComplaintEventKind, Measure, Unit
 from models.complaints import Complaint, ComplaintEvent
-from models.delivery import IN_FORCE, key, met
+from models.delivery import IN_FORCE, StandardBook, Timescale, key, met
 from models.feedback import Feedback
 from models.feedback_analysis import FeedbackFigures, feedback_figures, feedback_scores
 from models.improvements import DONE, ImprovementAction
@@ -251,7 +251,7 @@ def _agreed_with(standard: Standard, names: dict[str, str]) -> str:
 
 
 def _standard_result(
-    standard: Standard, rows: list[RequestRow], period: Period, names: dict[str, str]
+    standard: Standard, rows: list[RequestRow], judged: Judged, names: dict[str, str]
 ) -> StandardResult:
     measure, ident = standard.measure, key(standard.id)
     result: Rate | None = None
@@ -269,18 +269,11 @@ def _standard_result(
         achieved, n = result.percent, result.n
     elif measure is Measure.ACCURACY:
         goal = float(standard.target)
-        result = rate(row.accurate for row in rows if _applies(standard, row))
+        result = rate(judged.accuracy.get(ident, []))
         achieved, n = result.percent, result.n
     elif measure is Measure.SATISFACTION:
         goal = float(standard.target)
-        scores = Feedback.live(Feedback.csat).where(
-            Feedback.service == standard.service_id,
-            Feedback.received_on.between(period.first, period.last),
-            Feedback.csat.is_null(False),
-        )
-        if standard.department_id is not None:
-            scores = scores.where(Feedback.department == standard.department_id)
-        given = [score for (score,) in scores.tuples()]
+        given = judged.satisfaction.get(ident, [])
         n = len(given)
         if standard.unit is Unit.PERCENT:
             achieved = csat(given).percent
@@ -302,15 +295,40 @@ def _standard_result(
     )
 
 
-def _applies(standard: Standard, row: RequestRow) -> bool:
-    """A request of the standard's service, from whom the standard was agreed with."""
-    if row.service != key(standard.service_id):
-        return False
-    if standard.customer_id is not None:
-        return row.customer == key(standard.customer_id)
-    if standard.department_id is not None:
-        return row.department == key(standard.department_id)
-    return True
+@dataclass
+class Judged:
+    """What each accuracy and satisfaction standard judges in a period, by the standard's key:
+    each request's accuracy and each feedback's CSAT go to the one standard that applies to
+    its customer (their own, else their department's, else the service's general one), as a
+    request's timescales do."""
+
+    accuracy: dict[str, list[bool | None]] = field(default_factory=lambda: defaultdict(list))
+    satisfaction: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
+
+
+def _judge(standards: list[Standard], rows: list[RequestRow], period: Period) -> Judged:
+    book = StandardBook(Timescale.of(standard) for standard in standards)
+    judged = Judged()
+    measures = {standard.measure for standard in standards}
+    if Measure.ACCURACY in measures:
+        for row in rows:
+            chosen = book.applicable(row.service, Measure.ACCURACY, row.department, row.customer)
+            if chosen is not None:
+                judged.accuracy[chosen.standard].append(row.accurate)
+    if Measure.SATISFACTION in measures:
+        for service, department, customer, score in (
+            Feedback.live(Feedback.service, Feedback.department, Feedback.customer, Feedback.csat)
+            .where(
+                Feedback.received_on.between(period.first, period.last),
+                Feedback.csat.is_null(False),
+                Feedback.service.is_null(False),
+            )
+            .tuples()
+        ):
+            chosen = book.applicable(service, Measure.SATISFACTION, department, customer)
+            if chosen is not None:
+                judged.satisfaction[chosen.standard].append(score)
+    return judged
 
 
 def service_results(rows: list[RequestRow], period: Period) -> list[ServiceResult]:
@@ -321,11 +339,13 @@ def service_results(rows: list[RequestRow], period: Period) -> list[ServiceResul
     names = _names()
     standards_of: dict[str, list[StandardResult]] = defaultdict(list)
     service_names: dict[str, str] = {}
-    for standard in _standards_in_view(rows):
+    standards = _standards_in_view(rows)
+    judged = _judge(standards, rows, period)
+    for standard in standards:
         service = key(standard.service_id)
         service_names[service] = standard.service.name
         standards_of[service].append(
-            _standard_result(standard, by_service.get(service, []), period, names)
+            _standard_result(standard, by_service.get(service, []), judged, names)
         )
     for service, name in Service.select(Service.id, Service.name).tuples():
         if key(service) in by_service:

@@ -26,7 +26,7 @@ from models.feedback import Code, Feedback, FeedbackCode
 from models.improvements import ImprovementAction
 from models.monitoring import Rag, Rate, department_figures, rag, summary, trend
 from models.periods import Period
-from models.register import Department
+from models.register import Customer, Department
 from models.service_log import ServiceRequest
 
 OCTOBER = Period.month(2026, 10)
@@ -317,3 +317,33 @@ def test_a_complaint_on_hold_at_the_periods_end_is_open_but_not_overdue(october)
     ComplaintEvent.create(complaint=waiting, at=at(20), kind=ComplaintEventKind.RESUMED)
     figures = summary(OCTOBER, as_of=AS_OF).complaints
     assert (figures.open, figures.overdue) == (4, 3)  # resumed on the 20th: late again
+
+
+def test_a_customers_or_departments_own_standard_judges_their_items_not_the_general_one(
+    october,
+):
+    rooms = Service.get(Service.name == "Room bookings")
+    finance = Department.get(Department.name == "Finance")
+    zoe = Customer.create(name="Zoë", kind="colleague", department=finance)
+    Standard.create(  # Finance's own accuracy standard: Finance's requests leave the general one
+        service=rooms, statement="Finance: 90 % accuracy", measure=Measure.ACCURACY, target=90,
+        unit=Unit.PERCENT, department=finance, status=StandardStatus.AGREED,
+    )  # fmt: skip
+    Standard.create(  # Zoë's own satisfaction standard: her feedback leaves the others
+        service=rooms, statement="Zoë: satisfaction of 60 %", measure=Measure.SATISFACTION,
+        target=60, unit=Unit.PERCENT, customer=zoe, status=StandardStatus.AGREED,
+    )  # fmt: skip
+    Feedback.create(received_on=date(2026, 10, 15), channel=FeedbackChannel.EMAIL,
+                    service=rooms, customer=zoe, department=finance, csat=1)  # fmt: skip
+    (rooms_result,) = [
+        s for s in summary(OCTOBER, as_of=AS_OF).services if s.name == "Room bookings"
+    ]
+    by_statement = {standard.statement: standard for standard in rooms_result.standards}
+    finance_accuracy = by_statement["Finance: 90 % accuracy"]
+    assert (finance_accuracy.achieved, finance_accuracy.n) == (100.0, 1)  # request 1
+    general_accuracy = by_statement["98 % accuracy"]
+    assert (general_accuracy.achieved, general_accuracy.n) == (0.0, 1)  # request 2 (Ψυχολογία)
+    zoes = by_statement["Zoë: satisfaction of 60 %"]
+    assert (zoes.achieved, zoes.n) == (0.0, 1)
+    general = by_statement["Satisfaction of 80 %"]
+    assert (general.achieved, general.n) == (pytest.approx(200 / 3), 3)  # unchanged without Zoë
