@@ -25,7 +25,7 @@ from models.choices import AuditAction, FeedbackChannel, FeedbackType
 from models.delivery import key
 from models.errors import KnownError
 from models.listing import ListColumn, Listing
-from models.operations import Change, Problems, create, soft_delete, validates
+from models.operations import Change, Problems, create, merge_records, validates
 from models.register import Customer, Department
 from models.validation import name_problems
 
@@ -130,17 +130,13 @@ def merge_codes(keep: Code, merge: Code) -> list[Change]:
     if keep.id == merge.id:
         raise KnownError("Choose two different codes to merge.")
     with database.atomic():
-        already = {
-            link.feedback_id for link in FeedbackCode.select().where(FeedbackCode.code == keep.id)
-        }
-        for link in FeedbackCode.select().where(FeedbackCode.code == merge.id):
-            if link.feedback_id in already:
-                link.delete_instance()  # coded with both: keep one
-            else:
-                link.code = keep.id
-                link.save()
-        record_change(merge, AuditAction.UPDATE, {"merged_into": (None, keep.name)})
-        return [soft_delete(merge), Change("feedback_code", AuditAction.UPDATE, keep)]
+        coded_with_keep = FeedbackCode.select(FeedbackCode.feedback).where(
+            FeedbackCode.code == keep.id
+        )
+        FeedbackCode.delete().where(  # coded with both: one link is enough
+            FeedbackCode.code == merge.id, FeedbackCode.feedback.in_(coded_with_keep)
+        ).execute()
+        return merge_records(keep, merge)  # the items' links, and actions from the code
 
 
 def _code_list() -> Any:

@@ -146,6 +146,26 @@ def restore(record: SoftDeleteRecord) -> Change:
     return Change(type(record)._meta.table_name, AuditAction.RESTORE, record)
 
 
+def merge_records(keep: SoftDeleteRecord, merged: SoftDeleteRecord) -> list[Change]:
+    """Move every link to `merged` onto `keep` (whatever table it is in), then delete `merged`
+    softly, saying in the audit trail what it was merged into. Call inside a transaction."""
+    import models.schema  # noqa: F401 - every table that may link to the record is known
+
+    model = type(keep)
+    changes = []
+    for link in model._meta.backrefs:
+        moved = (
+            link.model.update({link: keep.id, link.model.updated_at: clock.now()})
+            .where(link == merged.id)
+            .execute()
+        )
+        if moved:
+            changes.append(Change(link.model._meta.table_name, AuditAction.UPDATE, keep, {}))
+    record_change(merged, AuditAction.UPDATE, {"merged_into": (None, str(keep))})
+    changes.append(soft_delete(merged))
+    return changes
+
+
 def typed(model: type[Record], values: Mapping[str, Any]) -> dict[str, Any]:
     """Values as the record would read them back: a key given as hex becomes a UUID, a list
     word its member, 4 a float where the field holds floats."""

@@ -8,13 +8,11 @@ from typing import Any
 
 from peewee import JOIN, BooleanField, CharField, ForeignKeyField, TextField, fn
 
-from models import clock
-from models.audit import record_change
 from models.base import ChoiceField, SoftDeleteRecord, database
-from models.choices import AuditAction, CustomerKind
+from models.choices import CustomerKind
 from models.errors import KnownError
 from models.listing import ListColumn, Listing
-from models.operations import Change, Problems, soft_delete, validates
+from models.operations import Change, Problems, merge_records, validates
 from models.text import FOLDED
 from models.validation import (
     bad_email,
@@ -86,21 +84,8 @@ def merge_departments(keep: Department, merge: Department) -> list[Change]:
         raise KnownError("Choose two different departments to merge.")
     if keep.deleted_at is not None or merge.deleted_at is not None:
         raise KnownError("Restore a deleted department before merging it.")
-    import models.schema  # noqa: F401 - every table that links to departments is known
-
-    changes = []
     with database.atomic():
-        for field in Department._meta.backrefs:
-            moved = (
-                field.model.update({field: keep.id, field.model.updated_at: clock.now()})
-                .where(field == merge.id)
-                .execute()
-            )
-            if moved:
-                changes.append(Change(field.model._meta.table_name, AuditAction.UPDATE, keep, {}))
-        record_change(merge, AuditAction.UPDATE, {"merged_into": (None, keep.name)})
-        changes.append(soft_delete(merge))
-    return changes
+        return merge_records(keep, merge)
 
 
 DEPARTMENT_LISTING = Listing(

@@ -186,3 +186,16 @@ def test_anonymous_feedback_names_no_customer(db):
             anonymous=True,
             customer=ann,
         )
+
+
+def test_merging_codes_moves_the_improvement_actions_that_came_from_the_merged_one(coded):
+    from models.choices import ActionSource, ActionStatus
+    from models.improvements import ImprovementAction
+
+    fast, late = coded["fast"], coded["late"]
+    action = ImprovementAction.create(
+        title="Answer faster", source=ActionSource.FEEDBACK_CODE, code=late,
+        status=ActionStatus.IDENTIFIED,
+    )  # fmt: skip
+    merge_codes(fast, late)
+    assert ImprovementAction.get_by_id(action.id).code_id == fast.id  # not a deleted code
