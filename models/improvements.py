@@ -72,6 +72,16 @@ def action_overdue(row: Mapping[str, Any], today: date) -> bool:
     return row["status"] not in DONE and row["due_on"] is not None and row["due_on"] < today
 
 
+def due_by(day: date) -> Any:
+    """The query condition: not yet implemented, and due on or before `day`."""
+    return ImprovementAction.status.not_in(list(DONE)) & (ImprovementAction.due_on <= day)
+
+
+def overdue_on(today: date) -> Any:
+    """The query condition `action_overdue` is of one row."""
+    return ImprovementAction.status.not_in(list(DONE)) & (ImprovementAction.due_on < today)
+
+
 def actions_for_complaint(complaint: Complaint) -> list[ImprovementAction]:
     """The improvement actions that came from a complaint: what its detail lists."""
     return list(
@@ -106,9 +116,7 @@ ACTION_LISTING = Listing(
     ),
     filters={
         "status": lambda query, status: query.where(ImprovementAction.status == status),
-        "overdue": lambda query, _: query.where(
-            ImprovementAction.status.not_in(list(DONE)), ImprovementAction.due_on < clock.today()
-        ),
+        "overdue": lambda query, _: query.where(overdue_on(clock.today())),
     },
     default_sort="due_on",
 )

@@ -21,7 +21,7 @@ from models.catalogue import Service, Standard
 from models.choices import ComplaintStatus
 from models.complaints import CONFIDENTIAL, OPEN_STATUSES, Complaint, next_due_column
 from models.delivery import IN_FORCE
-from models.improvements import DONE, ImprovementAction
+from models.improvements import ImprovementAction, due_by, overdue_on
 from models.register import Customer
 from models.service_log import ServiceRequest
 
@@ -199,8 +199,8 @@ def _actions(today: date, listed: int) -> DueGroup:
         ImprovementAction.title,
         ImprovementAction.owner,
         ImprovementAction.due_on,
-    ).where(ImprovementAction.status.not_in(list(DONE)), ImprovementAction.due_on <= today)
-    overdue = pending.where(ImprovementAction.due_on < today).count()
+    ).where(due_by(today))
+    overdue = pending.where(overdue_on(today)).count()
     items = [
         DueItem(
             Area.ACTION,
