@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMessageBox,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -184,95 +183,24 @@ class RecoveryKeyDialog(QDialog):
             document.print_(printer)
 
 
-class PassphraseDialog(QDialog):
-    """Choosing the passphrase that seals the key where there is no system keyring."""
+class _AskDialog(QDialog):
+    """A short question: an explanation, a form, a problem line, and OK or Cancel."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, title: str, explanation: str, form: QFormLayout, ok: str, parent: QWidget | None
+    ) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Choose a passphrase")
-        note = QLabel(
-            "This computer has no keyring to keep Rapport's key in, so the key is sealed "
-            "with a passphrase you choose, and Rapport asks for it each time it opens. Use "
-            f"at least {MIN_PASSPHRASE} characters: a few unrelated words are easy to "
-            "remember and hard to guess."
-        )
+        self.setWindowTitle(title)
+        note = QLabel(explanation)
         note.setWordWrap(True)
-        self.first, self.second = QLineEdit(), QLineEdit()
-        for box, name in ((self.first, "Passphrase"), (self.second, "Passphrase again")):
-            box.setEchoMode(QLineEdit.EchoMode.Password)
-            box.setAccessibleName(name)
-        self.problem = QLabel()
-        self.problem.setStyleSheet("color: #b3261e;")
-        form = QFormLayout()
-        form.addRow("&Passphrase:", self.first)
-        form.addRow("&Again:", self.second)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(note)
-        layout.addLayout(form)
-        layout.addWidget(self.problem)
-        layout.addWidget(buttons)
-        self.setMinimumWidth(480)
-        self.first.setFocus()
-
-    def passphrase(self) -> str:
-        return self.first.text()
-
-    def accept(self) -> None:
-        if len(self.first.text()) < MIN_PASSPHRASE:
-            self.problem.setText(f"Use at least {MIN_PASSPHRASE} characters.")
-        elif self.first.text() != self.second.text():
-            self.problem.setText("The two passphrases differ: type the same one twice.")
-        else:
-            super().accept()
-            return
-        self.adjustSize()
-        self.first.setFocus()
-
-
-class UnlockDialog(QDialog):
-    """Unlocking an encrypted database whose key is not in this computer's keyring: with the
-    passphrase (where the key was sealed with one here) or the recovery key. The key found is
-    kept in the keyring again, so the next start needs neither."""
-
-    def __init__(self, data_dir: Path, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.data_dir = data_dir
-        self.key: str | None = None
-        self.sealed = protected_key_file(data_dir)
-        self.setWindowTitle("Unlock your data")
-        note = QLabel(
-            f"{database_path(data_dir)} is encrypted.\n\n"
-            + (
-                "Type your passphrase, or the recovery key shown when the data was encrypted."
-                if self.sealed.exists()
-                else "Its key is not in this computer's keyring (a new computer or a new "
-                "Windows profile). Type the recovery key shown when the data was encrypted."
-            )
-        )
-        note.setWordWrap(True)
-        self.passphrase = QLineEdit()
-        self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
-        self.passphrase.setAccessibleName("Passphrase")
-        self.recovery = QLineEdit()
-        self.recovery.setFont(_monospace())
-        self.recovery.setPlaceholderText("XXXX-XXXX-…")
-        self.recovery.setAccessibleName("Recovery key")
-        form = QFormLayout()
-        if self.sealed.exists():
-            form.addRow("&Passphrase:", self.passphrase)
-        form.addRow("&Recovery key:", self.recovery)
         self.problem = QLabel()
         self.problem.setWordWrap(True)
         self.problem.setStyleSheet("color: #b3261e;")
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        self.unlock_button = QPushButton("&Unlock")
-        self.unlock_button.setDefault(True)
-        buttons.addButton(self.unlock_button, QDialogButtonBox.ButtonRole.AcceptRole)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok_button.setText(ok)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -281,7 +209,88 @@ class UnlockDialog(QDialog):
         layout.addWidget(self.problem)
         layout.addWidget(buttons)
         self.setMinimumWidth(520)
-        (self.passphrase if self.sealed.exists() else self.recovery).setFocus()
+
+    def show_problem(self, text: str, field: QWidget) -> None:
+        self.problem.setText(text)
+        self.adjustSize()  # room for the message
+        field.setFocus()
+
+
+def _secret(name: str) -> QLineEdit:
+    box = QLineEdit()
+    box.setEchoMode(QLineEdit.EchoMode.Password)
+    box.setAccessibleName(name)
+    return box
+
+
+class PassphraseDialog(_AskDialog):
+    """Choosing the passphrase that seals the key where there is no system keyring."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        self.first, self.second = _secret("Passphrase"), _secret("Passphrase again")
+        form = QFormLayout()
+        form.addRow("&Passphrase:", self.first)
+        form.addRow("&Again:", self.second)
+        super().__init__(
+            "Choose a passphrase",
+            "This computer has no keyring to keep Rapport's key in, so the key is sealed "
+            "with a passphrase you choose, and Rapport asks for it each time it opens. Use "
+            f"at least {MIN_PASSPHRASE} characters: a few unrelated words are easy to "
+            "remember and hard to guess.",
+            form,
+            "OK",
+            parent,
+        )
+        self.first.setFocus()
+
+    def passphrase(self) -> str:
+        return self.first.text()
+
+    def accept(self) -> None:
+        if len(self.first.text()) < MIN_PASSPHRASE:
+            self.show_problem(f"Use at least {MIN_PASSPHRASE} characters.", self.first)
+        elif self.first.text() != self.second.text():
+            self.show_problem("The two passphrases differ: type the same one twice.", self.first)
+        else:
+            super().accept()
+
+
+class UnlockDialog(_AskDialog):
+    """Unlocking an encrypted database whose key is not in this computer's keyring: with the
+    passphrase (where the key was sealed with one here) or the recovery key. The key found is
+    kept in the keyring again, so the next start needs neither."""
+
+    def __init__(self, data_dir: Path, parent: QWidget | None = None) -> None:
+        self.data_dir = data_dir
+        self.key: str | None = None
+        self.sealed = protected_key_file(data_dir)
+        self.passphrase = _secret("Passphrase")
+        self.recovery = QLineEdit()
+        self.recovery.setFont(_monospace())
+        self.recovery.setPlaceholderText("XXXX-XXXX-…")
+        self.recovery.setAccessibleName("Recovery key")
+        form = QFormLayout()
+        if self.sealed.exists():
+            form.addRow("&Passphrase:", self.passphrase)
+        form.addRow("&Recovery key:", self.recovery)
+        super().__init__(
+            "Unlock your data",
+            f"{database_path(data_dir)} is encrypted.\n\n"
+            + (
+                "Type your passphrase, or the recovery key shown when the data was encrypted."
+                if self.sealed.exists()
+                else "Its key is not in this computer's keyring (a new computer or a new "
+                "Windows profile). Type the recovery key shown when the data was encrypted."
+            ),
+            form,
+            "&Unlock",
+            parent,
+        )
+        self.unlock_button = self.ok_button
+        self.first_field().setFocus()
+
+    def first_field(self) -> QLineEdit:
+        return self.passphrase if self.sealed.exists() else self.recovery
 
     def accept(self) -> None:
         try:
@@ -295,8 +304,7 @@ class UnlockDialog(QDialog):
             close_database()
             store_key(self.data_dir, key)
         except KnownError as error:
-            self.problem.setText(str(error))
-            self.adjustSize()  # room for the message
+            self.show_problem(str(error), self.first_field())
             return
         self.key = key
         super().accept()
