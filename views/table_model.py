@@ -147,16 +147,9 @@ class LazyTableModel(QAbstractTableModel):
         if not index.isValid() or index.row() >= len(self._rows):
             return None
         column = self.columns[index.column()]
-        record = self._rows[index.row()]
-        if column.compute is not None:
-            value = column.compute(self.row_values(index.row()))
-        else:
-            value = record[self._positions[column.key]]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return column.format(value)
-        if role == Qt.ItemDataRole.ToolTipRole:
-            text = column.format(value)
-            return text if len(text) > 30 else None
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            text = column.format(self._value(index.row(), column))
+            return text if role == Qt.ItemDataRole.DisplayRole or len(text) > 30 else None
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return int(column.align)
         if role == Qt.ItemDataRole.BackgroundRole and self._tone is not None:
@@ -166,6 +159,12 @@ class LazyTableModel(QAbstractTableModel):
             tone = self._tones[row]
             return QBrush(QColor(tone.value)) if tone else None
         return None
+
+    def _value(self, row: int, column: ViewColumn) -> Any:
+        """The cell's value: stored, or worked out from the row (asked only for its text)."""
+        if column.compute is not None:
+            return column.compute(self.row_values(row))
+        return self._rows[row][self._positions[column.key]]
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole

@@ -42,7 +42,7 @@ def key_findings(now: Summary, before: Summary) -> list[str]:
     if judged:
         findings.append(
             f"{now.standards_met.met} of {now.standards_met.n} standards with something to "
-            "judge were met this month."
+            f"judge were met in {now.period.label()}."
         )
     findings += _complaint_changes(now, before)
     nps_now, nps_before = now.feedback.nps.score, before.feedback.nps.score

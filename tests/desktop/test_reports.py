@@ -73,6 +73,7 @@ def test_the_monthly_report_prints_the_summarys_figures(month, tmp_path):
     assert "Complaints open 3" in text and "Complaints overdue 2" in text
     assert "Complaints overdue 2 0 +2 Red" in text  # October, September, change, status
     assert "Room bookings" in text and "Respond within 4 working hours" in text
+    assert "0 of 4 standards with something to judge were met in October 2026." in text
 
 
 def test_text_is_printed_as_typed_and_confidential_complaints_are_not_listed(month, tmp_path):
