@@ -331,10 +331,10 @@ class OverviewTab(QWidget):
             for item in group.items:
                 row = QTreeWidgetItem([item.what, item.task, date_label(item.due)])
                 row.setData(0, ITEM_ROLE, item)
+                row.setToolTip(0, f"Overdue: {item.what}" if item.overdue else item.what)
                 if item.overdue:
                     for column in range(3):
                         row.setForeground(column, QColor(WORSE))
-                    row.setToolTip(0, "Overdue")
                 top.addChild(row)
             shown = len(group.items)
             if group.total > shown:

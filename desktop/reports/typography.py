@@ -177,8 +177,10 @@ def numbered_canvas(footer: str, banner: str = "") -> type[Canvas]:
             self.setFillColor(MUTED)
             self.setStrokeColor(RULE)
             self.line(MARGIN, 12 * mm, PAGE[0] - MARGIN, 12 * mm)
-            self.drawString(MARGIN, 8 * mm, footer)
-            self.drawRightString(PAGE[0] - MARGIN, 8 * mm, f"Page {self._pageNumber} of {total}")
+            number = f"Page {self._pageNumber} of {total}"
+            self.drawRightString(PAGE[0] - MARGIN, 8 * mm, number)
+            room = PAGE[0] - 2 * MARGIN - pdfmetrics.stringWidth(number, FONT, 7.5) - 6 * mm
+            self.drawString(MARGIN, 8 * mm, fitted(footer, room, FONT, 7.5))
             if banner:
                 self.setFont(f"{FONT}-Bold", 9)
                 self.setFillColor(colors.HexColor("#a4262c"))
@@ -186,6 +188,22 @@ def numbered_canvas(footer: str, banner: str = "") -> type[Canvas]:
             self.restoreState()
 
     return NumberedCanvas
+
+
+def fitted(text: str, width: float, font: str, size: float) -> str:
+    """`text` within `width`: a long first part (" · " separates the parts; an organisation's
+    name) is shortened with "…" so that what follows it (the document and period) stays."""
+    if pdfmetrics.stringWidth(text, font, size) <= width:
+        return text
+    first, separator, rest = text.partition(" · ")
+    tail = f"…{separator}{rest}" if separator else "…"
+    while first and pdfmetrics.stringWidth(first.rstrip() + tail, font, size) > width:
+        first = first[:-1]
+    if first:
+        return first.rstrip() + tail
+    while text and pdfmetrics.stringWidth(text + "…", font, size) > width:  # even the rest
+        text = text[:-1]
+    return text + "…"
 
 
 Progress = Callable[[str, float], None]

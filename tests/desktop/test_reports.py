@@ -7,15 +7,18 @@ from datetime import date, datetime
 
 import pytest
 from pypdf import PdfReader
+from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from desktop.cli import main
 from desktop.reports.complaint_record import build_complaint_record
 from desktop.reports.monitoring_report import build_monitoring_report
+from desktop.reports.typography import FONT, fitted
 from models.choices import ComplaintCategory, ComplaintStatus, FeedbackChannel, FeedbackType
 from models.complaints import Complaint
 from models.db import close_database
 from models.feedback import Feedback
 from models.monitoring import summary
+from models.organisation import rename_organisation
 from models.register import Customer
 from tests.models.test_monitoring import AS_OF, OCTOBER, october  # noqa: F401
 
@@ -131,3 +134,16 @@ def test_a_new_database_prints_a_report_with_nothing_to_count(db, tmp_path):
     assert "Nothing to show yet." in text  # the trend charts, with no month to draw
     assert "No standards have been agreed yet." in text
     assert "No comments in this period." in text
+
+
+def test_a_long_organisation_name_is_shortened_in_the_footer_not_printed_over(month, tmp_path):
+    long_name = "Żółć & Ærøskøbing Shared Services Partnership — Corporate Business Support " * 2
+    rename_organisation(long_name.strip()[:200])
+    path = tmp_path / "october.pdf"
+    build_monitoring_report(OCTOBER, path, as_of=AS_OF)
+    text = pdf_text(path)
+    assert text.count("… · Monitoring and evaluation · October 2026") >= 2  # on every page
+    shortened = fitted(f"{long_name} · Complaint record · printed", 200, FONT, 7.5)
+    assert shortened.endswith("… · Complaint record · printed")
+    assert stringWidth(shortened, FONT, 7.5) <= 200
+    assert fitted("short · fine", 200, FONT, 7.5) == "short · fine"
