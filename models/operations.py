@@ -59,20 +59,21 @@ def validates(model: type[Record]) -> Callable[[Validator], Validator]:
     return register
 
 
-def after_change(model: type[Record]) -> Callable[[Callable[[Record], None]], Callable]:
-    """Register `follow(record)` to run, in the same transaction, after any change to one of
-    `model`'s records: how a changed standard re-dates the open requests it applies to."""
+def after_change(model: type[Record]) -> Callable[[Callable[[], None]], Callable]:
+    """Register `follow()` to run, in the same transaction, after any change to `model`'s
+    records, one or many (a form, an import, a merge): how changed standards re-date the open
+    requests. It re-derives from the table, so a batch needs it once."""
 
-    def register(follow: Callable[[Record], None]) -> Callable[[Record], None]:
+    def register(follow: Callable[[], None]) -> Callable[[], None]:
         _AFTER_CHANGE.setdefault(model, []).append(follow)
         return follow
 
     return register
 
 
-def _followed(record: Record) -> None:
-    for follow in _AFTER_CHANGE.get(type(record), []):
-        follow(record)
+def _followed(model: type[Record]) -> None:
+    for follow in _AFTER_CHANGE.get(model, []):
+        follow()
 
 
 def problems_with(model: type[Record], values: Mapping[str, Any], record: Any = None) -> Problems:
@@ -95,7 +96,7 @@ def create(model: type[R], **values: Any) -> tuple[R, Change]:
     with database.atomic():
         record = model.create(**typed(model, values))
         record_change(record, AuditAction.CREATE, _readable(record, values))
-        _followed(record)
+        _followed(type(record))
     return record, Change(model._meta.table_name, AuditAction.CREATE, record)
 
 
@@ -117,7 +118,7 @@ def update(record: R, **values: Any) -> Change:
                 setattr(record, name, value)
             record.save()
             record_change(record, AuditAction.UPDATE, _readable_pairs(changed))
-            _followed(record)
+            _followed(type(record))
     return Change(model._meta.table_name, AuditAction.UPDATE, record, changed)
 
 
@@ -129,7 +130,7 @@ def soft_delete(record: SoftDeleteRecord) -> Change:
         record.deleted_at = clock.now()
         record.save()
         record_change(record, AuditAction.DELETE)
-        _followed(record)
+        _followed(type(record))
     return Change(type(record)._meta.table_name, AuditAction.DELETE, record)
 
 
@@ -142,7 +143,7 @@ def restore(record: SoftDeleteRecord) -> Change:
         record.deleted_at = None
         record.save()
         record_change(record, AuditAction.RESTORE)
-        _followed(record)
+        _followed(type(record))
     return Change(type(record)._meta.table_name, AuditAction.RESTORE, record)
 
 
@@ -152,7 +153,7 @@ def merge_records(keep: SoftDeleteRecord, merged: SoftDeleteRecord) -> list[Chan
     import models.schema  # noqa: F401 - every table that may link to the record is known
 
     model = type(keep)
-    changes = []
+    changes, moved_in = [], []
     for link in model._meta.backrefs:
         moved = (
             link.model.update({link: keep.id, link.model.updated_at: clock.now()})
@@ -161,6 +162,9 @@ def merge_records(keep: SoftDeleteRecord, merged: SoftDeleteRecord) -> list[Chan
         )
         if moved:
             changes.append(Change(link.model._meta.table_name, AuditAction.UPDATE, keep, {}))
+            moved_in.append(link.model)
+    for changed in dict.fromkeys(moved_in):  # once every link has moved
+        _followed(changed)
     record_change(merged, AuditAction.UPDATE, {"merged_into": (None, str(keep))})
     changes.append(soft_delete(merged))
     return changes
@@ -240,4 +244,6 @@ def create_many(model: type[R], rows: Sequence[Mapping[str, Any]]) -> list[R]:
         for record in records
     ]
     bulk_insert(AuditEntry, entries)
+    if records:
+        _followed(model)
     return records

@@ -225,7 +225,8 @@ def recompute_open_dues() -> int:
 
 
 @after_change(Standard)
-def _standard_changed(_standard: Standard) -> None:
+@after_change(Department)  # a merge moves requests to a department with its own standards
+def _standards_changed() -> None:
     recompute_open_dues()
 
 

@@ -146,6 +146,31 @@ def test_changed_standards_move_only_open_requests(world):
     assert recompute_open_dues() == 0
 
 
+def test_merged_departments_and_standards_imported_in_bulk_re_date_the_open_requests(world):
+    from models.operations import create_many
+    from models.register import merge_departments
+
+    request, _ = record_request(
+        service=world["rooms"], department=world["ict"], received_at=datetime(2026, 11, 23, 15, 0)
+    )
+    assert request.response_due == datetime(2026, 11, 24, 11, 0)  # the general 4 hours
+    merge_departments(world["hr"], world["ict"])  # ICT's requests are HR's now: HR's 2 hours
+    assert ServiceRequest.get_by_id(request.id).response_due == datetime(2026, 11, 23, 17, 0)
+    create_many(  # an import: HR's newer 1-hour standard
+        Standard,
+        [
+            {
+                "service": world["rooms"].id, "statement": "HR: 1 hour",
+                "measure": Measure.RESPONSE, "target": 1, "unit": Unit.WORKING_HOURS,
+                "compliance_target": 95, "department": world["hr"].id,
+                "status": StandardStatus.AGREED, "agreed_on": date(2026, 1, 1),
+            }
+        ],
+    )  # fmt: skip
+    assert ServiceRequest.get_by_id(request.id).response_due == datetime(2026, 11, 23, 16, 0)
+    assert recompute_open_dues() == 0  # nothing left to re-date
+
+
 @pytest.mark.parametrize(
     ("done", "now", "expected"),
     [
