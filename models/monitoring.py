@@ -309,19 +309,24 @@ class Judged:
 def _judge(standards: list[Standard], rows: list[RequestRow], period: Period) -> Judged:
     book = StandardBook(Timescale.of(standard) for standard in standards)
     judged = Judged()
-    measures = {standard.measure for standard in standards}
-    if Measure.ACCURACY in measures:
-        for row in rows:
-            chosen = book.applicable(row.service, Measure.ACCURACY, row.department, row.customer)
-            if chosen is not None:
-                judged.accuracy[chosen.standard].append(row.accurate)
-    if Measure.SATISFACTION in measures:
+    services_with: dict[Measure, set[str | None]] = defaultdict(set)
+    for standard in standards:
+        services_with[standard.measure].add(key(standard.service_id))
+    chosen_for: dict[tuple[Any, ...], Any] = {}  # many requests share service and customer
+    for row in rows:
+        if row.service in services_with[Measure.ACCURACY]:
+            who = (row.service, row.department, row.customer)
+            if who not in chosen_for:
+                chosen_for[who] = book.applicable(row.service, Measure.ACCURACY, *who[1:])
+            if chosen_for[who] is not None:
+                judged.accuracy[chosen_for[who].standard].append(row.accurate)
+    if services_with[Measure.SATISFACTION]:
         for service, department, customer, score in (
             Feedback.live(Feedback.service, Feedback.department, Feedback.customer, Feedback.csat)
             .where(
                 Feedback.received_on.between(period.first, period.last),
                 Feedback.csat.is_null(False),
-                Feedback.service.is_null(False),
+                Feedback.service.in_(list(services_with[Measure.SATISFACTION])),
             )
             .tuples()
         ):
