@@ -103,6 +103,25 @@ def build_parser() -> argparse.ArgumentParser:
     )
     check.set_defaults(handler=run_check)
 
+    backup = commands.add_parser(
+        "backup",
+        help="copy the database into the backup folder (or --to DIR)",
+        description="Write a consistent copy of the database, encrypted with the same key, to "
+        "the backup folder chosen in the settings (else backups/ in the data folder), or to "
+        "DIR. Backups made this way are never deleted by rotation.",
+    )
+    backup.add_argument("--to", metavar="DIR", type=Path, help="folder to write the copy to")
+    backup.set_defaults(handler=run_backup)
+
+    restore = commands.add_parser(
+        "restore",
+        help="replace the database with a backup (a copy of the current data is kept first)",
+        description="Check FILE, keep a backup of the current database, then replace it with "
+        "FILE. Refused while the Rapport window has the data folder open.",
+    )
+    restore.add_argument("file", metavar="FILE", type=Path, help="a backup (.db)")
+    restore.set_defaults(handler=run_restore)
+
     importer = _file_command(
         commands,
         "import",
@@ -300,6 +319,33 @@ def run_check(args: argparse.Namespace, data_dir: Path) -> int:
     for problem in report.problems:
         print(f"  - {problem}", file=sys.stderr)
     return EXIT_FAILED
+
+
+def run_backup(args: argparse.Namespace, data_dir: Path) -> int:
+    from desktop.backups import MANUAL, take_backup
+
+    _open_existing(data_dir)
+    started = time.perf_counter()
+    backup = take_backup(data_dir, MANUAL, to=args.to)
+    seconds = time.perf_counter() - started
+    print(f"Backed up to {backup.path} ({backup.size / 2**20:,.1f} MB) in {seconds:.1f} s:")
+    print(backup.counts_text)
+    return EXIT_OK
+
+
+def run_restore(args: argparse.Namespace, data_dir: Path) -> int:
+    from desktop.backups import restore_backup
+    from desktop.keys import stored_key
+
+    key = folder_key(data_dir) or stored_key(data_dir)
+    restored = restore_backup(data_dir, args.file, key)
+    print(
+        f"Restored {args.file} (taken {restored.backup.taken:%d/%m/%Y %H:%M}) into "
+        f"{database_path(data_dir)}: {restored.backup.counts_text}."
+    )
+    if restored.kept is not None:
+        print(f"The data it replaced is kept in {restored.kept}.")
+    return EXIT_OK
 
 
 def run_import(args: argparse.Namespace, data_dir: Path) -> int:

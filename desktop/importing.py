@@ -16,9 +16,8 @@ from typing import Any
 from desktop import cells
 from desktop.tabular import SourceTable, read_table, write_table
 from models.base import Record, database
+from models.errors import Progress
 from models.operations import problems_with
-
-Progress = Callable[[str, float], None]
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import random
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -43,7 +43,7 @@ from models.choices import (
 )
 from models.complaints import Complaint, ComplaintEvent, complaint_dues
 from models.delivery import TIMED_MEASURES, StandardBook, Timescale
-from models.errors import KnownError
+from models.errors import KnownError, Progress
 from models.feedback import Code, Feedback, FeedbackCode
 from models.improvements import ImprovementAction
 from models.integrity import is_empty, record_counts
@@ -59,7 +59,6 @@ from models.register import Customer, Department
 from models.service_log import ServiceRequest
 from models.text import fold
 
-Progress = Callable[[str, float], None]
 Row = dict[str, Any]
 
 

@@ -1,5 +1,12 @@
 """Problems of the user's world that deserve a clear message rather than a crash report."""
 
+from __future__ import annotations
+
+from collections.abc import Callable
+
+# Long work reports (stage, fraction done 0–1); the callback raises Cancelled to stop it.
+Progress = Callable[[str, float], None]
+
 
 class KnownError(Exception):
     """A problem the user can act on; its text is shown as it is, so it says what and where."""

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from peewee import Database
 
-from models.base import SoftDeleteRecord
+from models.base import SoftDeleteRecord, database
 from models.catalogue import Service
 from models.complaints import Complaint
 from models.db import DATABASE_ERRORS, refuse_foreign_or_newer
@@ -80,12 +80,21 @@ def check_database(
     return report
 
 
-def record_counts() -> dict[str, int]:
-    """Records of each table, leaving out deleted ones: what a user would say the file holds."""
+def record_counts(db: Database | None = None) -> dict[str, int]:
+    """Records of each table, leaving out deleted ones: what a user would say the file holds.
+
+    Counts the open database, or `db` (a backup opened on its own connection) by plain SQL,
+    since the models are bound to the open one.
+    """
+    db = db or database
+    present = set(db.get_tables())  # an old backup may not have every table yet
     counts = {}
     for model in ALL_MODELS:
-        query = model.live() if issubclass(model, SoftDeleteRecord) else model.select()
-        counts[model._meta.table_name] = query.count()
+        table = model._meta.table_name
+        if table not in present:
+            continue
+        live = " WHERE deleted_at IS NULL" if issubclass(model, SoftDeleteRecord) else ""
+        counts[table] = db.execute_sql(f'SELECT COUNT(*) FROM "{table}"{live}').fetchone()[0]
     return counts
 
 

@@ -10,11 +10,10 @@ from typing import Any
 from PySide6.QtCore import QThread, Signal
 
 from models.base import database
-from models.errors import Cancelled, KnownError, explain_database_error
+from models.errors import Cancelled, KnownError, Progress, explain_database_error
 
 log = logging.getLogger(__name__)
 
-Progress = Callable[[str, float], None]
 
 _started: list[BackgroundTask] = []  # kept until finished, whatever happens to their owners
 

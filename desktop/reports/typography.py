@@ -25,6 +25,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
 
 from desktop.resources import resource_path
+from models.errors import Progress
 
 FONT = "DejaVuSans"
 PAGE = A4
@@ -204,9 +205,6 @@ def fitted(text: str, width: float, font: str, size: float) -> str:
     while text and pdfmetrics.stringWidth(text + "…", font, size) > width:  # even the rest
         text = text[:-1]
     return text + "…"
-
-
-Progress = Callable[[str, float], None]
 
 
 def progress_callback(progress: Progress | None, stage: str) -> Callable[[str, Any], None]:

@@ -1,0 +1,422 @@
+"""Backups of a data folder's database: taken, listed, rotated and restored.
+
+A backup is a consistent copy written by SQLite's VACUUM INTO, encrypted with the database's
+own key, with a small description beside it (when, why, how many records) so that listing the
+backups opens none of them. Automatic backups (daily while the window is open, and on closing)
+are rotated: the newest of each of the last 7 days, 4 weeks and 12 months are kept. Backups
+taken for a reason (by hand, before an upgrade or a restore) are never deleted by rotation.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+from peewee import Database
+
+from desktop.paths import database_path
+from models import clock
+from models.audit import AuditEntry
+from models.base import database
+from models.db import (
+    BACKUP_FOLDER,
+    DATABASE_ERRORS,
+    RapportDatabase,
+    close_database,
+    copy_to,
+    is_encrypted,
+    open_database,
+    refuse_foreign_or_newer,
+)
+from models.encryption import encrypt_database
+from models.errors import KnownError, Progress
+from models.integrity import record_counts
+from models.migrations import SCHEMA_VERSION
+
+SETTINGS_FILE = "backup.json"  # in the data folder: readable before the database opens
+STAMP = "%Y%m%d-%H%M%S"
+DAILY, CLOSING, MANUAL, BEFORE_RESTORE, DAMAGED = (
+    "daily",
+    "closing",
+    "manual",
+    "before-restore",
+    "damaged",
+)
+AUTOMATIC = frozenset({DAILY, CLOSING})
+REASONS = {
+    DAILY: "Automatic (daily)",
+    CLOSING: "Automatic (on closing)",
+    MANUAL: "Made by hand",
+    BEFORE_RESTORE: "Before a restore",
+    DAMAGED: "Damaged database, kept at a restore",
+    "before-encryption": "Before encryption",
+}
+# What the list of backups shows of a backup's counts, in this order.
+SHOWN_COUNTS = {
+    "customer": "customers",
+    "service": "services",
+    "service_request": "requests",
+    "complaint": "complaints",
+    "feedback": "feedback",
+    "improvement_action": "actions",
+}
+
+
+@dataclass(frozen=True)
+class Retention:
+    """How many automatic backups to keep: the newest of each of so many days, weeks, months."""
+
+    daily: int = 7
+    weekly: int = 4
+    monthly: int = 12
+
+
+KEEP = Retention()
+
+
+@dataclass(frozen=True)
+class Backup:
+    """One backup file and what is known about it."""
+
+    path: Path
+    taken: datetime
+    reason: str
+    counts: dict[str, int] = field(default_factory=dict)  # empty when not described
+    schema: int | None = None
+
+    @property
+    def automatic(self) -> bool:
+        return self.reason in AUTOMATIC
+
+    @property
+    def reason_text(self) -> str:
+        if self.reason.startswith("before-schema-"):
+            return f"Before the upgrade to schema {self.reason.removeprefix('before-schema-')}"
+        return REASONS.get(self.reason, self.reason.replace("-", " ").capitalize())
+
+    @property
+    def counts_text(self) -> str:
+        """e.g. "1,204 customers, 250,000 requests" ("" when unknown)."""
+        return ", ".join(
+            f"{self.counts[table]:,} {noun}"
+            for table, noun in SHOWN_COUNTS.items()
+            if table in self.counts
+        )
+
+    @property
+    def size(self) -> int:
+        try:
+            return self.path.stat().st_size
+        except OSError:
+            return 0
+
+
+@dataclass(frozen=True)
+class Restored:
+    """A restore done: what came back, and where the data it replaced was kept."""
+
+    backup: Backup
+    kept: Path | None
+
+
+# ---------------------------------------------------------------- the backup folder
+
+
+def backup_folder(data_dir: Path) -> Path:
+    """Where backups go: the folder chosen in the settings, else `backups/` in the data folder."""
+    chosen = _settings(data_dir).get("folder")
+    return Path(chosen) if chosen else data_dir / BACKUP_FOLDER
+
+
+def set_backup_folder(data_dir: Path, folder: Path | None) -> None:
+    """Choose where backups go (None: back to the data folder's own), after checking that a
+    file can be written there."""
+    if folder is not None:
+        folder = Path(folder).expanduser()
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            probe = folder / ".rapport-write-test"
+            probe.write_bytes(b"")
+            probe.unlink()
+        except OSError as error:
+            raise KnownError(
+                f"Backups cannot be written to {folder}: {error.strerror or error}."
+            ) from error
+    settings = _settings(data_dir)
+    settings["folder"] = str(folder) if folder is not None else None
+    _write_json(data_dir / SETTINGS_FILE, settings)
+
+
+def _settings(data_dir: Path) -> dict[str, object]:
+    try:
+        loaded = json.loads((data_dir / SETTINGS_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return loaded if isinstance(loaded, dict) else {}
+
+
+# ---------------------------------------------------------------- taking and listing
+
+
+def take_backup(data_dir: Path, reason: str, *, to: Path | None = None) -> Backup:
+    """Copy the open database into the backup folder (or `to`), describe it, and rotate the
+    automatic ones. The copy is read back before it counts as a backup."""
+    folder = Path(to) if to is not None else backup_folder(data_dir)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise KnownError(f"Backups cannot be written to {folder}: {error.strerror}.") from error
+    taken = clock.now().replace(microsecond=0)
+    target = _free_name(folder, f"{database_path(data_dir).stem}-{reason}-{taken:{STAMP}}")
+    try:
+        copy_to(database, target)
+    except OSError as error:
+        raise KnownError(f"The backup could not be written to {target}: {error}.") from error
+    key = getattr(database.obj, "key", None)
+    backup = inspect_backup(target, key, quick=True)
+    backup = Backup(target, taken, reason, backup.counts, backup.schema)
+    _describe(backup)
+    if reason in AUTOMATIC:
+        prune(folder)
+    return backup
+
+
+def _free_name(folder: Path, stem: str) -> Path:
+    """`stem.db` in `folder`, numbered if two backups are taken within one second."""
+    target, number = folder / f"{stem}.db", 1
+    while target.exists():
+        number += 1
+        target = folder / f"{stem}-{number}.db"
+    return target
+
+
+def _description(path: Path) -> Path:
+    return path.with_name(f"{path.name}.json")
+
+
+def _describe(backup: Backup) -> None:
+    _write_json(
+        _description(backup.path),
+        {
+            "taken": backup.taken.isoformat(),
+            "reason": backup.reason,
+            "schema": backup.schema,
+            "counts": backup.counts,
+        },
+    )
+
+
+def list_backups(data_dir: Path) -> list[Backup]:
+    """Every backup in the backup folder and in the data folder's own `backups/`, newest
+    first."""
+    folders = dict.fromkeys([backup_folder(data_dir), data_dir / BACKUP_FOLDER])
+    found = [read_backup(path) for folder in folders for path in _backup_files(folder)]
+    return sorted(found, key=lambda backup: backup.taken, reverse=True)
+
+
+def _backup_files(folder: Path) -> list[Path]:
+    try:
+        return [path for path in folder.glob("*.db") if path.is_file()]
+    except OSError:  # a backup folder on a drive that is not there today
+        return []
+
+
+def read_backup(path: Path) -> Backup:
+    """What the file's description says (or its name and date, when it has none)."""
+    try:
+        described = json.loads(_description(path).read_text(encoding="utf-8"))
+        return Backup(
+            path,
+            datetime.fromisoformat(described["taken"]),
+            str(described["reason"]),
+            {str(k): int(v) for k, v in dict(described.get("counts") or {}).items()},
+            described.get("schema"),
+        )
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        pass
+    stem = path.stem.removeprefix(f"{database_path(Path()).stem}-")
+    reason, _, stamp = stem.rpartition("-")
+    reason, _, day = reason.rpartition("-")
+    try:
+        taken = datetime.strptime(f"{day}-{stamp}", STAMP)
+    except ValueError:
+        taken = datetime.fromtimestamp(path.stat().st_mtime).replace(microsecond=0)
+        reason = "copy"
+    return Backup(path, taken, reason or "copy")
+
+
+# ---------------------------------------------------------------- rotation
+
+
+def to_remove(backups: Iterable[Backup], keep: Retention | None = None) -> list[Backup]:
+    """The automatic backups that rotation deletes: all but the newest of each of the last
+    `keep.daily` days, `keep.weekly` ISO weeks and `keep.monthly` months that have one."""
+    keep = keep or KEEP
+    automatic = sorted((b for b in backups if b.automatic), key=lambda b: b.taken, reverse=True)
+    kept: set[Path] = set()
+    for count, period in (
+        (keep.daily, lambda day: day),
+        (keep.weekly, lambda day: day.isocalendar()[:2]),
+        (keep.monthly, lambda day: (day.year, day.month)),
+    ):
+        seen: list[object] = []
+        for backup in automatic:
+            bucket = period(backup.taken.date())
+            if bucket in seen:
+                continue
+            if len(seen) == count:
+                break
+            seen.append(bucket)
+            kept.add(backup.path)
+    return [backup for backup in automatic if backup.path not in kept]
+
+
+def prune(folder: Path, keep: Retention | None = None) -> list[Path]:
+    """Delete the automatic backups in `folder` that rotation no longer keeps."""
+    removed = []
+    for backup in to_remove((read_backup(path) for path in _backup_files(folder)), keep):
+        try:
+            backup.path.unlink()
+            _description(backup.path).unlink(missing_ok=True)
+        except OSError:
+            continue  # open in another program, or read-only: kept until the next rotation
+        removed.append(backup.path)
+    return removed
+
+
+def daily_backup_due(data_dir: Path, today: date | None = None) -> bool:
+    """True until an automatic backup has been taken today."""
+    today = today or clock.now().date()
+    return not any(b.automatic and b.taken.date() == today for b in list_backups(data_dir))
+
+
+def changed_since_backup(data_dir: Path) -> bool:
+    """Whether anything was changed after the newest backup (each change leaves an audit
+    entry), so that closing an unchanged database writes no copy."""
+    backups = list_backups(data_dir)
+    last_change = AuditEntry.select(AuditEntry.at).order_by(AuditEntry.at.desc()).scalar()
+    if last_change is None:
+        return False
+    return not backups or last_change >= backups[0].taken
+
+
+# ---------------------------------------------------------------- restoring
+
+
+def inspect_backup(path: Path, key: str | None, *, quick: bool = False) -> Backup:
+    """Open a backup on its own connection and check it is a whole Rapport database this
+    version can restore; what it holds, or a KnownError saying why it cannot be used."""
+    path = Path(path)
+    if not path.is_file():
+        raise KnownError(f"{path}: there is no such file.")
+    encrypted = is_encrypted(path)
+    if encrypted and key is None:
+        raise KnownError(
+            f"{path} is encrypted, and this data folder has no key to open it. Open Rapport "
+            "once with the recovery key of the database it came from."
+        )
+    copy = RapportDatabase(str(path), key if encrypted else None)
+    try:
+        copy.connect()
+        schema = refuse_foreign_or_newer(copy, path, SCHEMA_VERSION)
+        if schema == 0:
+            raise KnownError(f"{path} is empty: it is not a Rapport backup.")
+        if not quick:
+            problems = _problems(copy)
+            if problems:
+                raise KnownError(f"{path} is damaged ({problems}); it cannot be restored.")
+        counts = record_counts(copy)
+    except DATABASE_ERRORS as error:
+        if encrypted and "not a database" in str(error):
+            raise KnownError(
+                f"{path} was encrypted with a different key (another computer's, or before "
+                "the key changed); this data folder's key does not open it."
+            ) from error
+        if "malformed" in str(error):
+            raise KnownError(f"{path} is damaged ({error}); it cannot be restored.") from error
+        raise KnownError(f"{path} cannot be read as a Rapport database ({error}).") from error
+    finally:
+        copy.close()
+    described = read_backup(path)
+    return Backup(path, described.taken, described.reason, counts, schema)
+
+
+def _problems(db: Database) -> str:
+    """SQLite's quick check and the links, in a few words ("" when sound)."""
+    results = [row[0] for row in db.execute_sql("PRAGMA quick_check").fetchall()]
+    if results != ["ok"]:
+        return "; ".join(results[:3])
+    broken = db.execute_sql("PRAGMA foreign_key_check").fetchall()
+    return f"{len(broken)} broken link(s)" if broken else ""
+
+
+def restore_backup(
+    data_dir: Path, source: Path, key: str | None, progress: Progress | None = None
+) -> Restored:
+    """Replace the folder's database with the backup at `source`, after checking the backup
+    and keeping a copy of the data it replaces. The restored database is left open (upgraded
+    if the backup came from an older Rapport); the folder's database is never left half
+    written: the backup is copied beside it and renamed into place. `progress` may cancel
+    until the copying starts, not after."""
+    progress = progress or (lambda _stage, _fraction: None)
+    progress("Checking the backup", 0.0)
+    chosen = inspect_backup(source, key)
+    path = database_path(data_dir)
+    progress("Keeping a copy of the current data", 0.3)
+    kept = _keep_current(data_dir, path, key)
+    progress("Restoring", 0.6)
+    close_database()
+    staging = path.with_name(f".{path.name}.restoring")
+    try:
+        source_db = RapportDatabase(str(source), key if is_encrypted(Path(source)) else None)
+        try:
+            source_db.connect()
+            copy_to(source_db, staging)  # includes anything still in the backup's own WAL
+        finally:
+            source_db.close()
+        for companion in ("-wal", "-shm"):  # the replaced database's: they must not follow it
+            Path(f"{path}{companion}").unlink(missing_ok=True)
+        staging.replace(path)
+    except (OSError, *DATABASE_ERRORS) as error:
+        raise KnownError(f"The backup could not be restored to {path}: {error}.") from error
+    finally:
+        staging.unlink(missing_ok=True)
+    if key is not None and not is_encrypted(path):  # a plain backup from before encryption
+        encrypt_database(path, key)
+    open_database(path, key=key)
+    return Restored(chosen, kept)
+
+
+def _keep_current(data_dir: Path, path: Path, key: str | None) -> Path | None:
+    """A backup of the database about to be replaced; for one too damaged to copy, its files
+    as they are."""
+    if not path.exists():
+        return None
+    try:
+        if database.obj is None or database.is_closed() or database.obj.database != str(path):
+            open_database(path, key=key, upgrade=False)
+        return take_backup(data_dir, BEFORE_RESTORE).path
+    except (KnownError, *DATABASE_ERRORS):
+        close_database()
+    folder = data_dir / BACKUP_FOLDER
+    folder.mkdir(parents=True, exist_ok=True)
+    target = _free_name(folder, f"{path.stem}-{DAMAGED}-{clock.now():{STAMP}}")
+    for companion in ("", "-wal"):
+        original = Path(f"{path}{companion}")
+        if original.exists():
+            Path(f"{target}{companion}").write_bytes(original.read_bytes())
+    return target
+
+
+def _write_json(path: Path, content: dict[str, object]) -> None:
+    """Write whole or not at all (a temporary file renamed into place)."""
+    partial = path.with_name(f".{path.name}.part")
+    with open(partial, "w", encoding="utf-8") as file:
+        json.dump(content, file, indent=2)
+        file.flush()
+        os.fsync(file.fileno())
+    partial.replace(path)
