@@ -15,10 +15,11 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from desktop import APP_NAME, __version__
+from desktop.folder_lock import FolderLock, folder_in_use
 from desktop.logs import start_logging
 from desktop.paths import database_path
 from desktop.resources import resource_path
-from desktop.session import ensure_data_folder, open_data_folder
+from desktop.session import ensure_data_folder
 from models.errors import Cancelled, KnownError
 
 if TYPE_CHECKING:
@@ -42,23 +43,35 @@ def create_application(argv: list[str] | None = None) -> QApplication:
 
 
 def start_window(data_dir: Path) -> MainWindow | None:
-    """Open the data folder and show the window; None (after telling the user) if it cannot."""
+    """Open the data folder and show the window; None (after telling the user) if it cannot.
+
+    The folder is locked first, so a second Rapport never opens the same database; then the
+    database is opened and quickly checked (a damaged one is replaced by a good backup, if the
+    user agrees, rather than opened).
+    """
     from views.data_protection import RecoveryKeyDialog, key_for_window
     from views.main_window import MainWindow
+    from views.start_checks import open_checked, warn_if_network_share
 
     create_application()
+    lock = FolderLock(data_dir)
     try:
         ensure_data_folder(data_dir)
+        if not lock.acquire():
+            raise folder_in_use(data_dir, lock.holder())
+        warn_if_network_share(data_dir)
         chosen = key_for_window(data_dir)
-        open_data_folder(data_dir, key=chosen.key)
+        open_checked(data_dir, chosen.key)
         log_file = start_logging(data_dir)
     except Cancelled:
+        lock.release()
         return None
     except KnownError as error:
+        lock.release()
         QMessageBox.critical(None, f"{APP_NAME} cannot open its data", str(error))
         return None
     sys.excepthook = partial(report_bug, log_file)
-    window = MainWindow(data_dir, database_path(data_dir))
+    window = MainWindow(data_dir, database_path(data_dir), lock=lock)
     window.show()
     log.info("Window opened on %s", database_path(data_dir))
     if chosen.new:
@@ -85,6 +98,12 @@ def report_bug(
 
 
 def run_window(data_dir: Path) -> int:
+    from views.single_instance import hand_over_to_open_window
+
+    create_application()
+    if hand_over_to_open_window(data_dir):
+        log.info("Rapport is already open on %s: brought it forward", data_dir)
+        return 0
     window = start_window(data_dir)
     if window is None:
         return 1

@@ -146,9 +146,17 @@ def set_backup_folder(data_dir: Path, folder: Path | None) -> None:
             raise KnownError(
                 f"Backups cannot be written to {folder}: {error.strerror or error}."
             ) from error
-    settings = _settings(data_dir)
-    settings["folder"] = str(folder) if folder is not None else None
-    _write_json(data_dir / SETTINGS_FILE, settings)
+    chosen = str(folder) if folder is not None else None
+    _write_json(data_dir / SETTINGS_FILE, {**_settings(data_dir), "folder": chosen})
+
+
+def automatic_backups(data_dir: Path) -> bool:
+    """Whether the window backs up by itself (daily, and on closing): yes unless turned off."""
+    return _settings(data_dir).get("automatic", True) is not False
+
+
+def set_automatic_backups(data_dir: Path, on: bool) -> None:
+    _write_json(data_dir / SETTINGS_FILE, {**_settings(data_dir), "automatic": bool(on)})
 
 
 def _settings(data_dir: Path) -> dict[str, object]:

@@ -14,8 +14,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from desktop import APP_NAME, __version__
+from desktop.folder_lock import FolderLock
 from desktop.paths import DATA_DIR_VARIABLE, database_path, resolve_data_dir
-from desktop.session import folder_key, open_data_folder
+from desktop.session import ensure_data_folder, folder_key, open_data_folder
 from models.db import DATABASE_ERRORS, close_database, open_database
 from models.errors import KnownError, explain_database_error
 
@@ -226,11 +227,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 def run_demo(args: argparse.Namespace, data_dir: Path) -> int:
     from models.demo import generate_demo
 
-    if args.replace:
-        remove_database(database_path(data_dir))
     started = time.perf_counter()
-    open_data_folder(data_dir)
-    counts = generate_demo(args.size, args.seed, progress=_terminal_progress())
+    ensure_data_folder(data_dir)
+    with FolderLock(data_dir):
+        if args.replace:
+            remove_database(database_path(data_dir))
+        open_data_folder(data_dir)
+        counts = generate_demo(args.size, args.seed, progress=_terminal_progress())
     seconds = time.perf_counter() - started
     print(
         f"Demo data ({args.size}, seed {args.seed}) written to {database_path(data_dir)} "
@@ -338,7 +341,8 @@ def run_restore(args: argparse.Namespace, data_dir: Path) -> int:
     from desktop.keys import stored_key
 
     key = folder_key(data_dir) or stored_key(data_dir)
-    restored = restore_backup(data_dir, args.file, key)
+    with FolderLock(data_dir):
+        restored = restore_backup(data_dir, args.file, key)
     print(
         f"Restored {args.file} (taken {restored.backup.taken:%d/%m/%Y %H:%M}) into "
         f"{database_path(data_dir)}: {restored.backup.counts_text}."

@@ -34,7 +34,7 @@ from models.encryption import (
     recovery_text,
     unprotect_key,
 )
-from models.errors import Cancelled, KnownError
+from models.errors import Cancelled, DatabaseUnreadable, KnownError
 from models.organisation import get_settings
 
 MIN_PASSPHRASE = 10
@@ -84,9 +84,14 @@ def key_for_window(data_dir: Path, parent: QWidget | None = None) -> WindowKey:
 
 
 def _is_demo(path: Path) -> bool:
+    """Whether the plain database holds the demo; a damaged one counts as such (it stays as
+    it is: the start-up check offers a backup in its place, and a plain backup is
+    encrypted at the next start)."""
     try:
         open_database(path)
         return bool(get_settings().demo)
+    except DatabaseUnreadable:
+        return True
     finally:
         close_database()
 

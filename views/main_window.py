@@ -18,10 +18,20 @@ from PySide6.QtWidgets import (
 )
 
 from desktop import APP_NAME, __version__
+from desktop.backups import (
+    CLOSING,
+    DAILY,
+    automatic_backups,
+    changed_since_backup,
+    daily_backup_due,
+    take_backup,
+)
+from desktop.folder_lock import FolderLock
 from desktop.importing import export_file
 from desktop.kinds import FORMATS
 from models.base import database
 from models.complaints import Worklist
+from models.db import close_database
 from models.demo import generate_demo
 from models.errors import KnownError
 from models.integrity import is_empty
@@ -30,6 +40,7 @@ from models.schema import ALL_MODELS
 from models.service_log import RequestState
 from models.worklist import Area, DueItem
 from views.background import BackgroundTask
+from views.backups_dialog import BackupsDialog, back_up_now
 from views.catalogue_tab import CatalogueTab
 from views.complaints_tab import ComplaintsTab
 from views.data_bus import DataBus
@@ -37,26 +48,40 @@ from views.feedback_tab import FeedbackTab
 from views.first_run import FirstRunPage
 from views.import_dialog import ImportDialog
 from views.improvements_tab import ImprovementsTab
-from views.long_work import run_with_progress
+from views.long_work import run_with_progress, wait_with_progress
 from views.overview_tab import OverviewTab
 from views.record_page import RecordPage
 from views.register_tab import RegisterTab
 from views.service_log_tab import ServiceLogTab
 from views.settings_dialog import SettingsDialog
+from views.single_instance import InstanceServer
 
 if TYPE_CHECKING:
     from views.report_dialog import ReportDialog
 
 EXPORT_FILTER = "Excel workbook (*.xlsx);;CSV, comma-separated (*.csv)"
+BACKUP_CHECK_MS = 60 * 60 * 1000  # is the day's backup due? hourly, so a window left open
+FIRST_BACKUP_CHECK_MS = 2 * 60 * 1000  # for days backs up daily; first soon after start
 
 
 class MainWindow(QMainWindow):
     """Rapport's window over one data folder."""
 
-    def __init__(self, data_dir: Path, database_file: Path, parent: QWidget | None = None):
+    def __init__(
+        self,
+        data_dir: Path,
+        database_file: Path,
+        parent: QWidget | None = None,
+        lock: FolderLock | None = None,
+    ):
         super().__init__(parent)
         self.data_dir = data_dir
         self.database_file = database_file
+        self.folder_lock = lock  # held while the window is open: one writer at a time
+        self.instance_server: InstanceServer | None = None
+        if lock is not None:  # a second Rapport on this folder brings this window forward
+            self.instance_server = InstanceServer(data_dir, self)
+            self.instance_server.show_requested.connect(self.come_forward)
         self.settings = QSettings(str(data_dir / "window.ini"), QSettings.Format.IniFormat)
         self.bus = DataBus(self)
         self.task: BackgroundTask | None = None
@@ -107,6 +132,12 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
         self.refresh()
 
+        self.backup_task: BackgroundTask | None = None
+        self.backup_timer = QTimer(self, interval=BACKUP_CHECK_MS)
+        self.backup_timer.timeout.connect(self.back_up_daily)
+        self.backup_timer.start()
+        QTimer.singleShot(FIRST_BACKUP_CHECK_MS, self.back_up_daily)
+
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
         self.import_action = self._action(file_menu, "&Import…", "Ctrl+I", self.import_file)
@@ -115,6 +146,9 @@ class MainWindow(QMainWindow):
         self.report_action = self._action(
             file_menu, "Monitoring &report…", QKeySequence.StandardKey.Print, self.make_report
         )
+        file_menu.addSeparator()
+        self._action(file_menu, "&Back up now", "Ctrl+B", self.back_up_now)
+        self._action(file_menu, "Backups and res&tore…", None, self.show_backups)
         file_menu.addSeparator()
         self.demo_action = self._action(file_menu, "Load &demo data…", None, self.load_demo)
         file_menu.addSeparator()
@@ -353,13 +387,89 @@ class MainWindow(QMainWindow):
     def _set_full_screen(self, on: bool) -> None:
         self.showFullScreen() if on else self.showNormal()
 
+    # ------------------------------------------------------------------ backups
+
+    def back_up_now(self) -> None:
+        back_up_now(
+            self,
+            self.data_dir,
+            lambda backup: self.statusBar().showMessage(f"Backed up to {backup.path}.", 8000),
+        )
+
+    def show_backups(self) -> BackupsDialog:
+        dialog = BackupsDialog(self.data_dir, self.settings, self)
+        dialog.about_to_restore.connect(self.let_go_of_database)
+        dialog.restored.connect(self.database_replaced)
+        dialog.exec()
+        return dialog
+
+    def let_go_of_database(self) -> None:
+        """Stop everything that reads the database, so that it can be replaced."""
+        self.overview.stop()
+        for task in (self.task, self.backup_task):
+            if task is not None:
+                task.wait()
+        close_database()
+
+    def database_replaced(self, _restored: object) -> None:
+        """After a restore every list, form and figure is read again."""
+        self.bus.announce(model._meta.table_name for model in ALL_MODELS)
+        self.refresh()
+        self.statusBar().showMessage("The backup was restored.", 8000)
+
+    def back_up_daily(self) -> None:
+        """The automatic backup, once a day while the window is open, in the background."""
+        if self.backup_task is not None or not automatic_backups(self.data_dir):
+            return
+        if not daily_backup_due(self.data_dir):
+            return
+        self.backup_task = BackgroundTask(lambda _progress: take_backup(self.data_dir, DAILY))
+        self.backup_task.succeeded.connect(
+            lambda backup: self.statusBar().showMessage(f"Backed up to {backup.path}.", 8000)
+        )
+        self.backup_task.failed.connect(
+            lambda message: self.statusBar().showMessage(f"The daily backup failed: {message}")
+        )
+        self.backup_task.finished.connect(lambda: setattr(self, "backup_task", None))
+        self.backup_task.start()
+
+    def back_up_on_closing(self) -> None:
+        """Back up what changed since the last backup before the window closes; a failure is
+        said, and closing goes on (the data itself is safe on disk)."""
+        if not automatic_backups(self.data_dir) or not changed_since_backup(self.data_dir):
+            return
+        try:
+            wait_with_progress(
+                self,
+                "Backing up before closing",
+                lambda _progress: take_backup(self.data_dir, CLOSING),
+                cancel=False,
+            )
+        except KnownError as error:
+            QMessageBox.warning(self, "Backing up before closing", str(error))
+
+    def come_forward(self) -> None:
+        """Another Rapport was started on this folder: show this window instead."""
+        if self.isMinimized():
+            self.showNormal()
+        self.raise_()
+        self.activateWindow()
+
     def closeEvent(self, event: QCloseEvent) -> None:
         self.overview.stop()
-        if self.task is not None:
-            self.task.cancel()
-            self.task.wait()
+        self.backup_timer.stop()
+        for task in (self.task, self.backup_task):
+            if task is not None:
+                task.cancel()
+                task.wait()
+        self.back_up_on_closing()
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.sync()
+        if self.instance_server is not None:
+            self.instance_server.server.close()
+        if self.folder_lock is not None:
+            close_database()
+            self.folder_lock.release()
         super().closeEvent(event)
 
 
