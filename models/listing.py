@@ -14,7 +14,7 @@ from typing import Any
 
 from peewee import SQL, Column, Node, NodeList, Value, fn
 
-from models.base import SoftDeleteRecord
+from models.base import Record, SoftDeleteRecord
 
 Query = Any  # a peewee ModelSelect
 FilterFn = Callable[[Query, Any], Query]
@@ -45,7 +45,7 @@ class ListRequest:
 class Listing:
     """The rows of one table in the window (or an export of it)."""
 
-    model: type[SoftDeleteRecord]
+    model: type[Record]  # soft-deleted records are shown live or deleted, as asked
     columns: Sequence[ListColumn]
     joins: Callable[[Query], Query] = lambda query: query
     filters: Mapping[str, FilterFn] = field(default_factory=dict)
@@ -67,8 +67,10 @@ class Listing:
     def _filtered(self, request: ListRequest, *selected: Node) -> Query:
         model = self.model
         query = self.joins(model.select(*selected))
-        deleted = model.deleted_at.is_null(not request.deleted)
-        query = query.where(deleted)
+        if issubclass(model, SoftDeleteRecord):
+            query = query.where(model.deleted_at.is_null(not request.deleted))
+        elif request.deleted:  # a table whose rows are never deleted has none to show
+            return query.where(False)
         for name, value in request.filters.items():
             if value is not None and value != "":
                 query = self.filters[name](query, value)
@@ -121,7 +123,7 @@ class Listing:
         return [row[0] for row in query.tuples()]
 
 
-def rowid_of(model: type[SoftDeleteRecord]) -> Column:
+def rowid_of(model: type[Record]) -> Column:
     """SQLite's own integer key of a row, qualified by the model's table."""
     return Column(model, "rowid")
 

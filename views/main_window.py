@@ -39,6 +39,7 @@ from models.organisation import get_settings, rename_organisation
 from models.schema import ALL_MODELS
 from models.service_log import RequestState
 from models.worklist import Area, DueItem
+from views.audit_log import AuditLogDialog
 from views.background import BackgroundTask
 from views.backups_dialog import BackupsDialog, back_up_now
 from views.catalogue_tab import CatalogueTab
@@ -85,6 +86,7 @@ class MainWindow(QMainWindow):
         self.settings = QSettings(str(data_dir / "window.ini"), QSettings.Format.IniFormat)
         self.bus = DataBus(self)
         self.task: BackgroundTask | None = None
+        self.audit_log: AuditLogDialog | None = None
 
         self.first_run = FirstRunPage(get_settings().organisation_name)
         self.first_run.start_requested.connect(self.start_organisation)
@@ -167,6 +169,8 @@ class MainWindow(QMainWindow):
         self.full_screen_action.setShortcut(QKeySequence.StandardKey.FullScreen)
         self.full_screen_action.toggled.connect(self._set_full_screen)
         view_menu.addAction(self.full_screen_action)
+        self._action(view_menu, "&Audit log…", "Ctrl+Shift+H", self.show_audit_log)
+        view_menu.addSeparator()
         status_action = QAction("&Status bar", self, checkable=True, checked=True)
         status_action.toggled.connect(lambda shown: self.statusBar().setVisible(shown))
         view_menu.addAction(status_action)
@@ -386,6 +390,15 @@ class MainWindow(QMainWindow):
 
     def _set_full_screen(self, on: bool) -> None:
         self.showFullScreen() if on else self.showNormal()
+
+    def show_audit_log(self) -> AuditLogDialog:
+        """Every change to the data, filterable; one window, kept open beside the tabs."""
+        if self.audit_log is None:
+            self.audit_log = AuditLogDialog(self, settings=self.settings, bus=self.bus)
+        self.audit_log.show()
+        self.audit_log.raise_()
+        self.audit_log.activateWindow()
+        return self.audit_log
 
     # ------------------------------------------------------------------ backups
 

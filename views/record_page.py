@@ -1,7 +1,8 @@
-"""A record table with its actions: New, Edit, Delete (confirmed, soft) and Restore.
+"""A record table with its actions: New, Edit, Delete (confirmed, soft), Restore and History.
 
 Every list of editable records in Rapport is one of these, configured by a `PageSpec`, so the
-keys (Ctrl+N, F2 or Enter, Delete), the confirmation and the "show deleted" undo work alike.
+keys (Ctrl+N, F2 or Enter, Delete, Ctrl+H), the confirmation and the "show deleted" undo work
+alike.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from models.listing import Listing
 from models.operations import Change, create, fetch, restore, soft_delete, update
 from views.data_bus import DataBus
 from views.forms import FormField, RecordForm
+from views.history import HistoryDialog
 from views.record_table import QuickFilter, RecordTable
 from views.table_model import Tone, ViewColumn
 
@@ -90,6 +92,11 @@ class RecordPage(QWidget):
             f"&Delete {singular}", QKeySequence.StandardKey.Delete, self.delete_current
         )
         self.restore_action = self._action(f"&Restore {singular}", "Ctrl+R", self.restore_current)
+        self.toolbar.addSeparator()
+        self.history_action = self._action("&History…", "Ctrl+H", self.show_history)
+        self.history_action.setToolTip(f"Who changed this {singular}, when, and what (Ctrl+H)")
+        history_button = self.toolbar.widgetForAction(self.history_action)
+        history_button.setAccessibleName(f"History of the selected {singular}")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.toolbar)
@@ -131,6 +138,7 @@ class RecordPage(QWidget):
         self.delete_action.setEnabled(chosen and not deleted_view)
         self.restore_action.setEnabled(chosen and deleted_view)
         self.restore_action.setVisible(deleted_view)
+        self.history_action.setEnabled(chosen)  # a deleted record's history too
 
     def _data_changed(self, tables: frozenset[str]) -> None:
         if tables & (self.spec.listens_to | {self.spec.model._meta.table_name}):
@@ -216,6 +224,16 @@ class RecordPage(QWidget):
         if self.run_operation(lambda: restore(record)):
             self.table.show_deleted.setChecked(False)
             self.table.select(record.id)
+
+    def show_history(self) -> HistoryDialog | None:
+        """The selected record's audit trail, read only."""
+        record = self.current_record()
+        if record is None:
+            return None
+        labels = {field.name: field.label for field in self.spec.fields}
+        dialog = HistoryDialog(record, noun=self.spec.noun[0], labels=labels, parent=self)
+        dialog.exec()
+        return dialog
 
     def run_operation(self, operation: Callable[[], Change | list[Change]]) -> bool:
         try:
