@@ -91,8 +91,11 @@ class BackupsDialog(QDialog):
         folder_row.setStretch(1, 1)
 
         self.automatic = QCheckBox(
-            "Back up &automatically: once a day while Rapport is open, and on closing after "
-            "changes (the newest of each of the last 7 days, 4 weeks and 12 months are kept)"
+            "Back up &automatically: once a day while Rapport is open, and on closing"
+        )
+        self.automatic.setToolTip(
+            "Automatic backups are rotated: the newest of each of the last 7 days, 4 weeks "
+            "and 12 months are kept. Backups made by hand are never deleted."
         )
         self.automatic.setChecked(automatic_backups(data_dir))
         self.automatic.toggled.connect(lambda on: set_automatic_backups(data_dir, on))
@@ -146,14 +149,15 @@ class BackupsDialog(QDialog):
                     backup.reason_text,
                     backup.counts_text or "—",
                     f"{backup.size / 2**20:,.1f} MB",
-                    str(backup.path),
+                    backup.path.name,
                 ]
             )
             item.setData(0, Qt.ItemDataRole.UserRole, backup)
             item.setTextAlignment(3, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            item.setToolTip(2, backup.counts_text)
             item.setToolTip(4, str(backup.path))
             self.list.addTopLevelItem(item)
-        for column, width in enumerate((130, 190, 300, 80)):
+        for column, width in enumerate((120, 170, 400, 70)):
             self.list.setColumnWidth(column, width)
         if self.list.topLevelItemCount():
             self.list.setCurrentItem(self.list.topLevelItem(0))

@@ -36,6 +36,7 @@ from models.encryption import (
 )
 from models.errors import Cancelled, DatabaseUnreadable, KnownError
 from models.organisation import get_settings
+from views.long_work import wait_with_progress
 
 MIN_PASSPHRASE = 10
 
@@ -78,8 +79,13 @@ def key_for_window(data_dir: Path, parent: QWidget | None = None) -> WindowKey:
             raise KnownError(
                 f"The key could not be saved in {sealed}: {error.strerror or error}."
             ) from error
-    if exists:
-        encrypt_database(path, key)
+    if exists:  # a large register takes a while: say what is happening
+        wait_with_progress(
+            parent,
+            "Encrypting your data",
+            lambda _progress: encrypt_database(path, key),
+            cancel=False,
+        )
     return WindowKey(key, True)
 
 
