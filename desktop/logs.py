@@ -30,4 +30,6 @@ def start_logging(data_dir: Path) -> Path:
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root.addHandler(handler)
     root.setLevel(logging.INFO)
+    # peewee logs every statement with its values at DEBUG: never into a plain-text file
+    logging.getLogger("peewee").setLevel(logging.WARNING)
     return path

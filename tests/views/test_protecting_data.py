@@ -230,3 +230,33 @@ def test_the_daily_backup_runs_in_the_background_once_a_day(qtbot, demo_folder, 
     assert daily.reason == DAILY
     assert "Backed up to" in window.statusBar().currentMessage()
     window.close()
+
+
+def test_the_log_holds_nothing_sensitive_even_when_asked_for_everything(
+    qtbot, data_dir, monkeypatch
+):
+    import logging
+
+    from desktop.logs import start_logging
+    from models.encryption import new_key
+    from tests.models.test_encryption import everything_written, plant_secrets, readable
+    from views.background import BackgroundTask
+
+    log_file = start_logging(data_dir)
+    logging.getLogger().setLevel(logging.DEBUG)  # someone turned everything on
+    open_database(data_dir / "rapport.db", key=new_key())
+    plant_secrets()
+
+    def failing(_progress):  # a bug while working on confidential records
+        Customer.get(Customer.name == "nobody")
+
+    task = BackgroundTask(failing)
+    with qtbot.waitSignal(task.failed):
+        task.start()
+    task.wait()
+    for handler in logging.getLogger().handlers:
+        handler.flush()
+    assert "Background work failed" in log_file.read_text(encoding="utf-8")
+    for file in everything_written(data_dir):
+        assert readable(file) == [], file
+    close_database()
