@@ -60,6 +60,18 @@ def memory_keyring(monkeypatch: pytest.MonkeyPatch) -> MemoryKeyring:
 
 
 @pytest.fixture
+def user(monkeypatch: pytest.MonkeyPatch):
+    """Who is at the keyboard for the audit trail: `user("sam")` makes the next changes
+    Sam's (Priya's until then)."""
+
+    def become(name: str) -> None:
+        monkeypatch.setattr("models.audit.os_user", lambda: name)
+
+    become("priya")
+    return become
+
+
+@pytest.fixture
 def data_dir(tmp_path: Path) -> Path:
     folder = tmp_path / "data"
     folder.mkdir()

@@ -25,17 +25,6 @@ pytestmark = pytest.mark.usefixtures("db")
 
 
 @pytest.fixture
-def user(monkeypatch):
-    """Who is at the keyboard: `user("sam")` makes the next changes Sam's."""
-
-    def become(name: str) -> None:
-        monkeypatch.setattr("models.audit.os_user", lambda: name)
-
-    become("priya")
-    return become
-
-
-@pytest.fixture
 def ann(fixed_clock, user) -> Customer:
     """Ten entries over three days (the clock starts at Wed 25/11/2026 10:30):
 

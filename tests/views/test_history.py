@@ -21,17 +21,6 @@ from views.table_model import LazyTableModel
 
 
 @pytest.fixture
-def user(monkeypatch):
-    """Who is at the keyboard: `user("sam")` makes the next changes Sam's."""
-
-    def become(name: str) -> None:
-        monkeypatch.setattr("models.audit.os_user", lambda: name)
-
-    become("priya")
-    return become
-
-
-@pytest.fixture
 def window(demo_db, show_main_window, user):
     window = show_main_window()
     window.tabs.setCurrentWidget(window.register)
