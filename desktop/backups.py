@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -25,16 +26,19 @@ from models.base import database
 from models.db import (
     BACKUP_FOLDER,
     DATABASE_ERRORS,
-    RapportDatabase,
     close_database,
     copy_to,
+    flush_to_disk,
     is_encrypted,
     open_database,
+    open_file,
     refuse_foreign_or_newer,
+    schema_version,
+    upgrade_schema,
 )
-from models.encryption import encrypt_database
+from models.encryption import export_encrypted
 from models.errors import KnownError, Progress
-from models.integrity import record_counts
+from models.integrity import damage, record_counts
 from models.migrations import SCHEMA_VERSION
 
 SETTINGS_FILE = "backup.json"  # in the data folder: readable before the database opens
@@ -87,6 +91,11 @@ class Backup:
     reason: str
     counts: dict[str, int] = field(default_factory=dict)  # empty when not described
     schema: int | None = None
+    source: str | None = None  # the database it was taken of, when described
+
+    def of(self, database_file: Path) -> bool:
+        """Whether this is a backup of `database_file` (one not described may be)."""
+        return self.source is None or self.source == str(Path(database_file).resolve())
 
     @property
     def automatic(self) -> bool:
@@ -129,7 +138,7 @@ class Restored:
 def backup_folder(data_dir: Path) -> Path:
     """Where backups go: the folder chosen in the settings, else `backups/` in the data folder."""
     chosen = _settings(data_dir).get("folder")
-    return Path(chosen) if chosen else data_dir / BACKUP_FOLDER
+    return Path(chosen) if isinstance(chosen, str) and chosen else data_dir / BACKUP_FOLDER
 
 
 def set_backup_folder(data_dir: Path, folder: Path | None) -> None:
@@ -182,14 +191,15 @@ def take_backup(data_dir: Path, reason: str, *, to: Path | None = None) -> Backu
     target = _free_name(folder, f"{database_path(data_dir).stem}-{reason}-{taken:{STAMP}}")
     try:
         copy_to(database, target)
-    except OSError as error:
+    except (OSError, *DATABASE_ERRORS) as error:
         raise KnownError(f"The backup could not be written to {target}: {error}.") from error
     key = getattr(database.obj, "key", None)
     backup = inspect_backup(target, key, quick=True)
-    backup = Backup(target, taken, reason, backup.counts, backup.schema)
+    source = str(database_path(data_dir).resolve())
+    backup = Backup(target, taken, reason, backup.counts, backup.schema, source)
     _describe(backup)
     if reason in AUTOMATIC:
-        prune(folder)
+        prune(folder, source=source)
     return backup
 
 
@@ -214,6 +224,7 @@ def _describe(backup: Backup) -> None:
             "reason": backup.reason,
             "schema": backup.schema,
             "counts": backup.counts,
+            "source": backup.source,
         },
     )
 
@@ -237,22 +248,27 @@ def read_backup(path: Path) -> Backup:
     """What the file's description says (or its name and date, when it has none)."""
     try:
         described = json.loads(_description(path).read_text(encoding="utf-8"))
+        source = described.get("source")
         return Backup(
             path,
-            datetime.fromisoformat(described["taken"]),
+            datetime.fromisoformat(str(described["taken"])).replace(tzinfo=None),
             str(described["reason"]),
             {str(k): int(v) for k, v in dict(described.get("counts") or {}).items()},
-            described.get("schema"),
+            int(described["schema"]) if described.get("schema") is not None else None,
+            str(source) if source is not None else None,
         )
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        pass
+        pass  # no description, or not one Rapport wrote: go by the file's name
     stem = path.stem.removeprefix(f"{database_path(Path()).stem}-")
     reason, _, stamp = stem.rpartition("-")
     reason, _, day = reason.rpartition("-")
     try:
         taken = datetime.strptime(f"{day}-{stamp}", STAMP)
     except ValueError:
-        taken = datetime.fromtimestamp(path.stat().st_mtime).replace(microsecond=0)
+        try:
+            taken = datetime.fromtimestamp(path.stat().st_mtime).replace(microsecond=0)
+        except OSError:  # deleted meanwhile (a rotation elsewhere)
+            taken = datetime.min
         reason = "copy"
     return Backup(path, taken, reason or "copy")
 
@@ -283,10 +299,13 @@ def to_remove(backups: Iterable[Backup], keep: Retention | None = None) -> list[
     return [backup for backup in automatic if backup.path not in kept]
 
 
-def prune(folder: Path, keep: Retention | None = None) -> list[Path]:
-    """Delete the automatic backups in `folder` that rotation no longer keeps."""
+def prune(folder: Path, keep: Retention | None = None, source: str | None = None) -> list[Path]:
+    """Delete the automatic backups in `folder` that rotation no longer keeps: those of the
+    database `source` only, when given (a shared folder may hold other databases' too)."""
     removed = []
-    for backup in to_remove((read_backup(path) for path in _backup_files(folder)), keep):
+    found = (read_backup(path) for path in _backup_files(folder))
+    own = [backup for backup in found if source is None or backup.source == source]
+    for backup in to_remove(own, keep):
         try:
             backup.path.unlink()
             _description(backup.path).unlink(missing_ok=True)
@@ -299,17 +318,24 @@ def prune(folder: Path, keep: Retention | None = None) -> list[Path]:
 def daily_backup_due(data_dir: Path, today: date | None = None) -> bool:
     """True until an automatic backup has been taken today."""
     today = today or clock.now().date()
-    return not any(b.automatic and b.taken.date() == today for b in list_backups(data_dir))
+    return not any(b.automatic and b.taken.date() == today for b in _own(data_dir))
 
 
 def changed_since_backup(data_dir: Path) -> bool:
     """Whether anything was changed after the newest backup (each change leaves an audit
     entry), so that closing an unchanged database writes no copy."""
-    backups = list_backups(data_dir)
+    backups = _own(data_dir)
     last_change = AuditEntry.select(AuditEntry.at).order_by(AuditEntry.at.desc()).scalar()
     if last_change is None:
         return False
     return not backups or last_change >= backups[0].taken
+
+
+def _own(data_dir: Path) -> list[Backup]:
+    """This database's backups, newest first, leaving out any dated in the future (taken
+    while the computer's clock was wrong), which would otherwise stay "newest" for ever."""
+    now, own = clock.now(), database_path(data_dir)
+    return [b for b in list_backups(data_dir) if b.of(own) and b.taken <= now]
 
 
 # ---------------------------------------------------------------- restoring
@@ -327,9 +353,9 @@ def inspect_backup(path: Path, key: str | None, *, quick: bool = False) -> Backu
             f"{path} is encrypted, and this data folder has no key to open it. Open Rapport "
             "once with the recovery key of the database it came from."
         )
-    copy = RapportDatabase(str(path), key if encrypted else None)
+    copy = None
     try:
-        copy.connect()
+        copy = open_file(path, key if encrypted else None)
         schema = refuse_foreign_or_newer(copy, path, SCHEMA_VERSION)
         if schema == 0:
             raise KnownError(f"{path} is empty: it is not a Rapport backup.")
@@ -348,76 +374,137 @@ def inspect_backup(path: Path, key: str | None, *, quick: bool = False) -> Backu
             raise KnownError(f"{path} is damaged ({error}); it cannot be restored.") from error
         raise KnownError(f"{path} cannot be read as a Rapport database ({error}).") from error
     finally:
-        copy.close()
+        if copy is not None:
+            copy.close()
     described = read_backup(path)
     return Backup(path, described.taken, described.reason, counts, schema)
 
 
 def _problems(db: Database) -> str:
-    """SQLite's quick check and the links, in a few words ("" when sound)."""
-    results = [row[0] for row in db.execute_sql("PRAGMA quick_check").fetchall()]
-    if results != ["ok"]:
-        return "; ".join(results[:3])
-    broken = db.execute_sql("PRAGMA foreign_key_check").fetchall()
-    return f"{len(broken)} broken link(s)" if broken else ""
+    """SQLite's quick check, in a few words ("" when sound). Broken links are not damage:
+    `check` reports them, and a backup with one is as good as the database it came from."""
+    return "; ".join(damage(db)[:3])
 
 
 def restore_backup(
-    data_dir: Path, source: Path, key: str | None, progress: Progress | None = None
+    data_dir: Path,
+    source: Path,
+    key: str | None,
+    progress: Progress | None = None,
+    *,
+    damaged: bool = False,
 ) -> Restored:
-    """Replace the folder's database with the backup at `source`, after checking the backup
-    and keeping a copy of the data it replaces. The restored database is left open (upgraded
-    if the backup came from an older Rapport); the folder's database is never left half
-    written: the backup is copied beside it and renamed into place. `progress` may cancel
-    until the copying starts, not after."""
+    """Replace the folder's database with the backup at `source`; the restored database is
+    left open.
+
+    Everything that can fail happens before the database is touched: the backup is checked,
+    copied beside the database (encrypted with `key`, upgraded if it came from an older
+    Rapport, checked again), and the data it replaces is backed up. Only then is the copy
+    written into the database through SQLite's backup API, in one transaction, so any other
+    connection sees either the old data or the new. A `damaged` database (or one that cannot
+    be opened) is kept as it is and replaced by renaming the copy into place instead.
+    `progress` may cancel until the database is about to be written, not after.
+    """
     progress = progress or (lambda _stage, _fraction: None)
     progress("Checking the backup", 0.0)
     chosen = inspect_backup(source, key)
     path = database_path(data_dir)
-    progress("Keeping a copy of the current data", 0.3)
-    kept = _keep_current(data_dir, path, key)
-    progress("Restoring", 0.6)
-    close_database()
     staging = path.with_name(f".{path.name}.restoring")
     try:
-        source_db = RapportDatabase(str(source), key if is_encrypted(Path(source)) else None)
-        try:
-            source_db.connect()
-            copy_to(source_db, staging)  # includes anything still in the backup's own WAL
-        finally:
-            source_db.close()
-        for companion in ("-wal", "-shm"):  # the replaced database's: they must not follow it
-            Path(f"{path}{companion}").unlink(missing_ok=True)
-        staging.replace(path)
+        progress("Preparing the backup", 0.25)
+        _prepare(Path(source), staging, key)
+        progress("Keeping a copy of the current data", 0.5)
+        kept, usable = _keep_current(data_dir, path, key, damaged)
+        progress("Restoring", 0.75)  # the last moment to cancel
+        if usable:
+            _write_into(staging, path, key)
+        else:
+            close_database()
+            for companion in ("-wal", "-shm"):  # the replaced database's: they must not follow
+                Path(f"{path}{companion}").unlink(missing_ok=True)
+            staging.replace(path)
     except (OSError, *DATABASE_ERRORS) as error:
-        raise KnownError(f"The backup could not be restored to {path}: {error}.") from error
+        raise KnownError(
+            f"The backup could not be restored to {path}: {error}. The data was not changed."
+        ) from error
     finally:
         staging.unlink(missing_ok=True)
-    if key is not None and not is_encrypted(path):  # a plain backup from before encryption
-        encrypt_database(path, key)
+    close_database()
     open_database(path, key=key)
     return Restored(chosen, kept)
 
 
-def _keep_current(data_dir: Path, path: Path, key: str | None) -> Path | None:
-    """A backup of the database about to be replaced; for one too damaged to copy, its files
-    as they are."""
-    if not path.exists():
-        return None
+def _prepare(source: Path, staging: Path, key: str | None) -> None:
+    """The backup as the database must become: encrypted with `key`, at this version's
+    schema, checked, and on the disk."""
+    source_key = key if is_encrypted(source) else None
+    backup = open_file(source, source_key)
     try:
-        if database.obj is None or database.is_closed() or database.obj.database != str(path):
-            open_database(path, key=key, upgrade=False)
-        return take_backup(data_dir, BEFORE_RESTORE).path
-    except (KnownError, *DATABASE_ERRORS):
-        close_database()
+        if key is not None and source_key is None:  # a plain backup from before encryption
+            export_encrypted(backup, staging, key, schema_version(backup))
+            flush_to_disk(staging)
+        else:
+            copy_to(backup, staging)  # includes anything still in the backup's own WAL
+    finally:
+        backup.close()
+    prepared = open_file(staging, key)
+    try:
+        upgrade_schema(prepared, staging, keep_backup=False)
+        problems = _problems(prepared)
+        prepared.execute_sql("PRAGMA journal_mode = delete")  # one file, nothing beside it
+    finally:
+        prepared.close()
+    if problems:
+        raise KnownError(f"The backup did not check out once prepared ({problems}).")
+
+
+def _write_into(staging: Path, path: Path, key: str | None) -> None:
+    """Copy every page of `staging` into the database at `path` with SQLite's backup API:
+    atomic, and seen at once by every connection already open on it."""
+    prepared, live = open_file(staging, key), open_file(path, key)
+    try:
+        prepared.connection().backup(live.connection())
+    finally:
+        prepared.close()
+        live.close()
+
+
+def _keep_current(
+    data_dir: Path, path: Path, key: str | None, damaged: bool
+) -> tuple[Path | None, bool]:
+    """Keep the database about to be replaced: a backup of it (in the backup folder, else in
+    the data folder's own), or for a damaged one its files as they are. Returns where it was
+    kept, and whether the database can be written into (rather than replaced)."""
+    if not path.exists():
+        return None, False
+    if not damaged:
+        try:
+            if database.obj is None or database.is_closed() or database.obj.database != str(path):
+                open_database(path, key=key, upgrade=False)
+            for folder in dict.fromkeys([None, data_dir / BACKUP_FOLDER]):
+                try:
+                    return take_backup(data_dir, BEFORE_RESTORE, to=folder).path, True
+                except KnownError:
+                    if folder is not None:
+                        raise
+        except (KnownError, *DATABASE_ERRORS):
+            close_database()
     folder = data_dir / BACKUP_FOLDER
-    folder.mkdir(parents=True, exist_ok=True)
     target = _free_name(folder, f"{path.stem}-{DAMAGED}-{clock.now():{STAMP}}")
-    for companion in ("", "-wal"):
-        original = Path(f"{path}{companion}")
-        if original.exists():
-            Path(f"{target}{companion}").write_bytes(original.read_bytes())
-    return target
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        for companion in ("", "-wal"):
+            original = Path(f"{path}{companion}")
+            if original.exists():
+                partial = Path(f"{target}{companion}.part")
+                shutil.copyfile(original, partial)
+                flush_to_disk(partial)
+                partial.replace(Path(f"{target}{companion}"))
+    except OSError as error:
+        raise KnownError(
+            f"The damaged database could not be kept in {folder} ({error}); nothing was changed."
+        ) from error
+    return target, False
 
 
 def _write_json(path: Path, content: dict[str, object]) -> None:

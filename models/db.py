@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import sqlite3
 from collections.abc import Sequence
@@ -173,7 +174,9 @@ def refuse_foreign_or_newer(db: Database, path: Path, latest: int = len(MIGRATIO
     return found
 
 
-def upgrade_schema(db: Database, path: Path, steps: Sequence[Step] = MIGRATIONS) -> int:
+def upgrade_schema(
+    db: Database, path: Path, steps: Sequence[Step] = MIGRATIONS, *, keep_backup: bool = True
+) -> int:
     """Apply the missing steps, each in its own transaction; returns the version found.
 
     A backup copy is written before an existing database is changed. Foreign keys are off
@@ -185,7 +188,7 @@ def upgrade_schema(db: Database, path: Path, steps: Sequence[Step] = MIGRATIONS)
     found = refuse_foreign_or_newer(db, path, len(steps))
     if found == len(steps):
         return found
-    if found > 0:
+    if found > 0 and keep_backup:
         backup_copy(db, path, reason=f"before-schema-{len(steps)}")
     db.execute_sql("PRAGMA foreign_keys = OFF")  # has no effect inside a transaction
     try:
@@ -230,6 +233,22 @@ def copy_to(db: Database, target: Path) -> None:
     partial.unlink(missing_ok=True)
     try:
         db.execute_sql("VACUUM INTO ?", (str(partial),))
+        flush_to_disk(partial)  # VACUUM INTO leaves its file in the system's cache
         partial.replace(target)
     finally:
         partial.unlink(missing_ok=True)
+
+
+def flush_to_disk(path: Path) -> None:
+    """Make sure a file written is on the disk before it replaces anything."""
+    with open(path, "rb+") as file:
+        os.fsync(file.fileno())
+
+
+def open_file(path: Path, key: str | None) -> RapportDatabase:
+    """A database file on its own connection (a backup, a copy being prepared), leaving the
+    open database alone; plain when `key` is None."""
+    db = RapportDatabase(str(path), key, pragmas=PRAGMAS)
+    db.register_collation(folded_collation, FOLDED)
+    db.connect()
+    return db

@@ -124,7 +124,7 @@ def encrypt_database(path: Path, key: str) -> Path:
         expected = record_counts(db)
         version = db.execute_sql("PRAGMA user_version").fetchone()[0]
         db.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-        _export(db, encrypting, key, version)
+        export_encrypted(db, encrypting, key, version)
         close_database()
         _verify(encrypting, key, expected)
         backup = backup_path(path, "before-encryption")
@@ -141,7 +141,7 @@ def encrypt_database(path: Path, key: str) -> Path:
     return backup
 
 
-def _export(db: RapportDatabase, target: Path, key: str, version: int) -> None:
+def export_encrypted(db: RapportDatabase, target: Path, key: str, version: int) -> None:
     """SQLCipher's export of every table, index and row into a new encrypted file."""
     db.execute_sql(f"ATTACH DATABASE ? AS encrypted KEY \"x'{key}'\"", (str(target),))
     try:
@@ -176,7 +176,7 @@ def _encrypt_copy(plain: Path, key: str) -> None:
     try:
         source.connect()
         version = source.execute_sql("PRAGMA user_version").fetchone()[0]
-        _export(source, partial, key, version)
+        export_encrypted(source, partial, key, version)
         source.close()
         partial.replace(plain)
     finally:

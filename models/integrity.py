@@ -101,3 +101,10 @@ def record_counts(db: Database | None = None) -> dict[str, int]:
 def is_empty() -> bool:
     """True for a new database: nothing in the register, catalogue or logs yet."""
     return not any(model.select().exists() for model in _CONTENT)
+
+
+def damage(db: Database) -> list[str]:
+    """What SQLite's quick check finds wrong with the file itself (empty when sound); broken
+    links and an old schema are not damage."""
+    results = [row[0] for row in db.execute_sql("PRAGMA quick_check").fetchall()]
+    return [] if results == ["ok"] else results

@@ -403,10 +403,13 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------ backups
 
     def back_up_now(self) -> None:
-        back_up_now(
+        if self.task is not None:
+            return
+        self.task = back_up_now(
             self,
             self.data_dir,
             lambda backup: self.statusBar().showMessage(f"Backed up to {backup.path}.", 8000),
+            lambda: setattr(self, "task", None),
         )
 
     def show_backups(self) -> BackupsDialog:
@@ -414,11 +417,15 @@ class MainWindow(QMainWindow):
         dialog.about_to_restore.connect(self.let_go_of_database)
         dialog.restored.connect(self.database_replaced)
         dialog.exec()
+        if not self.backup_timer.isActive():  # a restore that failed or was cancelled
+            self.backup_timer.start()
         return dialog
 
     def let_go_of_database(self) -> None:
-        """Stop everything that reads the database, so that it can be replaced."""
+        """Stop everything that reads the database, so that it can be replaced (the daily
+        backup waits until the restore is done)."""
         self.overview.stop()
+        self.backup_timer.stop()
         for task in (self.task, self.backup_task):
             if task is not None:
                 task.wait()
@@ -426,13 +433,16 @@ class MainWindow(QMainWindow):
 
     def database_replaced(self, _restored: object) -> None:
         """After a restore every list, form and figure is read again."""
+        self.backup_timer.start()
         self.bus.announce(model._meta.table_name for model in ALL_MODELS)
         self.refresh()
         self.statusBar().showMessage("The backup was restored.", 8000)
 
     def back_up_daily(self) -> None:
         """The automatic backup, once a day while the window is open, in the background."""
-        if self.backup_task is not None or not automatic_backups(self.data_dir):
+        if self.backup_task is not None or not self.backup_timer.isActive():
+            return  # already at it, or the window is closing or restoring
+        if not automatic_backups(self.data_dir):
             return
         if not daily_backup_due(self.data_dir):
             return

@@ -12,9 +12,16 @@ from desktop.backups import Backup, inspect_backup, list_backups, restore_backup
 from desktop.paths import database_path, on_network_share
 from desktop.session import open_data_folder
 from models.base import database
-from models.db import KeyNeeded, close_database
+from models.db import (
+    DATABASE_ERRORS,
+    KeyNeeded,
+    WrongKey,
+    close_database,
+    open_database,
+    refuse_foreign_or_newer,
+)
 from models.errors import Cancelled, DatabaseUnreadable, KnownError
-from models.integrity import check_database
+from models.integrity import damage
 from views.long_work import wait_with_progress
 
 SHOWN_PROBLEMS = 3
@@ -40,21 +47,30 @@ def open_checked(data_dir: Path, key: str | None, parent: QWidget | None = None)
     for use: the most recent good backup is offered instead. Raises Cancelled if the user
     declines, KnownError if there is nothing to restore."""
     path = database_path(data_dir)
+    problems: list[str] = []
     try:
-        open_data_folder(data_dir, key=key)
-        report = wait_with_progress(
-            parent,
-            "Checking your data",
-            lambda _progress: check_database(database, path, quick=True),
-            cancel=False,
-        )
-        problems = report.problems
+        if path.exists():  # checked before anything (an upgrade, the journal) writes to it
+            open_database(path, key=key, upgrade=False)
+            refuse_foreign_or_newer(database, path)  # said as it is: not damage
+            problems = wait_with_progress(
+                parent, "Checking your data", lambda _progress: damage(database), cancel=False
+            )
     except KeyNeeded:
         raise
     except DatabaseUnreadable as error:
         problems = [str(error)]
+    except DATABASE_ERRORS as error:
+        problems = [f"SQLite cannot read {path}: {error}"]
+    except WrongKey:
+        # The key that opens its backups but not the database: the database is damaged.
+        if newest_good_backup(data_dir, key) is None:
+            raise
+        problems = [f"{path} does not open with the key that opens its backups."]
     if problems:
+        close_database()
         offer_restore(data_dir, key, problems, parent)
+    else:
+        open_data_folder(data_dir, key=key)
 
 
 def offer_restore(
@@ -85,19 +101,30 @@ def offer_restore(
         QMessageBox.StandardButton.Yes,
     )
     if answer != QMessageBox.StandardButton.Yes:
+        QMessageBox.information(
+            parent,
+            APP_NAME,
+            f"Rapport has not opened the damaged database; it is still in "
+            f"{database_path(data_dir)}, unchanged. To restore a backup later, start Rapport "
+            f'again, or run: rapport --data-dir "{data_dir}" restore "{good.path}"',
+        )
         raise Cancelled
     close_database()  # this thread's connection: the file is about to be replaced
     wait_with_progress(
         parent,
         "Restoring the backup",
-        lambda progress: restore_backup(data_dir, good.path, key, progress),
+        lambda progress: restore_backup(data_dir, good.path, key, progress, damaged=True),
         cancel=False,
     )
     open_data_folder(data_dir, key=key)
 
 
 def newest_good_backup(data_dir: Path, key: str | None) -> Backup | None:
+    """The newest backup of this database that passes its own check (a shared backup folder
+    may also hold another database's)."""
     for backup in list_backups(data_dir):
+        if not backup.of(database_path(data_dir)):
+            continue
         try:
             return inspect_backup(backup.path, key)
         except KnownError:

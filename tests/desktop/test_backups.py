@@ -280,3 +280,79 @@ def test_backup_and_restore_commands(demo_db, data_dir, capsys, tmp_path):
 
     assert main(["--data-dir", str(data_dir), "restore", str(tmp_path / "nothing.db")]) == 1
     assert "there is no such file" in capsys.readouterr().err
+
+
+def test_a_connection_already_open_sees_the_restore_and_its_writes_land_in_it(demo_db, data_dir):
+    from models.db import open_file
+
+    backup = take_backup(data_dir, MANUAL)
+    Customer.update(name="Overwritten").execute()
+    other = open_file(data_dir / "rapport.db", None)  # another program, open throughout
+    assert other.execute_sql("SELECT COUNT(*) FROM customer WHERE name = 'Overwritten'").fetchone()
+    restore_backup(data_dir, backup.path, key=None)
+    seen = other.execute_sql("SELECT COUNT(*) FROM customer WHERE name = 'Overwritten'")
+    assert seen.fetchone() == (0,)
+    other.execute_sql("UPDATE customer SET job_title = 'Written after' WHERE rowid = 1")
+    other.close()
+    assert Customer.select().where(Customer.job_title == "Written after").count() == 1
+
+
+def test_restoring_onto_a_new_computer_makes_the_data_folder(demo_db, data_dir, tmp_path, capsys):
+    backup = take_backup(data_dir, MANUAL)
+    close_database()
+    new_folder = tmp_path / "new-computer" / "Rapport"
+    assert main(["--data-dir", str(new_folder), "restore", str(backup.path)]) == 0
+    assert "300 customers" in capsys.readouterr().out
+    assert Customer.select().count() == 300
+
+
+def test_a_backup_sqlite_cannot_write_gets_a_message(demo_db, data_dir, capsys):
+    unwritable = Path("/proc/sys")  # a folder that exists, where no file can be made
+    if not unwritable.is_dir():
+        pytest.skip("needs /proc")
+    close_database()
+    assert main(["--data-dir", str(data_dir), "backup", "--to", str(unwritable)]) == 1
+    error = capsys.readouterr().err
+    assert "The backup could not be written to /proc/sys/" in error
+    assert "Traceback" not in error
+
+
+def test_descriptions_and_settings_that_are_not_rapports_do_not_stop_the_list(demo_db, data_dir):
+    good = take_backup(data_dir, MANUAL)
+    folder = backup_folder(data_dir)
+    for name, text in (
+        ("rapport-daily-20261101-170000.db", '{"taken": "2026-11-01T17:00:00+00:00", '
+         '"reason": "daily"}'),
+        ("rapport-daily-20261102-170000.db", "{not json"),
+        ("rapport-daily-20261103-170000.db", '{"taken": 5, "reason": [], "counts": 7}'),
+    ):  # fmt: skip
+        (folder / name).write_bytes(good.path.read_bytes())
+        (folder / f"{name}.json").write_text(text)
+    (data_dir / "backup.json").write_text('{"folder": 5, "automatic": "yes"}')
+    listed = list_backups(data_dir)
+    assert len(listed) == 4
+    assert listed[-1].taken == datetime(2026, 11, 1, 17)
+    assert backup_folder(data_dir) == data_dir / "backups"
+    assert not daily_backup_due(data_dir, datetime(2026, 11, 3).date())
+
+
+def test_two_databases_sharing_a_backup_folder_keep_each_others_backups(
+    small_demo_template, tmp_path, fixed_clock, monkeypatch
+):
+    shared = tmp_path / "OneDrive" / "backups"
+    monkeypatch.setattr(backups, "KEEP", Retention(daily=1, weekly=0, monthly=0))
+    made = {}
+    for name in ("office", "demo"):
+        folder = tmp_path / name
+        folder.mkdir()
+        shutil.copy(small_demo_template, folder / "rapport.db")
+        set_backup_folder(folder, shared)
+        open_database(folder / "rapport.db")
+        made[name] = take_backup(folder, DAILY)
+        close_database()
+        fixed_clock.advance(days=1)
+    assert made["office"].path.exists()  # the demo's rotation left the office's alone
+    open_database(tmp_path / "office" / "rapport.db")
+    take_backup(tmp_path / "office", DAILY)
+    assert not made["office"].path.exists()  # but its own rotation does not
+    assert made["demo"].path.exists()

@@ -145,8 +145,12 @@ def test_declining_the_restore_opens_nothing(qtbot, demo_folder, message_boxes):
     take_backup(demo_folder, DAILY)
     close_database()
     damage(demo_folder / "rapport.db")
+    damaged = (demo_folder / "rapport.db").read_bytes()
     message_boxes.answer = message_boxes.answer.No
     assert start_window(demo_folder) is None
+    assert (demo_folder / "rapport.db").read_bytes() == damaged  # nothing written to it
+    assert message_boxes.kinds() == ["question", "information"]
+    assert "has not opened" in message_boxes.shown[1][2]
     lock = FolderLock(demo_folder)
     assert lock.acquire()  # the folder is free again
     lock.release()
@@ -260,3 +264,28 @@ def test_the_log_holds_nothing_sensitive_even_when_asked_for_everything(
     for file in everything_written(data_dir):
         assert readable(file) == [], file
     close_database()
+
+
+def test_a_damaged_encrypted_database_is_told_apart_from_a_wrong_key(
+    qtbot, data_dir, memory_keyring, message_boxes
+):
+    from desktop.keys import store_key
+    from models.encryption import new_key
+
+    key = new_key()
+    store_key(data_dir, key)
+    open_database(data_dir / "rapport.db", key=key)
+    Customer.create(name="Kept Safe", kind="colleague")
+    good = take_backup(data_dir, DAILY)
+    close_database()
+    path = data_dir / "rapport.db"
+    path.write_bytes(b"\x00" * 4096 + path.read_bytes()[4096:])  # its first page lost
+
+    window = opened(qtbot, data_dir)
+
+    ((kind, _title, text),) = message_boxes.shown
+    assert kind == "question"
+    assert "does not open with the key that opens its backups" in text
+    assert f"{good.taken:%d/%m/%Y at %H:%M}" in text
+    assert Customer.get(Customer.name == "Kept Safe")
+    window.close()
