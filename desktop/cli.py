@@ -361,8 +361,10 @@ def run_import(args: argparse.Namespace, data_dir: Path) -> int:
     from desktop.questionnaire import QuestionnaireFormat
 
     kind = _import_kind(args)
-    open_data_folder(data_dir)
-    plan = import_file(kind, args.file, dry_run=args.dry_run)
+    ensure_data_folder(data_dir)
+    with FolderLock(data_dir):  # not while the window has the folder open
+        open_data_folder(data_dir)
+        plan = import_file(kind, args.file, dry_run=args.dry_run)
     if plan.unknown and plan.matched:
         print(f"Columns not used: {', '.join(plan.unknown)}", file=sys.stderr)
     if not plan.ok:

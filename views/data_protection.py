@@ -52,8 +52,9 @@ def key_for_window(data_dir: Path, parent: QWidget | None = None) -> WindowKey:
 
     An encrypted database: the key kept on this computer, else the user's passphrase or
     recovery key. A new database, or a plain one from an earlier Rapport: a new key, kept in
-    the keyring (or sealed with a passphrase the user chooses), the plain one converted. The
-    demo organisation may stay plain. Raises Cancelled if the user gives up.
+    the keyring (or sealed with a passphrase the user chooses), the plain one converted; a key
+    already kept for the folder is never replaced. The demo organisation may stay plain.
+    Raises Cancelled if the user gives up.
     """
     path = database_path(data_dir)
     if is_encrypted(path):
@@ -67,6 +68,11 @@ def key_for_window(data_dir: Path, parent: QWidget | None = None) -> WindowKey:
     exists = path.exists() and path.stat().st_size > 0
     if exists and _is_demo(path):
         return WindowKey(None, False)
+    kept = stored_key(data_dir)
+    if kept is not None:  # a plain database where an encrypted one was (restored from an old
+        if exists:  # backup): encrypt it with the same key, so that every backup still opens
+            _encrypt(path, kept, parent)
+        return WindowKey(kept, False)
     key = new_key()
     if not store_key(data_dir, key):
         chooser = PassphraseDialog(parent)
@@ -79,14 +85,16 @@ def key_for_window(data_dir: Path, parent: QWidget | None = None) -> WindowKey:
             raise KnownError(
                 f"The key could not be saved in {sealed}: {error.strerror or error}."
             ) from error
-    if exists:  # a large register takes a while: say what is happening
-        wait_with_progress(
-            parent,
-            "Encrypting your data",
-            lambda _progress: encrypt_database(path, key),
-            cancel=False,
-        )
+    if exists:
+        _encrypt(path, key, parent)
     return WindowKey(key, True)
+
+
+def _encrypt(path: Path, key: str, parent: QWidget | None) -> None:
+    """Convert a plain database, saying what is happening (a large register takes a while)."""
+    wait_with_progress(
+        parent, "Encrypting your data", lambda _progress: encrypt_database(path, key), cancel=False
+    )
 
 
 def _is_demo(path: Path) -> bool:

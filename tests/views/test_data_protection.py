@@ -183,3 +183,28 @@ def test_commands_take_the_key_from_the_keyring_or_the_environment(data_dir, cap
     assert main(summary) == 1
     error = capsys.readouterr().err
     assert "does not open" in error and "Traceback" not in error
+
+
+def test_a_plain_database_where_a_key_is_kept_is_encrypted_with_that_key(
+    data_dir, memory_keyring, small_demo_template
+):
+    """A plain backup restored over an encrypted database: the kept key must stay, or every
+    encrypted backup would need the recovery key."""
+    import shutil
+
+    from desktop.keys import store_key, stored_key
+    from models.db import is_encrypted
+    from models.encryption import new_key
+    from models.organisation import Settings
+    from views.data_protection import key_for_window
+
+    key = new_key()
+    store_key(data_dir, key)
+    shutil.copy(small_demo_template, data_dir / "rapport.db")
+    open_database(data_dir / "rapport.db")
+    Settings.update(demo=False).execute()  # an organisation's own data, not the demo
+    close_database()
+    chosen = key_for_window(data_dir)
+    assert chosen.key == key and not chosen.new
+    assert stored_key(data_dir) == key
+    assert is_encrypted(data_dir / "rapport.db")
