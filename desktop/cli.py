@@ -44,6 +44,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
     parser.add_argument("--data-dir", metavar="DIR", help="folder that holds the database")
+    parser.add_argument(
+        "--self-test",
+        action="store_true",
+        help="check what a packaged Rapport needs (keyring, encrypted database, fonts, QtPdf, "
+        "a report, CSV and .xlsx), in a temporary data folder unless --data-dir is given; "
+        "no window is shown",
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     demo = commands.add_parser(
@@ -200,6 +207,10 @@ def _file_command(
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.self_test:
+        from desktop.self_test import run_self_test
+
+        return run_self_test(resolve_data_dir(args.data_dir) if args.data_dir else None)
     data_dir = resolve_data_dir(args.data_dir)
     if args.command is None:
         from desktop.app import run_window  # Qt is loaded only for the window
