@@ -5,9 +5,10 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+BUILD_STAMP := $(VENV)/.build-installed
 DEMO_DIR := demo-data
 
-.PHONY: run test lint format demo-large bench clean
+.PHONY: run test lint format demo-large bench package clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -36,8 +37,19 @@ format: $(STAMP)
 demo-large: $(STAMP)
 	$(PY) main.py --data-dir demo-large demo --size large --replace
 
+## The packaged program in dist/Rapport/ (PyInstaller, build.spec), then its frozen self-test.
+package: $(STAMP) $(BUILD_STAMP)
+	rm -rf build/Rapport dist/Rapport
+	$(VENV)/bin/pyinstaller --noconfirm --log-level WARN build.spec
+	@du -sh dist/Rapport
+	dist/Rapport/Rapport --self-test
+
+$(BUILD_STAMP): requirements-build.txt requirements.txt
+	$(PY) -m pip install --quiet -r requirements-build.txt
+	touch $(BUILD_STAMP)
+
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .ruff_cache build dist
 
 ## Figures on the large demo (not part of `make test`).
 bench: $(STAMP)
