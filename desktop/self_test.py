@@ -133,4 +133,3 @@ CHECKS: list[tuple[str, Check]] = [
     ("QtPdf", check_pdf),
     ("import and export", check_files),
 ]
-
