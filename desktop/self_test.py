@@ -15,35 +15,59 @@ import traceback
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 Check = Callable[[Path], str]
+REPORT_FILE = "self-test.txt"
 
 
 def run_self_test(data_dir: Path | None = None, out: TextIO | None = None) -> int:
     """Run every check in `data_dir` (a new temporary folder if None); report each to `out`
-    (stdout, when the program has one)."""
-    out = out or sys.stdout
+    (stdout, when the program has one) and, in a `data_dir` given, to self-test.txt: a
+    windowed Windows build has no standard output to read."""
     with tempfile.TemporaryDirectory(prefix="rapport-self-test-") as temporary:
         folder = Path(data_dir) if data_dir is not None else Path(temporary)
         folder.mkdir(parents=True, exist_ok=True)
-        failed = 0
-        for name, check in CHECKS:
-            try:
-                detail = check(folder)
-            except Exception as error:  # every failure is reported, none stops the others
-                failed += 1
-                _say(out, f"FAILED  {name}: {error!r}\n{traceback.format_exc()}")
-            else:
-                _say(out, f"ok      {name}: {detail}")
-        from models.db import close_database
+        if data_dir is not None:
+            with open(folder / REPORT_FILE, "w", encoding="utf-8") as report:
+                return _run(folder, _Both(out or sys.stdout, report))
+        return _run(folder, out or sys.stdout)
 
-        close_database()
+
+def _run(folder: Path, out: Any) -> int:
+    """Every check, each reported; a failure does not stop the others."""
+    from models.db import close_database
+
+    failed = 0
+    for name, check in CHECKS:
+        try:
+            detail = check(folder)
+        except Exception as error:
+            failed += 1
+            _say(out, f"FAILED  {name}: {error!r}\n{traceback.format_exc()}")
+        else:
+            _say(out, f"ok      {name}: {detail}")
+    close_database()
     _say(out, "Self-test passed." if not failed else f"Self-test: {failed} check(s) failed.")
     return 0 if not failed else 1
 
 
-def _say(out: TextIO | None, line: str) -> None:
+class _Both:
+    """Writes to standard output (if any) and to the report file."""
+
+    def __init__(self, *streams: TextIO | None) -> None:
+        self.streams = [stream for stream in streams if stream is not None]
+
+    def write(self, text: str) -> None:
+        for stream in self.streams:
+            stream.write(text)
+
+    def flush(self) -> None:
+        for stream in self.streams:
+            stream.flush()
+
+
+def _say(out: Any, line: str) -> None:
     if out is not None:  # a windowed build may have no standard output at all
         out.write(line + "\n")
         out.flush()

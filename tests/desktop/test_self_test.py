@@ -19,6 +19,8 @@ def test_the_self_test_passes_and_names_what_it_found(tmp_path):
     assert "ok      keyring: no system keyring" in lines  # names the backend it found
     assert lines[-1] == "Self-test passed."
     assert result.stderr == ""
+    # a windowed build has no standard output: the same report is in the folder
+    assert (tmp_path / "folder" / "self-test.txt").read_text(encoding="utf-8") == result.stdout
 
 
 def test_a_failing_check_is_reported_and_the_others_still_run(tmp_path, monkeypatch):
