@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from io import StringIO
 
+import pytest
+
 from desktop import self_test
+from desktop.cli import main
 from desktop.self_test import run_self_test
 from tests.desktop.test_cli import rapport
 
@@ -40,3 +43,17 @@ def test_a_program_without_standard_output_can_still_test_itself(tmp_path, monke
     monkeypatch.setattr("sys.stdout", None)  # a windowed build has none
     monkeypatch.setattr(self_test, "CHECKS", self_test.CHECKS[:1])
     assert run_self_test(tmp_path) == 0
+
+
+def test_commands_run_without_a_console(tmp_path, monkeypatch):
+    """A windowed build has no stdout or stderr: messages, usage errors and --version must
+    not fail on that."""
+    monkeypatch.setattr("sys.stdout", None)
+    monkeypatch.setattr("sys.stderr", None)
+    assert main(["--data-dir", str(tmp_path / "none"), "check"]) == 1  # a message, unseen
+    with pytest.raises(SystemExit) as usage:
+        main(["report", "monthly"])
+    assert usage.value.code == 2
+    with pytest.raises(SystemExit) as version:
+        main(["--version"])
+    assert version.value.code == 0
