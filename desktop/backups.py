@@ -33,7 +33,6 @@ from models.db import (
     open_database,
     open_file,
     refuse_foreign_or_newer,
-    schema_version,
     upgrade_schema,
 )
 from models.encryption import export_encrypted
@@ -318,20 +317,20 @@ def prune(folder: Path, keep: Retention | None = None, source: str | None = None
 def daily_backup_due(data_dir: Path, today: date | None = None) -> bool:
     """True until an automatic backup has been taken today."""
     today = today or clock.now().date()
-    return not any(b.automatic and b.taken.date() == today for b in _own(data_dir))
+    return not any(b.automatic and b.taken.date() == today for b in own_backups(data_dir))
 
 
 def changed_since_backup(data_dir: Path) -> bool:
     """Whether anything was changed after the newest backup (each change leaves an audit
     entry), so that closing an unchanged database writes no copy."""
-    backups = _own(data_dir)
+    backups = own_backups(data_dir)
     last_change = AuditEntry.select(AuditEntry.at).order_by(AuditEntry.at.desc()).scalar()
     if last_change is None:
         return False
     return not backups or last_change >= backups[0].taken
 
 
-def _own(data_dir: Path) -> list[Backup]:
+def own_backups(data_dir: Path) -> list[Backup]:
     """This database's backups, newest first, leaving out any dated in the future (taken
     while the computer's clock was wrong), which would otherwise stay "newest" for ever."""
     now, own = clock.now(), database_path(data_dir)
@@ -393,6 +392,7 @@ def restore_backup(
     progress: Progress | None = None,
     *,
     damaged: bool = False,
+    checked: bool = False,
 ) -> Restored:
     """Replace the folder's database with the backup at `source`; the restored database is
     left open.
@@ -403,11 +403,12 @@ def restore_backup(
     written into the database through SQLite's backup API, in one transaction, so any other
     connection sees either the old data or the new. A `damaged` database (or one that cannot
     be opened) is kept as it is and replaced by renaming the copy into place instead.
-    `progress` may cancel until the database is about to be written, not after.
+    A backup `checked` already (by `inspect_backup`) is not checked again. `progress` may
+    cancel until the database is about to be written, not after.
     """
     progress = progress or (lambda _stage, _fraction: None)
     progress("Checking the backup", 0.0)
-    chosen = inspect_backup(source, key)
+    chosen = inspect_backup(source, key, quick=checked)
     path = database_path(data_dir)
     staging = path.with_name(f".{path.name}.restoring")
     try:
@@ -441,7 +442,7 @@ def _prepare(source: Path, staging: Path, key: str | None) -> None:
     backup = open_file(source, source_key)
     try:
         if key is not None and source_key is None:  # a plain backup from before encryption
-            export_encrypted(backup, staging, key, schema_version(backup))
+            export_encrypted(backup, staging, key)
             flush_to_disk(staging)
         else:
             copy_to(backup, staging)  # includes anything still in the backup's own WAL
@@ -449,8 +450,9 @@ def _prepare(source: Path, staging: Path, key: str | None) -> None:
         backup.close()
     prepared = open_file(staging, key)
     try:
-        upgrade_schema(prepared, staging, keep_backup=False)
-        problems = _problems(prepared)
+        found = upgrade_schema(prepared, staging, keep_backup=False)
+        # the backup itself was checked; an upgrade is the one thing that changed it since
+        problems = _problems(prepared) if found < SCHEMA_VERSION else ""
         prepared.execute_sql("PRAGMA journal_mode = delete")  # one file, nothing beside it
     finally:
         prepared.close()

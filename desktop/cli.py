@@ -17,7 +17,7 @@ from desktop import APP_NAME, __version__
 from desktop.folder_lock import FolderLock
 from desktop.paths import DATA_DIR_VARIABLE, database_path, resolve_data_dir
 from desktop.session import ensure_data_folder, folder_key, open_data_folder
-from models.db import DATABASE_ERRORS, KeyNeeded, close_database, open_database
+from models.db import DATABASE_ERRORS, close_database, open_database
 from models.errors import KnownError, explain_database_error
 
 if TYPE_CHECKING:
@@ -352,12 +352,8 @@ def run_restore(args: argparse.Namespace, data_dir: Path) -> int:
     from desktop.keys import stored_key
 
     ensure_data_folder(data_dir)  # restoring onto a new computer: the folder may be new
-    try:
-        key = folder_key(data_dir) or stored_key(data_dir)
-    except KeyNeeded:  # the database is damaged past telling, or truly encrypted
-        key = stored_key(data_dir)
-    with FolderLock(data_dir):
-        restored = restore_backup(data_dir, args.file, key)
+    with FolderLock(data_dir):  # the folder's key, whatever state its database is in
+        restored = restore_backup(data_dir, args.file, stored_key(data_dir))
     print(
         f"Restored {args.file} (taken {restored.backup.taken:%d/%m/%Y %H:%M}) into "
         f"{database_path(data_dir)}: {restored.backup.counts_text}."

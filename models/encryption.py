@@ -20,12 +20,16 @@ from models.db import (
     DATABASE_ERRORS,
     KEY_PATTERN,
     RapportDatabase,
-    backup_path,
+    backup_copy,
     close_database,
+    flush_to_disk,
     is_encrypted,
     open_database,
+    open_file,
+    schema_version,
 )
 from models.errors import KnownError
+from models.integrity import record_counts
 
 # scrypt's cost: about a tenth of a second here; memory = 128 × N × r bytes (16 MiB)
 SCRYPT = {"n": 2**14, "r": 8, "p": 1}
@@ -99,20 +103,14 @@ def _stretch(
     return stretched[:32], stretched[32:]
 
 
-def record_counts(db: RapportDatabase) -> dict[str, int]:
-    tables = [row[0] for row in db.execute_sql(
-        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
-    ).fetchall()]  # fmt: skip
-    return {t: db.execute_sql(f'SELECT COUNT(*) FROM "{t}"').fetchone()[0] for t in tables}
-
-
 def encrypt_database(path: Path, key: str) -> Path:
     """Convert the plain database at `path` into one encrypted with `key`, in place.
 
     The encrypted copy is made beside it and checked (SQLite's integrity check, every table's
-    row count) before it replaces the original; a copy of it is kept in `backups/` first. Plain
-    backups already in `backups/` are encrypted too, so no plain copy is left. Returns the
-    backup. The database is closed afterwards.
+    row count) before it replaces the original; an encrypted backup of it is kept in
+    `backups/`. Plain backups already in `backups/` are encrypted too (a chosen backup folder
+    elsewhere is the caller's: `encrypt_backups`). Returns the backup. The database is closed
+    afterwards.
     """
     path = Path(path)
     if is_encrypted(path):
@@ -121,28 +119,50 @@ def encrypt_database(path: Path, key: str) -> Path:
     encrypting = path.with_name(f".{path.name}.encrypting")
     encrypting.unlink(missing_ok=True)
     try:
-        expected = record_counts(db)
-        version = db.execute_sql("PRAGMA user_version").fetchone()[0]
+        expected = record_counts(db, live=False)
         db.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-        export_encrypted(db, encrypting, key, version)
+        export_encrypted(db, encrypting, key)
         close_database()
         _verify(encrypting, key, expected)
-        backup = backup_path(path, "before-encryption")
-        backup.write_bytes(encrypting.read_bytes())
+        flush_to_disk(encrypting)
         encrypting.replace(path)
         for companion in ("-wal", "-shm"):  # the plain file's: stale now
             Path(f"{path}{companion}").unlink(missing_ok=True)
+        converted = open_file(path, key)
+        try:
+            backup = backup_copy(converted, path, reason="before-encryption")
+        finally:
+            converted.close()
     finally:
         close_database()
         encrypting.unlink(missing_ok=True)
-    for old in sorted((path.parent / BACKUP_FOLDER).glob("*.db")):
-        if not is_encrypted(old):
-            _encrypt_copy(old, key)
+    encrypt_backups(path.parent / BACKUP_FOLDER, key)
     return backup
 
 
-def export_encrypted(db: RapportDatabase, target: Path, key: str, version: int) -> None:
-    """SQLCipher's export of every table, index and row into a new encrypted file."""
+def encrypt_backups(folder: Path, key: str) -> None:
+    """Encrypt the plain backups in `folder` in place (each keeps its name and date), so that
+    no plain copy of the data is left once the database is encrypted."""
+    for plain in sorted(Path(folder).glob("*.db")):
+        if is_encrypted(plain) or not plain.is_file():
+            continue
+        partial = plain.with_name(f".{plain.name}.encrypting")
+        partial.unlink(missing_ok=True)
+        source = open_file(plain, None)
+        try:
+            export_encrypted(source, partial, key)
+            source.close()
+            flush_to_disk(partial)
+            partial.replace(plain)
+        finally:
+            source.close()
+            partial.unlink(missing_ok=True)
+
+
+def export_encrypted(db: RapportDatabase, target: Path, key: str) -> None:
+    """SQLCipher's export of every table, index and row (and the schema version) into a new
+    encrypted file."""
+    version = schema_version(db)
     db.execute_sql(f"ATTACH DATABASE ? AS encrypted KEY \"x'{key}'\"", (str(target),))
     try:
         db.execute_sql("SELECT sqlcipher_export('encrypted')")
@@ -152,11 +172,13 @@ def export_encrypted(db: RapportDatabase, target: Path, key: str, version: int) 
 
 
 def _verify(target: Path, key: str, expected: dict[str, int]) -> None:
-    check = RapportDatabase(str(target), key)
     try:
-        check.connect()
+        check = open_file(target, key)
+    except DATABASE_ERRORS as error:
+        raise KnownError(f"The encrypted copy could not be read back ({error}).") from error
+    try:
         result = check.execute_sql("PRAGMA integrity_check").fetchone()[0]
-        found = record_counts(check)
+        found = record_counts(check, live=False)
     except DATABASE_ERRORS as error:
         raise KnownError(f"The encrypted copy could not be read back ({error}).") from error
     finally:
@@ -166,19 +188,3 @@ def _verify(target: Path, key: str, expected: dict[str, int]) -> None:
             "The encrypted copy did not match the original (integrity: "
             f"{result}); nothing was changed."
         )
-
-
-def _encrypt_copy(plain: Path, key: str) -> None:
-    """Encrypt an old plain backup in place (it keeps its name and date)."""
-    source = RapportDatabase(str(plain))
-    partial = plain.with_name(f".{plain.name}.encrypting")
-    partial.unlink(missing_ok=True)
-    try:
-        source.connect()
-        version = source.execute_sql("PRAGMA user_version").fetchone()[0]
-        export_encrypted(source, partial, key, version)
-        source.close()
-        partial.replace(plain)
-    finally:
-        source.close()
-        partial.unlink(missing_ok=True)

@@ -20,7 +20,6 @@ from models.service_log import ServiceRequest
 
 # The tables whose records make a database "in use" (settings and seeded closures do not).
 _CONTENT = (Department, Customer, Service, ServiceRequest, Complaint, Feedback)
-_SQLITE_ERRORS = DATABASE_ERRORS
 
 
 @dataclass
@@ -48,13 +47,13 @@ def check_database(
     except KnownError as error:
         report.problems.append(str(error))
         return report
-    except _SQLITE_ERRORS as error:
+    except DATABASE_ERRORS as error:
         report.problems.append(f"SQLite cannot read the file: {error}")
         return report
     pragma = "quick_check" if quick else "integrity_check"
     try:
         results = [row[0] for row in db.execute_sql(f"PRAGMA {pragma}").fetchall()]
-    except _SQLITE_ERRORS as error:
+    except DATABASE_ERRORS as error:
         report.problems.append(f"SQLite {pragma} could not finish: {error}")
         return report
     if results != ["ok"]:
@@ -75,13 +74,14 @@ def check_database(
         report.problems.extend(f"Table {name} is missing" for name in missing)
         if not missing:
             report.counts = record_counts()
-    except _SQLITE_ERRORS as error:
+    except DATABASE_ERRORS as error:
         report.problems.append(f"SQLite could not read every table: {error}")
     return report
 
 
-def record_counts(db: Database | None = None) -> dict[str, int]:
-    """Records of each table, leaving out deleted ones: what a user would say the file holds.
+def record_counts(db: Database | None = None, *, live: bool = True) -> dict[str, int]:
+    """Records of each table, leaving out deleted ones (unless not `live`: every row, for
+    checking a copy): what a user would say the file holds.
 
     Counts the open database, or `db` (a backup opened on its own connection) by plain SQL,
     since the models are bound to the open one.
@@ -93,8 +93,9 @@ def record_counts(db: Database | None = None) -> dict[str, int]:
         table = model._meta.table_name
         if table not in present:
             continue
-        live = " WHERE deleted_at IS NULL" if issubclass(model, SoftDeleteRecord) else ""
-        counts[table] = db.execute_sql(f'SELECT COUNT(*) FROM "{table}"{live}').fetchone()[0]
+        only_live = live and issubclass(model, SoftDeleteRecord)
+        where = " WHERE deleted_at IS NULL" if only_live else ""
+        counts[table] = db.execute_sql(f'SELECT COUNT(*) FROM "{table}"{where}').fetchone()[0]
     return counts
 
 

@@ -23,10 +23,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.backups import backup_folder
 from desktop.keys import keyring_name, protected_key_file, store_key, stored_key
 from desktop.paths import database_path
-from models.db import close_database, is_encrypted, open_database
+from models.db import DATABASE_ERRORS, close_database, is_encrypted, open_database, open_file
 from models.encryption import (
+    encrypt_backups,
     encrypt_database,
     key_from_recovery,
     new_key,
@@ -34,7 +36,7 @@ from models.encryption import (
     recovery_text,
     unprotect_key,
 )
-from models.errors import Cancelled, DatabaseUnreadable, KnownError
+from models.errors import Cancelled, KnownError
 from models.organisation import get_settings
 from views.long_work import wait_with_progress
 
@@ -91,23 +93,34 @@ def key_for_window(data_dir: Path, parent: QWidget | None = None) -> WindowKey:
 
 
 def _encrypt(path: Path, key: str, parent: QWidget | None) -> None:
-    """Convert a plain database, saying what is happening (a large register takes a while)."""
-    wait_with_progress(
-        parent, "Encrypting your data", lambda _progress: encrypt_database(path, key), cancel=False
-    )
+    """Convert a plain database, and the plain backups wherever they are kept, saying what is
+    happening (a large register takes a while)."""
+
+    def work(_progress: object) -> None:
+        encrypt_database(path, key)
+        encrypt_backups(backup_folder(path.parent), key)
+
+    wait_with_progress(parent, "Encrypting your data", work, cancel=False)
 
 
 def _is_demo(path: Path) -> bool:
-    """Whether the plain database holds the demo; a damaged one counts as such (it stays as
-    it is: the start-up check offers a backup in its place, and a plain backup is
-    encrypted at the next start)."""
+    """Whether the plain database holds the demo, read without writing anything (the start-up
+    check comes first). A damaged one counts as such: it stays as it is, the start-up check
+    offers a backup in its place, and a plain one restored is encrypted at the next start."""
     try:
-        open_database(path)
-        return bool(get_settings().demo)
-    except DatabaseUnreadable:
+        db = open_file(path, None)
+    except DATABASE_ERRORS:
+        return True
+    try:
+        columns = {row[1] for row in db.execute_sql("PRAGMA table_info(settings)").fetchall()}
+        if "demo" not in columns:  # from before schema 3: not the demo
+            return False
+        row = db.execute_sql("SELECT demo FROM settings LIMIT 1").fetchone()
+        return bool(row and row[0])
+    except DATABASE_ERRORS:
         return True
     finally:
-        close_database()
+        db.close()
 
 
 def _monospace() -> QFont:

@@ -8,7 +8,7 @@ from pathlib import Path
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from desktop import APP_NAME
-from desktop.backups import Backup, inspect_backup, list_backups, restore_backup
+from desktop.backups import Backup, inspect_backup, own_backups, restore_backup
 from desktop.paths import database_path, on_network_share
 from desktop.session import open_data_folder
 from models.base import database
@@ -48,6 +48,7 @@ def open_checked(data_dir: Path, key: str | None, parent: QWidget | None = None)
     declines, KnownError if there is nothing to restore."""
     path = database_path(data_dir)
     problems: list[str] = []
+    good: Backup | None = None
     try:
         if path.exists():  # checked before anything (an upgrade, the journal) writes to it
             open_database(path, key=key, upgrade=False)
@@ -63,26 +64,30 @@ def open_checked(data_dir: Path, key: str | None, parent: QWidget | None = None)
         problems = [f"SQLite cannot read {path}: {error}"]
     except WrongKey:
         # The key that opens its backups but not the database: the database is damaged.
-        if newest_good_backup(data_dir, key) is None:
+        good = find_good_backup(data_dir, key, parent)
+        if good is None:
             raise
         problems = [f"{path} does not open with the key that opens its backups."]
     if problems:
         close_database()
-        offer_restore(data_dir, key, problems, parent)
+        offer_restore(data_dir, key, problems, parent, good)
     else:
         open_data_folder(data_dir, key=key)
 
 
 def offer_restore(
-    data_dir: Path, key: str | None, problems: list[str], parent: QWidget | None = None
+    data_dir: Path,
+    key: str | None,
+    problems: list[str],
+    parent: QWidget | None = None,
+    good: Backup | None = None,
 ) -> None:
-    """Offer the newest backup that passes its own check in place of the damaged database."""
+    """Offer the newest backup that passes its own check (`good`, if already found) in place
+    of the damaged database."""
     found = "\n".join(f"• {problem}" for problem in problems[:SHOWN_PROBLEMS])
     if len(problems) > SHOWN_PROBLEMS:
         found += f"\n• … and {len(problems) - SHOWN_PROBLEMS} more"
-    good = wait_with_progress(
-        parent, "Looking for a good backup", lambda _progress: newest_good_backup(data_dir, key)
-    )
+    good = good or find_good_backup(data_dir, key, parent)
     if good is None:
         raise KnownError(
             f"Rapport found damage in {database_path(data_dir)} and has not opened it:\n\n"
@@ -113,18 +118,24 @@ def offer_restore(
     wait_with_progress(
         parent,
         "Restoring the backup",
-        lambda progress: restore_backup(data_dir, good.path, key, progress, damaged=True),
+        lambda progress: restore_backup(
+            data_dir, good.path, key, progress, damaged=True, checked=True
+        ),
         cancel=False,
     )
     open_data_folder(data_dir, key=key)
 
 
+def find_good_backup(data_dir: Path, key: str | None, parent: QWidget | None) -> Backup | None:
+    return wait_with_progress(
+        parent, "Looking for a good backup", lambda _progress: newest_good_backup(data_dir, key)
+    )
+
+
 def newest_good_backup(data_dir: Path, key: str | None) -> Backup | None:
     """The newest backup of this database that passes its own check (a shared backup folder
     may also hold another database's)."""
-    for backup in list_backups(data_dir):
-        if not backup.of(database_path(data_dir)):
-            continue
+    for backup in own_backups(data_dir):
         try:
             return inspect_backup(backup.path, key)
         except KnownError:
