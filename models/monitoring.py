@@ -11,6 +11,7 @@ yet due). Events after `as_of` (normally now) have not happened yet. Nothing to 
 
 from __future__ import annotations
 
+import threading
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -97,28 +98,30 @@ class RequestRow:
     accurate: bool | None
 
 
-_shared: dict[tuple[Period, datetime, str | None], list[RequestRow]] | None = None
+# Each thread its own: the Overview and a report work out figures in different threads.
+_sharing = threading.local()
 
 
 @contextmanager
 def shared_rows() -> Iterator[None]:
     """Within this block each period's requests are read once: a report reads a month's
     requests for the summary, the trend and each standard's history."""
-    global _shared
-    outer, _shared = _shared, {} if _shared is None else _shared
+    outer = getattr(_sharing, "rows", None)
+    _sharing.rows = {} if outer is None else outer
     try:
         yield
     finally:
-        _shared = outer
+        _sharing.rows = outer
 
 
 def _request_rows(period: Period, as_of: datetime, department: Any = None) -> list[RequestRow]:
     wanted = (period, as_of, key(department))
-    if _shared is not None and wanted in _shared:
-        return _shared[wanted]
+    shared = getattr(_sharing, "rows", None)
+    if shared is not None and wanted in shared:
+        return shared[wanted]
     rows = _read_request_rows(period, as_of, department)
-    if _shared is not None:
-        _shared[wanted] = rows
+    if shared is not None:
+        shared[wanted] = rows
     return rows
 
 

@@ -38,7 +38,7 @@ from models.integrity import is_empty
 from models.organisation import get_settings, rename_organisation
 from models.schema import ALL_MODELS
 from models.service_log import RequestState
-from models.worklist import Area, DueItem
+from models.worklist import Area, DueGroup, DueItem
 from views.audit_log import AuditLogDialog
 from views.background import BackgroundTask
 from views.backups_dialog import BackupsDialog, back_up_now
@@ -298,12 +298,12 @@ class MainWindow(QMainWindow):
     def tab_pages(self) -> list[QWidget]:
         return [self.tabs.widget(index) for index in range(self.tabs.count())]
 
-    def open_due(self, target: DueItem | Area) -> None:
-        """Open a due record in its tab, in the list it is due in; for a whole group (an
-        Area), that list with every one of them."""
+    def open_due(self, target: DueItem | DueGroup) -> None:
+        """Open a due record in its tab, in the list it is due in; for a whole group, its
+        tab's Overdue list (or Due today, when nothing of it is overdue)."""
         item = target if isinstance(target, DueItem) else None
-        area = item.area if item is not None else target
-        overdue = item is None or item.overdue
+        area = target.area
+        overdue = item.overdue if item is not None else target.overdue > 0
         chosen: dict[str, Any] = {}
         if area is Area.REQUEST:
             self.tabs.setCurrentWidget(self.service_log)

@@ -141,7 +141,7 @@ class OverviewTab(QWidget):
     """Headline tiles, the to-do list and the trend.
 
     Signals:
-        open_requested(object): a due item (DueItem) was opened, or a group (Area) to list all.
+        open_requested(object): a due item (DueItem) was opened, or a group (DueGroup) to list.
     """
 
     open_requested = Signal(object)
@@ -323,7 +323,7 @@ class OverviewTab(QWidget):
                 if count
             ]
             top = QTreeWidgetItem([f"{AREA_NAMES[group.area]}: {', '.join(counts)}"])
-            top.setData(0, ITEM_ROLE, group.area)
+            top.setData(0, ITEM_ROLE, group)
             font = top.font(0)
             font.setBold(True)
             top.setFont(0, font)
@@ -339,7 +339,7 @@ class OverviewTab(QWidget):
             shown = len(group.items)
             if group.total > shown:
                 more = QTreeWidgetItem([f"… and {group.total - shown:,} more"])
-                more.setData(0, ITEM_ROLE, group.area)
+                more.setData(0, ITEM_ROLE, group)
                 top.addChild(more)
             self.due.addTopLevelItem(top)
             top.setFirstColumnSpanned(True)
@@ -347,7 +347,5 @@ class OverviewTab(QWidget):
 
     def _activated(self, item: QTreeWidgetItem, _column: int) -> None:
         target = item.data(0, ITEM_ROLE)
-        if isinstance(target, DueItem):
+        if isinstance(target, DueItem | DueGroup):
             self.open_requested.emit(target)
-        elif target:  # a group: Qt hands its Area back as plain text
-            self.open_requested.emit(Area(target))

@@ -66,25 +66,18 @@ def key_findings(now: Summary, before: Summary) -> list[str]:
 
 def _complaint_changes(now: Summary, before: Summary) -> list[str]:
     """The category whose complaints rose most, and the one that fell most."""
-    categories = set(now.complaints.by_category) | set(before.complaints.by_category)
-    moves = sorted(
-        (
-            (now.complaints.by_category.get(c, 0) - before.complaints.by_category.get(c, 0), c)
-            for c in categories
-        ),
-        key=lambda move: (-abs(move[0]), move[1]),
-    )
+    now_counts, before_counts = now.complaints.by_category, before.complaints.by_category
+    moves = {c: now_counts.get(c, 0) - before_counts.get(c, 0) for c in now_counts | before_counts}
+    rises = sorted((-change, c) for c, change in moves.items() if change > 0)
+    falls = sorted((change, c) for c, change in moves.items() if change < 0)
     found = []
-    for change, category in moves:
-        if not change or len(found) == 1:
-            continue
-        was, is_ = (
-            before.complaints.by_category.get(category, 0),
-            now.complaints.by_category.get(category, 0),
-        )
+    for _size, category in rises[:1] + falls[:1]:  # ties: the category first by name
         word = ComplaintCategory(category).label.lower()
-        direction = "rose" if change > 0 else "fell"
-        found.append(f"Complaints about {word} {direction} from {was} to {is_}.")
+        direction = "rose" if moves[category] > 0 else "fell"
+        found.append(
+            f"Complaints about {word} {direction} from {before_counts.get(category, 0)} "
+            f"to {now_counts.get(category, 0)}."
+        )
     return found
 
 

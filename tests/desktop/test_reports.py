@@ -147,3 +147,23 @@ def test_a_long_organisation_name_is_shortened_in_the_footer_not_printed_over(mo
     assert shortened.endswith("… · Complaint record · printed")
     assert stringWidth(shortened, FONT, 7.5) <= 200
     assert fitted("short · fine", 200, FONT, 7.5) == "short · fine"
+
+
+def test_the_findings_name_the_biggest_rise_and_the_biggest_fall_in_complaints():
+    from types import SimpleNamespace
+
+    from desktop.reports.findings import _complaint_changes
+    from models.choices import ComplaintCategory
+
+    first, second, third = list(ComplaintCategory)[:3]
+
+    def summary(counts):
+        return SimpleNamespace(complaints=SimpleNamespace(by_category=counts))
+
+    before = summary({first.value: 5, second.value: 1, third.value: 4})
+    now = summary({first.value: 2, second.value: 4, third.value: 4})
+    assert _complaint_changes(now, before) == [
+        f"Complaints about {second.label.lower()} rose from 1 to 4.",
+        f"Complaints about {first.label.lower()} fell from 5 to 2.",
+    ]
+    assert _complaint_changes(before, before) == []

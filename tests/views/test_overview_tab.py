@@ -193,3 +193,17 @@ def test_a_window_gone_while_the_figures_are_worked_out_leaves_no_thread_behind(
     gc.collect()
     stop_all()
     assert task is None or task.isFinished()
+
+
+def test_a_group_with_nothing_overdue_opens_what_is_due_today(window):
+    from models.service_log import RequestState
+    from models.worklist import DueGroup
+
+    window.open_due(DueGroup(Area.REQUEST, overdue=0, today=2))
+    assert window.service_log.requests.table.request().filters["state"] == (
+        RequestState.DUE_TODAY.value
+    )
+    window.open_due(DueGroup(Area.REQUEST, overdue=1, today=2))
+    assert window.service_log.requests.table.request().filters["state"] == (
+        RequestState.OVERDUE.value
+    )
