@@ -394,7 +394,7 @@ class ComplaintFigures:
     resolved_on_time: Rate  # of those resolved
     referred: int  # in the period
     open: int  # at the period's last moment
-    overdue: int  # open then, and past the resolve-by moment
+    overdue: int  # open then, and past its next deadline (acknowledge-by, else resolve-by)
     by_category: dict[str, int] = field(default_factory=dict)  # of those received
 
 
@@ -414,7 +414,12 @@ def complaint_figures(period: Period, as_of: datetime, department: Any = None) -
     )
     end = min(period.end, as_of)
     still_open = list(
-        live.select(Complaint.id, Complaint.resolve_due)
+        live.select(
+            Complaint.id,
+            Complaint.acknowledged_at,
+            Complaint.acknowledge_due,
+            Complaint.resolve_due,
+        )
         .where(
             Complaint.received_at <= end,
             Complaint.resolved_at.is_null() | (Complaint.resolved_at > end),
@@ -432,14 +437,29 @@ def complaint_figures(period: Period, as_of: datetime, department: Any = None) -
         resolved_on_time=rate(met(at, due, as_of) for at, due in resolved if due),
         referred=referred,
         open=len(still_open),
-        # on hold, the clock is stopped: waiting for the customer is not overdue
+        # past its next deadline, as the worklist says: on hold, the clock is stopped
         overdue=sum(
-            1 for ident, due in still_open if due is not None and due < end and ident not in held
+            1
+            for ident, acknowledged, acknowledge_by, resolve_by in still_open
+            if ident not in held and _next_due(acknowledged, acknowledge_by, resolve_by, end) < end
         ),
         by_category=dict(
             Counter(str(category) for _at, _due, category in received if category is not None)
         ),
     )
+
+
+def _next_due(
+    acknowledged: datetime | None,
+    acknowledge_by: datetime | None,
+    resolve_by: datetime | None,
+    end: datetime,
+) -> datetime:
+    """An open complaint's next deadline as at `end`: acknowledging it (if not done by then),
+    else resolving it (`end` itself when the procedure set none: never overdue)."""
+    if acknowledge_by is not None and (acknowledged is None or acknowledged > end):
+        return acknowledge_by
+    return resolve_by or end
 
 
 def _on_hold_at(moment: datetime) -> set[Any]:

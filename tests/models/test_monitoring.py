@@ -347,3 +347,22 @@ def test_a_customers_or_departments_own_standard_judges_their_items_not_the_gene
     assert (zoes.achieved, zoes.n) == (0.0, 1)
     general = by_statement["Satisfaction of 80 %"]
     assert (general.achieved, general.n) == (pytest.approx(200 / 3), 3)  # unchanged without Zoë
+
+
+def test_an_open_complaint_not_acknowledged_in_time_is_overdue_before_its_resolve_by(october):
+    Complaint.create(
+        reference="CMP-2026-0051", received_at=at(27), acknowledge_due=at(29, 17),
+        resolve_due=at(10, 17, month=11), summary="Nobody has answered",
+    )  # fmt: skip
+    Complaint.create(
+        reference="CMP-2026-0052", received_at=at(27), acknowledge_due=at(29, 17),
+        acknowledged_at=at(2, month=11), resolve_due=at(10, 17, month=11),
+        summary="Answered only in November",
+    )  # fmt: skip
+    Complaint.create(
+        reference="CMP-2026-0053", received_at=at(27), acknowledge_due=at(29, 17),
+        acknowledged_at=at(28), resolve_due=at(10, 17, month=11), summary="Answered in time",
+    )  # fmt: skip
+    figures = summary(OCTOBER, as_of=AS_OF).complaints
+    # the first two had not been acknowledged by their 29 October deadline, as the worklist says
+    assert (figures.open, figures.overdue) == (6, 4)
