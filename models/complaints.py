@@ -239,9 +239,9 @@ def _on_worklist(query: Any, wanted: str) -> Any:
     due = next_due_column()
     if wanted == Worklist.OVERDUE:
         return query.where(open_ & (due < now))
+    # from now on, so that due and overdue never overlap (as in the service log and the Overview)
     end = today if wanted == Worklist.DUE_TODAY else today + timedelta(days=6 - today.weekday())
-    start = datetime.combine(today, time(0))  # as in the service log: what falls due today
-    return query.where(open_ & (due >= start) & (due <= datetime.combine(end, time(23, 59, 59))))
+    return query.where(open_ & (due >= now) & (due <= datetime.combine(end, time(23, 59, 59))))
 
 
 def _masked(expression: Any) -> Any:

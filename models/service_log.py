@@ -7,7 +7,7 @@ from datetime import datetime, time
 from enum import StrEnum
 from typing import Any
 
-from peewee import JOIN, BooleanField, DateTimeField, ForeignKeyField, TextField
+from peewee import JOIN, BooleanField, Case, DateTimeField, ForeignKeyField, TextField, fn
 
 from models import clock
 from models.base import ChoiceField, SoftDeleteRecord, database
@@ -63,31 +63,36 @@ class RequestState(StrEnum):
     COMPLETED = "completed"
 
 
-def _in_state(query: Any, state: str) -> Any:
-    """Requests in `state`, as of now (the clock is read when the list is asked for)."""
-    now = clock.now()
-    day_start = datetime.combine(now.date(), time(0))
-    day_end = datetime.combine(now.date(), time(23, 59, 59))
-    open_ = ServiceRequest.completed_at.is_null()
-    waiting_response = (
-        open_ & ServiceRequest.responded_at.is_null() & ServiceRequest.response_due.is_null(False)
+def next_deadline_column() -> Any:
+    """An open request's next deadline: the earlier of its response-by (while not yet responded
+    to) and its completion-by; NULL when it has neither."""
+    awaiting_response = Case(
+        None, [(ServiceRequest.responded_at.is_null(), ServiceRequest.response_due)], None
     )
+    return fn.COALESCE(
+        fn.MIN(awaiting_response, ServiceRequest.completion_due),  # NULL if either is NULL
+        awaiting_response,
+        ServiceRequest.completion_due,
+    )
+
+
+def _in_state(query: Any, state: str) -> Any:
+    """Requests in `state`, as of now (the clock is read when the list is asked for). Overdue
+    and due today are the Overview's: the next deadline has passed, or falls later today."""
+    now = clock.now()
+    open_ = ServiceRequest.completed_at.is_null()
     if state == RequestState.OPEN:
         return query.where(open_)
     if state == RequestState.COMPLETED:
         return query.where(~open_)
     if state == RequestState.AWAITING_CONFIRMATION:
         return query.where(~open_ & ServiceRequest.needs_met.is_null())
+    deadline = next_deadline_column()
     if state == RequestState.OVERDUE:
-        return query.where(
-            (waiting_response & (ServiceRequest.response_due < now))
-            | (open_ & (ServiceRequest.completion_due < now))
-        )
+        return query.where(open_ & (deadline < now))
     if state == RequestState.DUE_TODAY:
-        return query.where(
-            (waiting_response & ServiceRequest.response_due.between(day_start, day_end))
-            | (open_ & ServiceRequest.completion_due.between(day_start, day_end))
-        )
+        day_end = datetime.combine(now.date(), time(23, 59, 59))
+        return query.where(open_ & (deadline >= now) & (deadline <= day_end))
     raise ValueError(f"Unknown request state {state!r}")
 
 

@@ -15,7 +15,7 @@ from datetime import date, datetime, time
 from enum import StrEnum
 from typing import Any
 
-from peewee import JOIN, Case, fn
+from peewee import JOIN
 
 from models.catalogue import Service, Standard
 from models.choices import ComplaintStatus
@@ -23,7 +23,7 @@ from models.complaints import CONFIDENTIAL, OPEN_STATUSES, Complaint, next_due_c
 from models.delivery import IN_FORCE
 from models.improvements import ImprovementAction, due_by, overdue_on
 from models.register import Customer
-from models.service_log import ServiceRequest
+from models.service_log import ServiceRequest, next_deadline_column
 
 LISTED = 50  # items listed of each kind; the counts say how many more there are
 
@@ -81,14 +81,7 @@ def _counts(query: Any, deadline: Any, now: Any, end: Any) -> tuple[int, int]:
 
 
 def _requests(now: datetime, listed: int) -> DueGroup:
-    awaiting_response = Case(
-        None, [(ServiceRequest.responded_at.is_null(), ServiceRequest.response_due)], None
-    )
-    deadline = fn.COALESCE(
-        fn.MIN(awaiting_response, ServiceRequest.completion_due),
-        awaiting_response,
-        ServiceRequest.completion_due,
-    )
+    deadline = next_deadline_column()
     open_ = ServiceRequest.live().where(ServiceRequest.completed_at.is_null())
     overdue, today = _counts(open_, deadline, now, _end_of(now.date()))
     rows = (

@@ -6,12 +6,14 @@ from datetime import date, datetime
 
 import pytest
 
+from models import clock
 from models.catalogue import Service, Standard
 from models.choices import ActionStatus, ComplaintStatus, Measure, StandardStatus, Unit
-from models.complaints import Complaint
+from models.complaints import COMPLAINT_LISTING, Complaint, Worklist
 from models.improvements import ImprovementAction
+from models.listing import ListRequest
 from models.register import Customer
-from models.service_log import ServiceRequest
+from models.service_log import SERVICE_REQUEST_LISTING, RequestState, ServiceRequest
 from models.worklist import Area, due_now
 
 NOW = datetime(2026, 11, 11, 12, 0)
@@ -116,3 +118,25 @@ def test_only_the_most_pressing_are_listed_but_all_are_counted(groups):
     requests = due_now(NOW, listed=1)[0]
     assert (requests.overdue, requests.today, len(requests.items)) == (2, 2, 1)
     assert requests.items[0].due == at(10, 14)
+
+
+def test_the_tabs_due_today_and_overdue_lists_hold_what_the_overview_counts(groups):
+    """'Due today' means later today in every tab: a deadline passed this morning is overdue
+    only, never in both lists."""
+
+    def listed(listing, name, value):
+        return listing.count(ListRequest(filters={name: value.value}))
+
+    with clock.use_clock(clock.FixedClock(NOW)):
+        requests = (
+            listed(SERVICE_REQUEST_LISTING, "state", RequestState.OVERDUE),
+            listed(SERVICE_REQUEST_LISTING, "state", RequestState.DUE_TODAY),
+        )
+        complaints = (
+            listed(COMPLAINT_LISTING, "worklist", Worklist.OVERDUE),
+            listed(COMPLAINT_LISTING, "worklist", Worklist.DUE_TODAY),
+            listed(COMPLAINT_LISTING, "worklist", Worklist.DUE_THIS_WEEK),
+        )
+    assert requests == (groups[Area.REQUEST].overdue, groups[Area.REQUEST].today) == (2, 2)
+    assert complaints == (1, 1, 1)  # this week from now: the one due today, no more
+    assert complaints[:2] == (groups[Area.COMPLAINT].overdue, groups[Area.COMPLAINT].today)
