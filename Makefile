@@ -53,4 +53,4 @@ clean:
 
 ## Figures on the large demo (not part of `make test`).
 bench: $(STAMP)
-	$(PY) -m pytest -s -p no:cacheprovider tests/benchmarks/bench_foundation.py tests/benchmarks/bench_tables.py
+	$(PY) -m pytest -s -p no:cacheprovider tests/benchmarks/bench_foundation.py tests/benchmarks/bench_tables.py tests/benchmarks/bench_encryption.py

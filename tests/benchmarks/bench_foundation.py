@@ -25,7 +25,8 @@ from PySide6.QtWidgets import QApplication
 from desktop.app import start_window
 window = start_window(Path(sys.argv[1]))
 QApplication.processEvents()
-print(f"{time.perf_counter() - started:.3f}")
+print(f"{time.perf_counter() - started:.3f}", flush=True)
+window.close()  # waits for its background work (the Overview, a daily backup): no abort
 """
 
 
