@@ -10,7 +10,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QLocale
+from PySide6.QtCore import QLocale, QMessageLogContext, QtMsgType, qInstallMessageHandler
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -27,6 +27,14 @@ if TYPE_CHECKING:
 
 ORGANISATION_DOMAIN = "rapport.local"
 log = logging.getLogger(__name__)
+qt_log = logging.getLogger("qt")
+QT_LEVELS = {
+    QtMsgType.QtDebugMsg: logging.DEBUG,
+    QtMsgType.QtInfoMsg: logging.INFO,
+    QtMsgType.QtWarningMsg: logging.WARNING,
+    QtMsgType.QtCriticalMsg: logging.ERROR,
+    QtMsgType.QtFatalMsg: logging.CRITICAL,
+}
 
 
 def create_application(argv: list[str] | None = None) -> QApplication:
@@ -40,6 +48,22 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     app.setWindowIcon(QIcon(str(resource_path("rapport.png"))))
     QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedKingdom))
     return app
+
+
+def log_qt_messages() -> None:
+    """Qt's own warnings go to the log file: a windowed program has no console for them.
+
+    A handler installed before (a test's, which fails on Qt warnings) still hears of them;
+    Qt's default one, which writes to stderr, does not.
+    """
+    previous = None
+
+    def handle(kind: QtMsgType, context: QMessageLogContext, message: str) -> None:
+        qt_log.log(QT_LEVELS.get(kind, logging.WARNING), "%s", message)
+        if previous is not None:
+            previous(kind, context, message)
+
+    previous = qInstallMessageHandler(handle)
 
 
 def start_window(data_dir: Path) -> MainWindow | None:
@@ -63,6 +87,7 @@ def start_window(data_dir: Path) -> MainWindow | None:
         chosen = key_for_window(data_dir)
         open_checked(data_dir, chosen.key)
         log_file = start_logging(data_dir)
+        log_qt_messages()
     except Cancelled:
         lock.release()
         return None

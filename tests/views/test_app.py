@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QLocale
+import logging
 
-from desktop.app import create_application, run_window, start_window
+from PySide6.QtCore import QLocale, qInstallMessageHandler, qWarning
+
+from desktop.app import create_application, log_qt_messages, run_window, start_window
 from models.db import close_database
 
 
@@ -62,3 +64,16 @@ def test_an_unexpected_error_is_logged_and_explained(tmp_path, message_boxes):
     assert "the printer caught fire" in text
     assert str(log_file) in text
     assert "RuntimeError: the printer caught fire" in log_file.read_text(encoding="utf-8")
+
+
+def test_qts_own_warnings_go_to_the_log_not_the_console(qapp, caplog, capfd):
+    previous = qInstallMessageHandler(None)  # Qt's default, which writes to stderr
+    try:
+        log_qt_messages()
+        with caplog.at_level(logging.INFO, logger="qt"):
+            qWarning("QPainter::begin: Paint device returned engine == 0")
+    finally:
+        qInstallMessageHandler(previous)  # pytest-qt's again
+    assert [(record.name, record.levelno) for record in caplog.records] == [("qt", logging.WARNING)]
+    assert "Paint device" in caplog.records[0].getMessage()
+    assert "Paint device" not in capfd.readouterr().err
