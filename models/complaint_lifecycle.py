@@ -249,10 +249,18 @@ def _refresh_dues(
     """Due moments as things stand: closed and resolved complaints keep theirs as judged."""
     if complaint.status not in OPEN and complaint.resolve_due is not None:
         return
+    complaint.acknowledge_due, complaint.resolve_due = _dues(complaint, rules, events)
+
+
+def _dues(
+    complaint: Complaint,
+    rules: tuple[Any, Any] | None = None,
+    events: list[ComplaintEvent] | None = None,
+) -> tuple[datetime, datetime]:
     settings, calendar = rules or (get_settings(), working_calendar())
     events = timeline(complaint) if events is None else events
     extended = [e.at for e in events if e.kind is K.EXTENDED]
-    acknowledge, resolve = complaint_dues(
+    return complaint_dues(
         complaint.received_at,
         holds(events),
         complaint.extended_due,
@@ -261,8 +269,15 @@ def _refresh_dues(
         as_of=clock.now(),
         extended_at=extended[-1] if extended else None,
     )
-    complaint.acknowledge_due = acknowledge
-    complaint.resolve_due = resolve
+
+
+def dues_now(complaint: Complaint) -> tuple[datetime | None, datetime | None]:
+    """Acknowledge-by and resolve-by as at now, for showing. While a complaint is on hold its
+    resolve-by moves on with the clock: the stored one counts the hold only up to the moment it
+    was last worked out, and would show a complaint waiting on its customer as late."""
+    if complaint.status is not S.ON_HOLD:
+        return complaint.acknowledge_due, complaint.resolve_due
+    return _dues(complaint)
 
 
 def recompute_open_complaint_dues() -> int:

@@ -31,6 +31,7 @@ from models.choices import (
 )
 from models.complaint_lifecycle import (
     allowed_steps,
+    dues_now,
     log_complaint,
     take_step,
     timeline,
@@ -328,8 +329,9 @@ class ComplaintDetail(QWidget):
         who = complaint.customer.name if complaint.customer_id else ""
         if complaint.department_id:
             who = f"{who} ({complaint.department.name})" if who else complaint.department.name
-        acknowledged = met_label(complaint.acknowledged_at, complaint.acknowledge_due, now)
-        resolved = met_label(complaint.resolved_at, complaint.resolve_due, now)
+        acknowledge_due, resolve_due = dues_now(complaint)
+        acknowledged = met_label(complaint.acknowledged_at, acknowledge_due, now)
+        resolved = met_label(complaint.resolved_at, resolve_due, now)
         shown = {
             "status": complaint.status.label,
             "summary": complaint.summary,
@@ -338,8 +340,8 @@ class ComplaintDetail(QWidget):
             "category": complaint.category.label if complaint.category else "",
             "details": complaint.details,
             "remedy_sought": complaint.remedy_sought,
-            "acknowledge": f"{date_label(complaint.acknowledge_due)} — {acknowledged.lower()}",
-            "resolve": f"{date_label(complaint.resolve_due)} — {resolved.lower()}"
+            "acknowledge": f"{date_label(acknowledge_due)} — {acknowledged.lower()}",
+            "resolve": f"{date_label(resolve_due)} — {resolved.lower()}"
             + (f" (extended: {complaint.extension_reason})" if complaint.extended_due else ""),
             "referral": f"{complaint.referred_to}: {complaint.referral_reason}"
             if complaint.referred_to

@@ -18,7 +18,7 @@ from desktop.reports.typography import (
     write_pdf,
 )
 from models import clock
-from models.complaint_lifecycle import timeline
+from models.complaint_lifecycle import dues_now, timeline
 from models.complaints import Complaint
 from models.delivery import met
 from models.errors import KnownError
@@ -52,6 +52,11 @@ def build_complaint_record(
     now = clock.now()
     organisation = get_settings().organisation_name or "Rapport"
     who = complaint.customer.name if complaint.customer_id else EMPTY
+    acknowledge_due, resolve_due = dues_now(complaint)
+    timescales = [
+        ("Acknowledge", acknowledge_due, complaint.acknowledged_at),
+        ("Resolve", resolve_due, complaint.resolved_at),
+    ]
     story: list[Any] = []
     if complaint.confidential:
         story.append(para(CONFIDENTIAL, "banner"))
@@ -76,28 +81,13 @@ def build_complaint_record(
         table(
             ["", "Due", "Done", "Judged"],
             [
-                [
-                    "Acknowledge",
-                    _moment(complaint.acknowledge_due),
-                    _moment(complaint.acknowledged_at),
-                    _on_time(complaint.acknowledged_at, complaint.acknowledge_due, now),
-                ],
-                [
-                    "Resolve",
-                    _moment(complaint.resolve_due),
-                    _moment(complaint.resolved_at),
-                    _on_time(complaint.resolved_at, complaint.resolve_due, now),
-                ],
+                [task, _moment(due), _moment(done), _on_time(done, due, now)]
+                for task, due, done in timescales
             ],
             [0.2, 0.25, 0.25, 0.3],
             fills=[
                 (3, row, STATUS_FILLS["red"])
-                for row, (done, due) in enumerate(
-                    [
-                        (complaint.acknowledged_at, complaint.acknowledge_due),
-                        (complaint.resolved_at, complaint.resolve_due),
-                    ]
-                )
+                for row, (_task, due, done) in enumerate(timescales)
                 if due and met(done, due, now) is False
             ],
         ),

@@ -167,3 +167,20 @@ def test_the_findings_name_the_biggest_rise_and_the_biggest_fall_in_complaints()
         f"Complaints about {first.label.lower()} fell from 5 to 2.",
     ]
     assert _complaint_changes(before, before) == []
+
+
+def test_a_complaint_on_hold_is_not_printed_late_while_its_customer_is_awaited(
+    db, fixed_clock, tmp_path
+):
+    from models.choices import ComplaintEventKind
+    from models.complaint_lifecycle import log_complaint, take_step
+
+    complaint, _ = log_complaint(received_at=datetime(2026, 11, 16, 9), summary="Invoice query")
+    take_step(complaint, ComplaintEventKind.ACKNOWLEDGED, at=datetime(2026, 11, 16, 10))
+    take_step(complaint, ComplaintEventKind.ON_HOLD, at=datetime(2026, 11, 24, 9))
+    fixed_clock.moment = datetime(2026, 12, 7, 12)  # past the resolve-by worked out on hold
+    assert complaint.resolve_due < fixed_clock.moment
+    build_complaint_record(complaint, tmp_path / "record.pdf")
+    text = pdf_text(tmp_path / "record.pdf")
+    assert "Resolve 14/12/2026 12:00 — not yet due" in text  # the clock is stopped
+    assert "late" not in text

@@ -8,7 +8,7 @@ import pytest
 
 from models.audit import AuditEntry
 from models.choices import ComplaintCategory, ComplaintEventKind, ComplaintOutcome, ComplaintStatus
-from models.complaint_lifecycle import allowed_steps, log_complaint, take_step
+from models.complaint_lifecycle import allowed_steps, dues_now, log_complaint, take_step
 from models.complaints import Complaint
 from models.errors import KnownError
 from models.operations import ValidationError
@@ -90,6 +90,22 @@ def test_a_hold_still_open_counts_up_to_now(fixed_clock):
     # Due Mon 30 Nov 17:00 before the hold. On hold from Tue 24 09:00 to now (Wed 25 10:30):
     # 8 + 1.5 working hours, which push the due moment to Wed 2 December 10:30.
     assert complaint.resolve_due == datetime(2026, 12, 2, 10, 30)
+
+
+def test_while_on_hold_the_resolve_by_shown_moves_on_with_the_clock(fixed_clock):
+    complaint, _ = log_complaint(received_at=at(16, 9), summary="x")
+    take_step(complaint, K.ACKNOWLEDGED, at=at(16, 10))
+    take_step(complaint, K.ON_HOLD, at=at(24, 9))
+    stored = complaint.resolve_due  # worked out at Wed 25 10:30: Wed 2 December 10:30
+    fixed_clock.moment = datetime(2026, 12, 7, 12, 0)  # Monday, still waiting on the customer
+    acknowledge_by, resolve_by = dues_now(complaint)
+    assert acknowledge_by == complaint.acknowledge_due
+    # the 40 working hours left when it went on hold (Tue 24 09:00 to Mon 30 17:00) count from
+    # now: 5 today, 8 a day Tuesday to Friday, and 3 on Monday 14 December
+    assert resolve_by == datetime(2026, 12, 14, 12, 0) > fixed_clock.moment > stored
+    take_step(complaint, K.RESUMED, at=fixed_clock.moment)
+    assert dues_now(complaint) == (complaint.acknowledge_due, complaint.resolve_due)
+    assert complaint.resolve_due == resolve_by  # what was shown is what it is judged by
 
 
 def test_one_complaint_through_every_step(monkeypatch):

@@ -155,3 +155,22 @@ def test_confidential_complaints_say_so_until_opened(tab, dialogs):
     tab.complaints.table.search.setText("religion")
     tab.complaints.table.apply_filters()
     assert model.total == 0  # the list's search cannot find what it does not show
+
+
+def test_a_complaint_on_hold_is_not_shown_late_while_its_customer_is_awaited(
+    tab, dialogs, fixed_clock
+):
+    from models.complaint_lifecycle import take_step
+
+    complaint = Complaint.get(
+        Complaint.status == ComplaintStatus.INVESTIGATING,
+        Complaint.resolve_due > fixed_clock.moment,  # not late before it went on hold
+    )
+    take_step(complaint, K.ON_HOLD, at=fixed_clock.moment, note="Asked for the invoice")
+    stored = complaint.resolve_due
+    fixed_clock.moment = stored.replace(hour=23) + (stored - complaint.received_at)  # long after
+    tab.complaints.table.reload()
+    assert tab.complaints.table.show_record(complaint.id)
+    resolve = tab.detail.values["resolve"].text()
+    assert resolve.endswith("— open"), resolve  # the clock is stopped: not "missed"
+    assert not resolve.startswith(f"{stored:%d/%m/%Y}")  # its resolve-by moved on with the hold
