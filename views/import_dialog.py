@@ -8,7 +8,6 @@ column. Import is possible only when there are none.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import (
@@ -21,7 +20,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPlainTextEdit,
-    QProgressBar,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -32,10 +30,10 @@ from PySide6.QtWidgets import (
 from desktop.importing import ImportKind, ImportPlan, apply_plan, check_file
 from desktop.kinds import FORMATS
 from desktop.questionnaire import QuestionnaireFormat
-from views.background import BackgroundTask
 from views.data_bus import DataBus
 from views.format import count_label
 from views.mapping_panel import MappingPanel
+from views.progress_strip import ProgressStrip
 from views.table_model import Tone
 
 FILE_FILTER = "Spreadsheets (*.csv *.xlsx);;CSV files (*.csv);;Excel workbooks (*.xlsx)"
@@ -51,7 +49,6 @@ class ImportDialog(QDialog):
         self.bus = bus
         self.plan: ImportPlan | None = None
         self.format: ImportKind | None = None
-        self.task: BackgroundTask | None = None
         self.imported = 0
 
         self.kind = QComboBox()
@@ -90,15 +87,8 @@ class ImportDialog(QDialog):
         self.problems.setAccessibleName("Problems found")
         self.problems.setMaximumHeight(120)
 
-        self.progress = QProgressBar()
-        self.progress.setRange(0, 100)
-        self.progress.hide()
-        self.cancel_button = QPushButton("Cancel")
-        self.cancel_button.hide()
-        self.cancel_button.clicked.connect(self.cancel_work)
-        progress_row = QHBoxLayout()
-        progress_row.addWidget(self.progress, 1)
-        progress_row.addWidget(self.cancel_button)
+        self.strip = ProgressStrip()
+        self.strip.busy_changed.connect(self._busy)
 
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         self.import_button = self.buttons.addButton(
@@ -116,7 +106,7 @@ class ImportDialog(QDialog):
         layout.addWidget(self.preview, 1)
         layout.addWidget(QLabel("Problems:"))
         layout.addWidget(self.problems)
-        layout.addLayout(progress_row)
+        layout.addWidget(self.strip)
         layout.addWidget(self.buttons)
 
     # ---------------------------------------------------------------- choosing and checking
@@ -131,14 +121,19 @@ class ImportDialog(QDialog):
         self.check()
 
     def check(self) -> None:
-        if not self.path.text() or self.task is not None:
+        if not self.path.text() or self.strip.task is not None:
             return
         self.format = self._format()
         path, kind = Path(self.path.text()), self.format
         self.plan = None
         self.import_button.setEnabled(False)
         self.summary.setText(f"Checking {path.name}…")
-        self._run(lambda progress: check_file(kind, path, progress), self._checked)
+        self.strip.run(
+            lambda progress: check_file(kind, path, progress),
+            self._checked,
+            self._failed,
+            lambda: self.summary.setText(f"Cancelled: {path.name} was not checked."),
+        )
 
     def _format(self) -> ImportKind:
         """The chosen kind; a questionnaire with the mapping the panel shows for this file."""
@@ -203,11 +198,16 @@ class ImportDialog(QDialog):
     # ---------------------------------------------------------------- importing
 
     def start_import(self) -> None:
-        if self.plan is None or not self.plan.ok or self.format is None or self.task is not None:
+        if self.plan is None or not self.plan.ok or self.format is None or self.strip.task:
             return
         plan, kind = self.plan, self.format
         self.summary.setText(f"Importing {count_label(len(plan.records))} {kind.noun}…")
-        self._run(lambda progress: apply_plan(kind, plan, progress), self._imported)
+        self.strip.run(
+            lambda progress: apply_plan(kind, plan, progress),
+            self._imported,
+            self._failed,
+            lambda: self.summary.setText("Cancelled: nothing was imported."),
+        )
 
     def _imported(self, count: int) -> None:
         self.imported = count
@@ -218,44 +218,16 @@ class ImportDialog(QDialog):
 
     # ---------------------------------------------------------------- background work
 
-    def _run(self, work: Any, done: Any) -> None:
-        self.task = BackgroundTask(work)
-        self.progress.setValue(0)
-        self.progress.show()
-        self.cancel_button.show()
-        self.choose_button.setEnabled(False)
-        self.kind.setEnabled(False)
-        self.mapping.setEnabled(False)
-        self.task.progressed.connect(
-            lambda _stage, fraction: self.progress.setValue(round(fraction * 100))
-        )
-        self.task.succeeded.connect(lambda result: (self._finish(), done(result)))
-        self.task.failed.connect(lambda message: (self._finish(), self._failed(message)))
-        self.task.cancelled.connect(
-            lambda: (self._finish(), self.summary.setText("Cancelled: nothing was imported."))
-        )
-        self.task.start()
-
-    def _finish(self) -> None:
-        if self.task is not None:
-            self.task.wait()
-            self.task = None
-        self.progress.hide()
-        self.cancel_button.hide()
-        self.choose_button.setEnabled(True)
-        self.kind.setEnabled(True)
-        self.mapping.setEnabled(True)
+    def _busy(self, busy: bool) -> None:
+        for control in (self.choose_button, self.kind, self.mapping):
+            control.setEnabled(not busy)
+        ready = self.plan is not None and self.plan.ok and bool(self.plan.records)
+        self.import_button.setEnabled(ready and not busy)
 
     def _failed(self, message: str) -> None:
         self.summary.setText(message)
         self.problems.setPlainText(message)
 
-    def cancel_work(self) -> None:
-        if self.task is not None:
-            self.task.cancel()
-
     def reject(self) -> None:
-        if self.task is not None:  # closing mid-way cancels, and waits for the rollback
-            self.task.cancel()
-            self.task.wait()
+        self.strip.stop()  # closing mid-way cancels, and waits for the rollback
         super().reject()

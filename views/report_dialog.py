@@ -28,7 +28,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMessageBox,
-    QProgressBar,
     QProgressDialog,
     QPushButton,
     QVBoxLayout,
@@ -40,7 +39,8 @@ from desktop.reports.monitoring_report import build_monitoring_report
 from models import clock
 from models.complaints import Complaint
 from models.periods import Period
-from views.background import BackgroundTask, Progress
+from views.background import Progress
+from views.progress_strip import ProgressStrip
 
 MAX_PRINT_DPI = 300
 PERIOD_KINDS = (("month", "Month", 24), ("quarter", "Quarter", 8), ("year", "Year", 5))
@@ -110,7 +110,6 @@ class ReportDialog(QDialog):
         super().__init__(parent)
         self.settings = settings
         self.complaint = complaint
-        self.task: BackgroundTask | None = None
         self.made: Made | None = None
         self.buffer: QBuffer | None = None
         self.setWindowTitle(
@@ -146,18 +145,8 @@ class ReportDialog(QDialog):
         self.kind.setCurrentIndex(max(remembered, 0))
         self._fill_periods()
 
-        self.progress = QProgressBar()
-        self.progress.setAccessibleName("Progress")
-        self.stage = QLabel()
-        self.cancel_button = QPushButton("Cancel")
-        self.cancel_button.clicked.connect(self.cancel)
-        working = QHBoxLayout()
-        working.addWidget(self.stage)
-        working.addWidget(self.progress, 1)
-        working.addWidget(self.cancel_button)
-        self.working = QWidget()
-        self.working.setLayout(working)
-        self.working.hide()
+        self.strip = ProgressStrip()
+        self.strip.busy_changed.connect(self._busy)
 
         self.document = QPdfDocument(self)
         self.view = QPdfView()
@@ -193,8 +182,8 @@ class ReportDialog(QDialog):
         self.make_button.setVisible(complaint is None)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
-        layout.addWidget(self.working)
-        layout.addWidget(self.hint)
+        layout.addWidget(self.strip)
+        layout.addWidget(self.hint, 1)  # the preview's place while there is none
         layout.addWidget(self.view, 1)
         bottom = QHBoxLayout()
         bottom.addWidget(self.info, 1)
@@ -245,7 +234,7 @@ class ReportDialog(QDialog):
     # ---------------------------------------------------------------- making
 
     def make(self) -> None:
-        if self.task is not None:
+        if self.strip.task is not None:
             return
         self.settings.setValue("reports/prepared_by", self.prepared_by.text().strip())
         self.settings.setValue("reports/kind", self.kind.currentData())
@@ -254,27 +243,13 @@ class ReportDialog(QDialog):
         self.document.close()
         self.made = None
         self.info.clear()
-        self.working.show()
-        self.progress.setValue(0)
-        self.stage.setText("Starting…")
-        self.make_button.setEnabled(False)
-        self.choices.setEnabled(False)
-        self.task = BackgroundTask(lambda progress: make_in_memory(build, progress))
-        self.task.progressed.connect(self._progressed)
-        self.task.succeeded.connect(self._made)
-        self.task.failed.connect(self._failed)
-        self.task.cancelled.connect(lambda: self.hint.setText("Cancelled: no report was made."))
-        self.task.finished.connect(self._finished)
-        self.task.start()
-
-    def cancel(self) -> None:
-        if self.task is not None:
-            self.stage.setText("Cancelling…")
-            self.task.cancel()
-
-    def _progressed(self, stage: str, fraction: float) -> None:
-        self.stage.setText(stage)
-        self.progress.setValue(round(fraction * 100))
+        self.hint.setText(f"Making the {self.title[0].lower()}{self.title[1:]}…")
+        self.strip.run(
+            lambda progress: make_in_memory(build, progress),
+            self._made,
+            self._failed,
+            lambda: self.hint.setText("Cancelled: no report was made."),
+        )
 
     def _made(self, made: Made) -> None:
         self.made = made
@@ -293,13 +268,9 @@ class ReportDialog(QDialog):
         self.hint.setText("No report was made.")
         QMessageBox.warning(self, self.windowTitle(), message)
 
-    def _finished(self) -> None:
-        if self.task is not None:
-            self.task.wait()
-        self.task = None
-        self.working.hide()
-        self.make_button.setEnabled(True)
-        self.choices.setEnabled(True)
+    def _busy(self, busy: bool) -> None:
+        self.make_button.setEnabled(not busy)
+        self.choices.setEnabled(not busy)
 
     def _set_ready(self, ready: bool) -> None:
         self.print_button.setEnabled(ready)
@@ -361,8 +332,6 @@ class ReportDialog(QDialog):
         return printed
 
     def done(self, result: int) -> None:
-        if self.task is not None:
-            self.task.cancel()
-            self.task.wait()
+        self.strip.stop()
         self.settings.setValue("reports/geometry", self.saveGeometry())
         super().done(result)

@@ -281,7 +281,9 @@ def test_a_questionnaire_imports_through_the_mapping_step_and_is_remembered(
     write_table(november, HEADERS, ROWS[:1])
 
     def wait_for_check(dialog: QDialog) -> None:
-        qtbot.waitUntil(lambda: dialog.plan is not None and dialog.task is None, timeout=10_000)
+        qtbot.waitUntil(
+            lambda: dialog.plan is not None and dialog.strip.task is None, timeout=10_000
+        )
 
     def map_october(dialog: QDialog) -> None:
         assert dialog.kind.currentText() == "Questionnaire responses"

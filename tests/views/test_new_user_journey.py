@@ -72,7 +72,9 @@ def test_a_new_user_imports_finds_edits_and_agrees_a_standard(
         assert isinstance(dialog, ImportDialog)
         assert dialog.kind.currentData() == "customers"
         qtbot.mouseClick(dialog.choose_button, Qt.MouseButton.LeftButton)
-        qtbot.waitUntil(lambda: dialog.plan is not None and dialog.task is None, timeout=30_000)
+        qtbot.waitUntil(
+            lambda: dialog.plan is not None and dialog.strip.task is None, timeout=30_000
+        )
         assert "No problems found: ready to import 300" in dialog.summary.text()
         assert dialog.preview.rowCount() == 20
         assert dialog.import_button.isEnabled()

@@ -98,7 +98,9 @@ def test_the_import_dialog_lists_every_problem_and_imports_nothing(
     def look(dialog: QDialog) -> None:
         dialog.kind.setCurrentIndex(dialog.kind.findData("services"))
         dialog.set_file(bad)
-        qtbot.waitUntil(lambda: dialog.plan is not None and dialog.task is None, timeout=10_000)
+        qtbot.waitUntil(
+            lambda: dialog.plan is not None and dialog.strip.task is None, timeout=10_000
+        )
         problems = dialog.problems.toPlainText().splitlines()
         assert problems == [
             "Line 2, column name: There is already a service called 'Room bookings'.",

@@ -24,7 +24,7 @@ def window(demo_db, show_main_window):
 
 
 def made(qtbot, dialog: ReportDialog) -> ReportDialog:
-    qtbot.waitUntil(lambda: dialog.task is None, timeout=60_000)
+    qtbot.waitUntil(lambda: dialog.strip.task is None, timeout=60_000)
     return dialog
 
 
@@ -39,7 +39,7 @@ def test_the_monthly_report_is_made_previewed_and_saved(window, dialogs, qtbot, 
         assert not dialog.save_button.isEnabled()
         dialog.prepared_by.setText("Priya Patel")
         qtbot.mouseClick(dialog.make_button, Qt.MouseButton.LeftButton)
-        assert dialog.task is not None and not dialog.make_button.isEnabled()
+        assert dialog.strip.task is not None and not dialog.make_button.isEnabled()
         made(qtbot, dialog)
         assert dialog.document.status() == QPdfDocument.Status.Ready
         assert dialog.document.pageCount() == dialog.made.pages >= 5
@@ -98,8 +98,8 @@ def test_printing_renders_the_chosen_pages(window, dialogs, qtbot, tmp_path, mon
 def test_cancel_stops_the_report_and_nothing_is_made(window, dialogs, qtbot):
     def work(dialog: ReportDialog) -> None:
         dialog.make()
-        with qtbot.waitSignal(dialog.task.cancelled, timeout=30_000):
-            qtbot.mouseClick(dialog.cancel_button, Qt.MouseButton.LeftButton)
+        with qtbot.waitSignal(dialog.strip.task.cancelled, timeout=30_000):
+            qtbot.mouseClick(dialog.strip.cancel_button, Qt.MouseButton.LeftButton)
         made(qtbot, dialog)
         assert dialog.made is None and not dialog.save_button.isEnabled()
         assert dialog.hint.text() == "Cancelled: no report was made."
