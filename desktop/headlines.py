@@ -19,6 +19,7 @@ from enum import StrEnum
 from desktop.figures_text import EMPTY, change, number, percent, with_n
 from models.choices import Measure
 from models.monitoring import Rag, Rate, StandardResult, Summary, rag
+from models.scores import SCALES
 
 PROCEDURE_GOAL = 100.0  # the complaints procedure's timescales are promises, every time
 
@@ -112,7 +113,9 @@ def headlines(now: Summary, before: Summary) -> list[Headline]:
         _score(
             "csat", "CSAT (% satisfied)", f.csat.percent, f.csat.responses, pf.csat.percent, "%"
         ),
-        _score("ces", "CES (mean, 1–7)", f.ces.mean, f.ces.responses, pf.ces.mean),
+        _score(
+            "ces", f"CES (mean, {SCALES['ces'].span})", f.ces.mean, f.ces.responses, pf.ces.mean
+        ),
         _count("actions_open", "Improvement actions open", a.open, pa.open, Better.NEITHER),
         _overdue("actions_overdue", "Improvement actions overdue", a.overdue, pa.overdue),
     ]

@@ -32,6 +32,7 @@ from models.listing import rowid_of
 from models.operations import create_many
 from models.organisation import get_settings, working_calendar
 from models.register import Customer, Department
+from models.scores import SCALES, Scale
 from models.service_log import ServiceRequest
 
 CONFIDENTIAL = "Confidential"
@@ -306,6 +307,10 @@ def _timeline(complaint: Complaint) -> list[tuple[ComplaintEventKind, datetime, 
     return steps
 
 
+def _whole_within(scale: Scale) -> Any:
+    return lambda value: cells.read_whole(value, scale.low, scale.high)
+
+
 def _codes(value: Any) -> list[str]:
     """Codes separated by semicolons, each a descriptive label."""
     return [" ".join(part.split()) for part in cells.text(value).split(";") if part.strip()]
@@ -324,9 +329,7 @@ class FeedbackFormat(_LogFormat):
         Column("department"),
         Column("service"),
         Column("anonymous", read=cells.read_yes_no),
-        Column("nps", read=lambda value: cells.read_whole(value, 0, 10)),
-        Column("ces", read=lambda value: cells.read_whole(value, 1, 7)),
-        Column("csat", read=lambda value: cells.read_whole(value, 1, 5)),
+        *(Column(name, read=_whole_within(scale)) for name, scale in SCALES.items()),
         Column("comment"),
         Column("type", read=lambda value: cells.read_choice(value, FeedbackType)),
         Column("theme"),

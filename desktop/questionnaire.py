@@ -17,13 +17,14 @@ from desktop.importing import Column
 from desktop.log_formats import FeedbackFormat
 from models.choices import FeedbackChannel
 from models.import_mappings import remember_mapping, remembered_mapping
+from models.scores import SCALES
 
 # What a question can be mapped to, in the order the mapping step asks.
 TARGETS: tuple[tuple[str, str], ...] = (
     ("date", "Date answered"),
-    ("nps", "Recommend question (NPS, 0–10)"),
-    ("ces", "Ease question (CES, 1–7)"),
-    ("csat", "Satisfaction question (CSAT, 1–5)"),
+    ("nps", f"Recommend question (NPS, {SCALES['nps'].span})"),
+    ("ces", f"Ease question (CES, {SCALES['ces'].span})"),
+    ("csat", f"Satisfaction question (CSAT, {SCALES['csat'].span})"),
     ("comment", "Comment"),
     ("department", "Department"),
     ("service", "Service"),
@@ -82,8 +83,9 @@ def guess_mapping(headers: Sequence[str]) -> dict[str, str]:
     return {target: mapping[target] for target, _label in TARGETS if target in mapping}
 
 
-def _score_reader(target: str, low: int, high: int) -> Any:
+def _score_reader(target: str) -> Any:
     words = _WORDS.get(target, {})
+    low, high = SCALES[target].low, SCALES[target].high
 
     def read(value: Any) -> int | None:
         written = cells.text(value)
@@ -107,9 +109,7 @@ class QuestionnaireFormat(FeedbackFormat):
     columns = tuple(
         {
             "channel": Column("channel"),
-            "nps": Column("nps", read=_score_reader("nps", 0, 10)),
-            "ces": Column("ces", read=_score_reader("ces", 1, 7)),
-            "csat": Column("csat", read=_score_reader("csat", 1, 5)),
+            **{name: Column(name, read=_score_reader(name)) for name in SCALES},
         }.get(column.name, column)
         for column in FeedbackFormat.columns
     )

@@ -27,6 +27,7 @@ from models.errors import KnownError
 from models.listing import ListColumn, Listing
 from models.operations import Change, Problems, create, merge_records, validates
 from models.register import Customer, Department
+from models.scores import SCALES
 from models.validation import name_problems
 
 
@@ -66,9 +67,6 @@ class FeedbackCode(Record):
         indexes = ((("feedback", "code"), True),)
 
 
-_SCALES = {"nps": (0, 10, "NPS"), "ces": (1, 7, "CES"), "csat": (1, 5, "CSAT")}
-
-
 @validates(Feedback)
 def feedback_problems(values: Mapping[str, Any], record: Feedback | None) -> Problems:
     problems: dict[str, str | None] = {}
@@ -79,12 +77,13 @@ def feedback_problems(values: Mapping[str, Any], record: Feedback | None) -> Pro
         problems["received_on"] = "Feedback cannot be dated in the future."
     if not values.get("channel"):
         problems["channel"] = "Choose how the feedback came in."
-    for name, (low, high, label) in _SCALES.items():
+    for name, scale in SCALES.items():
         score = values.get(name)
         if score is None:
             continue
-        if isinstance(score, bool) or not isinstance(score, int) or not low <= score <= high:
-            problems[name] = f"{label} is a whole number from {low} to {high}."
+        whole = isinstance(score, int) and not isinstance(score, bool)
+        if not whole or not scale.low <= score <= scale.high:
+            problems[name] = f"{scale.name} is a whole number from {scale.low} to {scale.high}."
     if values.get("anonymous") and values.get("customer") is not None:
         problems["customer"] = "Anonymous feedback names no customer."
     return {field: message for field, message in problems.items() if message}

@@ -15,6 +15,26 @@ SMALL_SAMPLE = 10  # below this many responses a figure is shown with a warning
 
 
 @dataclass(frozen=True)
+class Scale:
+    """The whole numbers one score may take."""
+
+    name: str
+    low: int
+    high: int
+
+    @property
+    def span(self) -> str:
+        return f"{self.low}–{self.high}"
+
+
+SCALES = {
+    "nps": Scale("NPS", 0, 10),
+    "ces": Scale("CES", 1, 7),
+    "csat": Scale("CSAT", 1, 5),
+}  # by the feedback field that holds the score
+
+
+@dataclass(frozen=True)
 class Nps:
     responses: int
     promoters: int

@@ -38,6 +38,7 @@ from models.feedback_analysis import FeedbackFigures, feedback_figures
 from models.listing import ListRequest
 from models.operations import create, update
 from models.register import customer_choices, department_choices
+from models.scores import SCALES
 from views.coding_dialog import CodingDialog
 from views.data_bus import DataBus
 from views.format import EMPTY, choice_label, count_label, date_label, yes_no_label
@@ -61,12 +62,13 @@ def _save_edit(item: Feedback, values: dict[str, Any]) -> Any:
     return changes
 
 
-def _score(name: str, label: str, low: int, high: int) -> FormField:
+def _score(name: str, label: str) -> FormField:
+    scale = SCALES[name]
     return FormField(
         name,
-        f"{label} ({low}–{high})",
+        f"{label} ({scale.span})",
         Kind.WHOLE,
-        help=f"{low} to {high}; leave empty if not given",
+        help=f"{scale.low} to {scale.high}; leave empty if not given",
     )
 
 
@@ -100,9 +102,9 @@ FEEDBACK_PAGE = PageSpec(
         FormField("department", "Department", Kind.LOOKUP, options=department_choices),
         FormField("anonymous", "Anonymous", Kind.CHECK),
         FormField("service", "Service", Kind.LOOKUP, options=service_choices),
-        _score("nps", "Likely to recommend", 0, 10),
-        _score("ces", "Easy to get what I needed", 1, 7),
-        _score("csat", "Satisfied", 1, 5),
+        _score("nps", "Likely to recommend"),
+        _score("ces", "Easy to get what I needed"),
+        _score("csat", "Satisfied"),
         FormField("comment", "Comment", Kind.LONG_TEXT),
         FormField("type", "Type", Kind.CHOICE, options=choice_options(FeedbackType)),
         FormField("theme", "Theme"),
@@ -206,7 +208,7 @@ class FeedbackAnalysis(QWidget):
             ("nps", "NPS (−100 to +100)"),
             ("split", "Promoters / passives / detractors"),
             ("csat", "CSAT (satisfied, %)"),
-            ("ces", "CES (mean, 1–7)"),
+            ("ces", f"CES (mean, {SCALES['ces'].span})"),
             ("agree", "Found it easy (%)"),
             ("types", "By type"),
             ("channels", "By channel"),

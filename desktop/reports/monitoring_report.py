@@ -53,6 +53,7 @@ from models.monitoring import (
 )
 from models.organisation import get_settings
 from models.periods import Period
+from models.scores import SCALES
 
 TREND_MONTHS = 12
 STANDARD_TREND_MONTHS = 6
@@ -313,7 +314,7 @@ def _feedback_section(
                     change(f.csat.percent, before.feedback.csat.percent, " pts"),
                 ],
                 [
-                    "CES (mean of 1–7)",
+                    f"CES (mean of {SCALES['ces'].span})",
                     number(f.ces.mean),
                     f"{f.ces.responses:,}",
                     number(before.feedback.ces.mean),
