@@ -6,7 +6,8 @@ deleted", remembered column widths, order and sort work the same everywhere.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -115,6 +116,7 @@ class RecordTable(QWidget):
         # elsewhere: a hidden tab never reloads 250,000 rows behind the user's back.
         self.model = LazyTableModel(listing, columns, tone=tone, parent=self, load=False)
         self._stale = True
+        self._quiet = False  # while reloading: the selection is said once, at the end
         self.view = QTableView()
         self.view.setModel(self.model)
         self.view.setAccessibleName(noun[1].capitalize())
@@ -184,12 +186,15 @@ class RecordTable(QWidget):
         )
 
     def apply_filters(self) -> None:
+        """Read the rows for the filters shown, keeping the selected record selected if it is
+        still listed; the selection is announced once (a detail pane redraws once)."""
         self.search_timer.stop()
         self._stale = False
         selected = self.current_id()
-        self.model.set_request(self.request())
-        if selected is not None:
-            self.select(selected, within=KEEP_SELECTION_ROWS)
+        with self._announced_once():
+            self.model.set_request(self.request())
+            if selected is not None:
+                self.select(selected, within=KEEP_SELECTION_ROWS)
 
     def set_fixed_filter(self, key: str, value: Any) -> None:
         """A filter the user does not choose (e.g. the standards of the selected service)."""
@@ -259,13 +264,31 @@ class RecordTable(QWidget):
 
     def show_record(self, record_id: Any, chosen: dict[str, Any] | None = None) -> bool:
         """Bring `record_id` into view: filters cleared (or set to `chosen`), then selected."""
-        self.ensure_loaded()
-        self.clear_filters(chosen)
-        found = self.select(record_id)
+        with self._announced_once():
+            self.ensure_loaded()
+            self.clear_filters(chosen)
+            found = self.select(record_id)
         self.view.setFocus()
         return found
 
+    @contextmanager
+    def _announced_once(self) -> Iterator[None]:
+        """Selection changes made inside are announced once, at the end, with where the
+        selection ended up: a reload resets the model (nothing selected) and then selects the
+        same row again, which would redraw a detail pane two or three times."""
+        if self._quiet:  # an outer block announces
+            yield
+            return
+        self._quiet = True
+        try:
+            yield
+        finally:
+            self._quiet = False
+        self.current_changed.emit(self.current_id())
+
     def _current_row_changed(self, current: Any, _previous: Any) -> None:
+        if self._quiet:
+            return
         self.current_changed.emit(self.model.row_id(current.row()) if current.isValid() else None)
 
     def _activate(self, index: Any) -> None:
@@ -273,7 +296,8 @@ class RecordTable(QWidget):
 
     def _model_reset(self) -> None:
         self._update_count()
-        self.current_changed.emit(None)
+        if not self._quiet:
+            self.current_changed.emit(None)
 
     def _update_count(self) -> None:
         total = self.model.total

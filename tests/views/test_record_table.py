@@ -154,6 +154,23 @@ def test_selection_is_reported_and_kept_across_a_reload(demo_db, qtbot, settings
     assert table.current_id() == target
 
 
+def test_a_reload_or_a_jump_announces_the_selection_once(demo_db, qtbot, settings):
+    """A detail pane redraws once: not for 'nothing selected' and then the same row again."""
+    table = make_table(qtbot, settings)
+    target = Customer.get(Customer.name == "Office Supplies Direct Ltd").id
+    table.select(target)
+    said = []
+    table.current_changed.connect(said.append)
+    table.reload()
+    assert said == [target]
+    table.search.setText("no customer is called this")
+    table.apply_filters()
+    assert said == [target, None]  # filtered out: nothing selected, said once
+    other = Customer.get(Customer.name != "Office Supplies Direct Ltd").id
+    table.show_record(other)
+    assert said == [target, None, other]
+
+
 def test_enter_or_double_click_activates_the_current_row(demo_db, qtbot, settings):
     table = make_table(qtbot, settings)
     show_active(qtbot, table)
