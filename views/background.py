@@ -7,7 +7,7 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QThread, Signal
+from PySide6.QtCore import QObject, QThread, Signal
 
 from models.base import database
 from models.errors import Cancelled, KnownError, Progress, explain_database_error
@@ -90,3 +90,64 @@ def stop_all() -> None:
             task.cancel()
             task.wait()
     _started.clear()
+
+
+class Refresher(QObject):
+    """Figures worked out in the background, one run at a time, for a view that shows the
+    latest: asking again while a run is under way runs the newest ask once it ends, and a run
+    overtaken by a newer ask is never shown (no flicker of stale figures).
+
+    Signals:
+        busy_changed(bool): a run started (True) or the last one ended (False).
+    """
+
+    busy_changed = Signal(bool)
+
+    def __init__(
+        self,
+        show: Callable[[Any], None],
+        failed: Callable[[str], None],
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._show = show
+        self._failed = failed
+        self.task: BackgroundTask | None = None
+        self._next: Callable[[Progress], Any] | None = None
+
+    def refresh(self, work: Callable[[Progress], Any]) -> None:
+        if self.task is not None:
+            self._next = work
+            return
+        task = BackgroundTask(work)
+        self.task = task
+        task.succeeded.connect(lambda result: self._deliver(task, self._show, result))
+        task.failed.connect(lambda message: self._deliver(task, self._failed, message))
+        task.finished.connect(lambda: self._ended(task))
+        self.busy_changed.emit(True)
+        task.start()
+
+    def stop(self) -> None:
+        """Cancel the run under way, forget any asked for, and wait (the view is closing):
+        nothing of it is shown afterwards."""
+        self._next = None
+        task, self.task = self.task, None
+        if task is not None:
+            task.cancel()
+            task.wait()
+            self.busy_changed.emit(False)
+
+    def _deliver(self, task: BackgroundTask, to: Callable[[Any], None], value: Any) -> None:
+        if self.task is task and self._next is None:  # not stopped, nor overtaken
+            to(value)
+
+    def _ended(self, task: BackgroundTask) -> None:
+        task.wait()
+        if self.task is not task:  # stopped
+            return
+        self.task = None
+        work, self._next = self._next, None
+        if work is not None:
+            self.refresh(work)
+        else:
+            self.busy_changed.emit(False)

@@ -39,6 +39,7 @@ from models.listing import ListRequest
 from models.operations import create, update
 from models.register import customer_choices, department_choices
 from models.scores import SCALES
+from views.background import Refresher
 from views.coding_dialog import CodingDialog
 from views.data_bus import DataBus
 from views.format import EMPTY, choice_label, count_label, date_label, yes_no_label
@@ -175,12 +176,12 @@ def period_of(choice: str, today: date) -> tuple[date, date]:
 def _counted(counts: dict[str, int], choice: type) -> str:
     """'Generic positive: 25, Bug: 3': most first, by their labels."""
     ordered = sorted(counts.items(), key=lambda pair: (-pair[1], pair[0]))
-    return ", ".join(f"{choice(word).label}: {n}" for word, n in ordered) or EMPTY
+    return ", ".join(f"{choice(word).label}: {n:,}" for word, n in ordered) or EMPTY
 
 
 def _with_n(value: float | None, n: int, unit: str = "") -> str:
     shown = EMPTY if value is None else f"{value:.1f}{unit}".replace(".0", "")
-    return f"{shown}  (n = {n})"
+    return f"{shown}  (n = {n:,})"
 
 
 class FeedbackAnalysis(QWidget):
@@ -195,11 +196,18 @@ class FeedbackAnalysis(QWidget):
         self.service.setAccessibleName("Service")
         self.period.currentIndexChanged.connect(self.refresh)
         self.service.currentIndexChanged.connect(self.refresh)
+        self.working = QLabel()
+        self.working.setAccessibleName("Figures")
+        self.refresher = Refresher(self.show_figures, self._failed, self)
+        self.refresher.busy_changed.connect(
+            lambda busy: busy and self.working.setText("Working out the figures…")
+        )
         choose = QHBoxLayout()
         choose.addWidget(QLabel("Period:"))
         choose.addWidget(self.period)
         choose.addWidget(QLabel("Service:"))
         choose.addWidget(self.service, 1)
+        choose.addWidget(self.working)
         self.values: dict[str, QLabel] = {}
         scores = QGroupBox("Scores")
         form = QFormLayout(scores)
@@ -246,15 +254,22 @@ class FeedbackAnalysis(QWidget):
         self.service.blockSignals(False)
 
     def refresh(self) -> None:
+        """Work out the chosen period's figures in the background (a year of the large demo's
+        feedback takes about half a second: the tab stays responsive meanwhile)."""
         first, last = period_of(self.period.currentText(), clock.today())
-        self.show_figures(feedback_figures(first, last, service=self.service.currentData()))
+        service = self.service.currentData()
+        self.refresher.refresh(lambda _progress: feedback_figures(first, last, service=service))
+
+    def _failed(self, message: str) -> None:
+        self.working.setText(f"The figures could not be worked out: {message.splitlines()[0]}")
 
     def show_figures(self, figures: FeedbackFigures) -> None:
+        self.working.clear()
         nps, ces, csat = figures.nps, figures.ces, figures.csat
         shown = {
             "responses": f"{figures.responses:,}  ({figures.period.label()})",
             "nps": _with_n(nps.score, nps.responses),
-            "split": f"{nps.promoters} / {nps.passives} / {nps.detractors}",
+            "split": f"{nps.promoters:,} / {nps.passives:,} / {nps.detractors:,}",
             "csat": _with_n(csat.percent, csat.responses, " %"),
             "ces": _with_n(ces.mean, ces.responses),
             "agree": _with_n(ces.agree_percent, ces.responses, " %"),
@@ -266,9 +281,9 @@ class FeedbackAnalysis(QWidget):
         self.warnings.setText("\n".join(f"⚠ {warning}" for warning in figures.warnings))
         self.codes.setRowCount(len(figures.codes))
         for row, share in enumerate(figures.codes):
-            change = f"{share.change:+d}" if share.change else "0"
+            change = f"{share.change:+,d}" if share.change else "0"
             for column, text in enumerate(
-                (share.code, str(share.count), f"{share.percent:.0f} %", change)
+                (share.code, f"{share.count:,}", f"{share.percent:.0f} %", change)
             ):
                 item = QTableWidgetItem(text)
                 if column:
@@ -276,7 +291,8 @@ class FeedbackAnalysis(QWidget):
                         Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
                     )
                 self.codes.setItem(row, column, item)
-        self.codes.resizeColumnsToContents()
+        # the header sizes the columns (the code's name stretches): resizing them to their
+        # contents here would undo the stretch
 
     def showEvent(self, event: Any) -> None:
         self.refresh()

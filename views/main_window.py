@@ -425,6 +425,7 @@ class MainWindow(QMainWindow):
         """Stop everything that reads the database, so that it can be replaced (the daily
         backup waits until the restore is done)."""
         self.overview.stop()
+        self.feedback.analysis.refresher.stop()
         self.backup_timer.stop()
         for task in (self.task, self.backup_task):
             if task is not None:
@@ -480,6 +481,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.overview.stop()
+        self.feedback.analysis.refresher.stop()
         self.backup_timer.stop()
         for task in (self.task, self.backup_task):
             if task is not None:

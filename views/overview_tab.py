@@ -33,7 +33,7 @@ from models.integrity import is_empty
 from models.monitoring import Rag, TrendPoint, shared_rows, summary, trend
 from models.periods import Period
 from models.worklist import Area, DueGroup, DueItem, due_now
-from views.background import BackgroundTask, Progress
+from views.background import Progress, Refresher
 from views.data_bus import DataBus
 from views.format import date_label
 from views.trend_chart import Series, TrendChart
@@ -149,9 +149,8 @@ class OverviewTab(QWidget):
 
     def __init__(self, bus: DataBus, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.task: BackgroundTask | None = None
+        self.refresher = Refresher(self._show, self._failed, self)
         self._stale = True
-        self._again = False
         self.figures: OverviewFigures | None = None
         self.timer = QTimer(self, singleShot=True, interval=REFRESH_DELAY_MS)
         self.timer.timeout.connect(self.refresh)
@@ -167,6 +166,7 @@ class OverviewTab(QWidget):
         self.refresh_button = QPushButton("&Refresh")
         self.refresh_button.setToolTip("Work the figures out again (F5)")
         self.refresh_button.clicked.connect(self.refresh)
+        self.refresher.busy_changed.connect(lambda busy: self.refresh_button.setEnabled(not busy))
         QShortcut(QKeySequence(QKeySequence.StandardKey.Refresh), self, self.refresh)
         top = QHBoxLayout()
         top.addWidget(self.title)
@@ -253,33 +253,14 @@ class OverviewTab(QWidget):
     def refresh(self) -> None:
         """Work the figures out again in the background (once more if asked while working)."""
         self.timer.stop()
-        if self.task is not None:
-            self._again = True
-            return
         self._stale = False
-        self._again = False
         self.as_at.setText("Working out the figures…")
-        self.refresh_button.setEnabled(False)
-        self.task = BackgroundTask(work_out)
-        self.task.succeeded.connect(self._show)
-        self.task.failed.connect(self._failed)
-        self.task.finished.connect(self._finished)
-        self.task.start()
+        self.refresher.refresh(work_out)
 
     def stop(self) -> None:
         """Cancel any work under way and wait for it (before the window closes)."""
         self.timer.stop()
-        if self.task is not None:
-            self.task.cancel()
-            self.task.wait()
-
-    def _finished(self) -> None:
-        if self.task is not None:
-            self.task.wait()
-        self.task = None
-        self.refresh_button.setEnabled(True)
-        if self._again:
-            self.refresh()
+        self.refresher.stop()
 
     def _failed(self, message: str) -> None:
         self.as_at.setText(f"The figures could not be worked out: {message.splitlines()[0]}")

@@ -161,16 +161,26 @@ def test_a_score_off_its_scale_is_refused_at_the_field(entries, dialogs):
     entries.new_action.trigger()
 
 
-def test_the_analysis_shows_a_periods_scores_and_codes(demo_db, show_main_window):
+def test_the_analysis_shows_a_periods_scores_and_codes(demo_db, show_main_window, qtbot):
     window = show_main_window()
     window.tabs.setCurrentWidget(window.feedback)
     window.feedback.pages.setCurrentWidget(window.feedback.analysis)
     analysis = window.feedback.analysis
     analysis.period.setCurrentText("Last 12 months")
+    assert analysis.working.text() == "Working out the figures…"  # in the background
+    qtbot.waitUntil(lambda: analysis.refresher.task is None, timeout=30_000)
+    assert analysis.working.text() == ""
     assert "(n = " in analysis.values["nps"].text()
     assert analysis.codes.rowCount() > 5
-    counts = [int(analysis.codes.item(row, 1).text()) for row in range(analysis.codes.rowCount())]
+    counts = [
+        int(analysis.codes.item(row, 1).text().replace(",", ""))
+        for row in range(analysis.codes.rowCount())
+    ]
     assert counts == sorted(counts, reverse=True)  # most popular first
+    analysis.refresh()  # a second refresh keeps the stretch the first one had
+    qtbot.waitUntil(lambda: analysis.refresher.task is None, timeout=30_000)
+    code_column = analysis.codes.columnWidth(0)
+    assert code_column > analysis.codes.viewport().width() / 2  # the code's name stretches
     window.close()
 
 

@@ -63,7 +63,9 @@ def test_overdue_actions_stand_out(demo_db, show_main_window):
     window.close()
 
 
-def test_actions_from_a_feedback_item_and_from_a_popular_code(demo_db, show_main_window, dialogs):
+def test_actions_from_a_feedback_item_and_from_a_popular_code(
+    demo_db, show_main_window, dialogs, qtbot
+):
     from models.feedback import Code, Feedback
 
     window = show_main_window()
@@ -77,6 +79,7 @@ def test_actions_from_a_feedback_item_and_from_a_popular_code(demo_db, show_main
 
     window.feedback.pages.setCurrentWidget(window.feedback.analysis)
     window.feedback.analysis.period.setCurrentText("Last 12 months")
+    qtbot.waitUntil(lambda: window.feedback.analysis.refresher.task is None, timeout=30_000)
     top = window.feedback.analysis.codes.item(0, 0).text()
     dialogs.expect(lambda form: form.ok_button.click())
     window.feedback.analysis.codes.cellDoubleClicked.emit(0, 0)

@@ -25,7 +25,7 @@ LATE_OCTOBER = datetime(2026, 10, 30, 12, 0)  # "this month" is October
 
 
 def loaded(qtbot, overview: OverviewTab) -> OverviewTab:
-    if overview.task is not None or overview.figures is None:
+    if overview.refresher.task is not None or overview.figures is None:
         with qtbot.waitSignal(overview.loaded, timeout=30_000):
             pass
     return overview
@@ -180,14 +180,14 @@ def test_a_window_gone_while_the_figures_are_worked_out_leaves_no_thread_behind(
 
     closed = show_main_window()
     closed.overview.refresh()
-    task = closed.overview.task
+    task = closed.overview.refresher.task
     closed.close()  # waits for the work
     assert task is None or task.isFinished()
 
     deleted = show_main_window()
     deleted.overview._stale = True
     deleted.overview.refresh()
-    task = deleted.overview.task
+    task = deleted.overview.refresher.task
     deleted.deleteLater()  # gone without being closed: the thread is not taken with it
     del deleted
     gc.collect()
