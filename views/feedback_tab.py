@@ -156,6 +156,7 @@ CODE_PAGE = PageSpec(
     listens_to=frozenset({"feedback", "feedback_code"}),
 )
 
+WORKING = "Working out the figures…"
 PERIODS = ("This month", "Last month", "Last 3 months", "Last 12 months")
 
 
@@ -198,10 +199,10 @@ class FeedbackAnalysis(QWidget):
         self.service.currentIndexChanged.connect(self.refresh)
         self.working = QLabel()
         self.working.setAccessibleName("Figures")
+        # room kept for the note, so that the service list does not shrink while it shows
+        self.working.setMinimumWidth(self.working.fontMetrics().horizontalAdvance(WORKING) + 8)
         self.refresher = Refresher(self.show_figures, self._failed, self)
-        self.refresher.busy_changed.connect(
-            lambda busy: busy and self.working.setText("Working out the figures…")
-        )
+        self.refresher.busy_changed.connect(lambda busy: busy and self.working.setText(WORKING))
         choose = QHBoxLayout()
         choose.addWidget(QLabel("Period:"))
         choose.addWidget(self.period)

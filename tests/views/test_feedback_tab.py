@@ -177,7 +177,10 @@ def test_the_analysis_shows_a_periods_scores_and_codes(demo_db, show_main_window
         for row in range(analysis.codes.rowCount())
     ]
     assert counts == sorted(counts, reverse=True)  # most popular first
+    service_width = analysis.service.width()
     analysis.refresh()  # a second refresh keeps the stretch the first one had
+    analysis.layout().activate()
+    assert analysis.working.text() and analysis.service.width() == service_width  # no jump
     qtbot.waitUntil(lambda: analysis.refresher.task is None, timeout=30_000)
     code_column = analysis.codes.columnWidth(0)
     assert code_column > analysis.codes.viewport().width() / 2  # the code's name stretches
