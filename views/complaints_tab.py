@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QSettings, Qt, Signal
@@ -52,6 +53,7 @@ if TYPE_CHECKING:
     from views.report_dialog import ReportDialog
 
 K = ComplaintEventKind
+ON_HOLD_RESOLVE = "Paused: on hold"
 
 
 def _tone(row: dict[str, Any]) -> Tone | None:
@@ -62,6 +64,12 @@ def _tone(row: dict[str, Any]) -> Tone | None:
     if due is not None and due.date() == now.date():
         return Tone.WARNING
     return None
+
+
+def _resolve_by(row: dict[str, Any]) -> datetime | str | None:
+    """The stored resolve-by, except on hold: it moves on with the clock while the customer is
+    awaited (the detail pane shows it as at now), so a stored date would mislead."""
+    return ON_HOLD_RESOLVE if row["status"] == ComplaintStatus.ON_HOLD else row["resolve_due"]
 
 
 def _tick_confidential_for_personal_categories(form: RecordForm) -> None:
@@ -88,7 +96,7 @@ COMPLAINT_PAGE = PageSpec(
         ViewColumn("summary", "Summary", width=260),
         ViewColumn("customer", "Customer", width=160),
         ViewColumn("acknowledge_due", "Acknowledge by", format=date_label, width=125),
-        ViewColumn("resolve_due", "Resolve by", format=date_label, width=125),
+        ViewColumn("resolve_due", "Resolve by", compute=_resolve_by, width=125),
     ),
     fields=(
         FormField("received_at", "Received", Kind.MOMENT, required=True),

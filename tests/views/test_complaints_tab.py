@@ -174,3 +174,6 @@ def test_a_complaint_on_hold_is_not_shown_late_while_its_customer_is_awaited(
     resolve = tab.detail.values["resolve"].text()
     assert resolve.endswith("— open"), resolve  # the clock is stopped: not "missed"
     assert not resolve.startswith(f"{stored:%d/%m/%Y}")  # its resolve-by moved on with the hold
+    model = tab.complaints.table.model
+    row, column = model.find(complaint.id), [c.key for c in model.columns].index("resolve_due")
+    assert model.index(row, column).data() == "Paused: on hold"  # the list says so too
