@@ -6,15 +6,14 @@ the value, None for an empty cell, or raises ValueError with a message a user ca
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date, datetime
 from typing import Any, TypeVar
 
 from models.choices import Choice
+from models.words import DAY_FORMATS_READ, DEFAULT_TIME
 
 C = TypeVar("C", bound=Choice)
 
-DEFAULT_TIME = time(9)  # a date without a time means 09:00 (DESIGN.md §4)
-_DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d/%m/%y", "%d-%m-%Y", "%d.%m.%Y")
 _TIME_FORMATS = ("%H:%M", "%H:%M:%S")
 _YES = {"yes", "y", "true", "1"}
 _NO = {"no", "n", "false", "0"}
@@ -40,7 +39,7 @@ def read_date(value: Any) -> date | None:
     if isinstance(value, date):
         return value
     written = str(value).strip()
-    for pattern in _DATE_FORMATS:
+    for pattern in DAY_FORMATS_READ:
         try:
             return datetime.strptime(written, pattern).date()
         except ValueError:
@@ -62,7 +61,7 @@ def read_moment(value: Any) -> datetime | None:
     moment = _parse_moment(written)
     if moment is not None:
         return moment
-    for pattern in _DATE_FORMATS:
+    for pattern in DAY_FORMATS_READ:
         try:
             return datetime.combine(datetime.strptime(written, pattern).date(), DEFAULT_TIME)
         except ValueError:
@@ -73,7 +72,7 @@ def read_moment(value: Any) -> datetime | None:
 
 
 def _parse_moment(written: str) -> datetime | None:
-    for day_pattern in _DATE_FORMATS:
+    for day_pattern in DAY_FORMATS_READ:
         for time_pattern in _TIME_FORMATS:
             try:
                 return datetime.strptime(written, f"{day_pattern} {time_pattern}")

@@ -19,6 +19,7 @@ from desktop.paths import DATA_DIR_VARIABLE, database_path, resolve_data_dir
 from desktop.session import ensure_data_folder, folder_key, open_data_folder
 from models.db import DATABASE_ERRORS, close_database, open_database
 from models.errors import KnownError, explain_database_error
+from models.words import moment_text
 
 if TYPE_CHECKING:
     from desktop.importing import ImportKind
@@ -355,7 +356,7 @@ def run_restore(args: argparse.Namespace, data_dir: Path) -> int:
     with FolderLock(data_dir):  # the folder's key, whatever state its database is in
         restored = restore_backup(data_dir, args.file, stored_key(data_dir))
     print(
-        f"Restored {args.file} (taken {restored.backup.taken:%d/%m/%Y %H:%M}) into "
+        f"Restored {args.file} (taken {moment_text(restored.backup.taken)}) into "
         f"{database_path(data_dir)}: {restored.backup.counts_text}."
     )
     if restored.kept is not None:

@@ -4,8 +4,8 @@ one decimal place, "—" for nothing to count, n beside every percentage."""
 from __future__ import annotations
 
 from models.monitoring import Rag, Rate, StandardResult, Summary
+from models.words import EMPTY, moment_text
 
-EMPTY = "—"
 RAG_WORDS = {Rag.GREEN: "Green", Rag.AMBER: "Amber", Rag.RED: "Red", Rag.NONE: EMPTY}
 
 
@@ -61,7 +61,7 @@ def summary_text(summary: Summary) -> str:
     """The summary as a plain table for a terminal (the `summary` command)."""
     r, c, f, a = summary.requests, summary.complaints, summary.feedback, summary.improvements
     lines = [
-        f"Summary for {summary.period.label()} (as at {summary.as_of:%d/%m/%Y %H:%M})",
+        f"Summary for {summary.period.label()} (as at {moment_text(summary.as_of)})",
         "",
         "Requests",
         f"  received                {r.received:,}",

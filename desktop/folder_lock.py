@@ -20,6 +20,7 @@ from typing import BinaryIO
 from models import clock
 from models.audit import os_user
 from models.errors import KnownError
+from models.words import moment_text
 
 LOCK_FILE = "rapport.lock"
 # Windows locks byte ranges and then refuses to let others read them: lock a byte far beyond
@@ -51,7 +52,7 @@ class Holder:
         return self.user == os_user() and self.host == socket.gethostname()
 
     def describe(self) -> str:
-        return f"{self.user} on {self.host}, since {self.since:%d/%m/%Y %H:%M}"
+        return f"{self.user} on {self.host}, since {moment_text(self.since)}"
 
 
 class FolderLock:

@@ -27,6 +27,7 @@ from models.complaints import Complaint, ComplaintEvent, complaint_dues, holds, 
 from models.errors import KnownError
 from models.operations import Change, create, typed, update
 from models.organisation import get_settings, working_calendar
+from models.words import moment_text
 
 S = ComplaintStatus
 K = ComplaintEventKind
@@ -216,16 +217,16 @@ def _check_moment(complaint: Complaint, at: datetime, *, in_order: bool) -> None
     """A step happens after receipt and not in the future; a step that changes the state also
     comes after the steps before it (a communication may be recorded later, for any day)."""
     if at < complaint.received_at:
-        raise KnownError(f"{at:%d/%m/%Y %H:%M} is before {complaint.reference} was received.")
+        raise KnownError(f"{moment_text(at)} is before {complaint.reference} was received.")
     if at > clock.now():
-        raise KnownError(f"{at:%d/%m/%Y %H:%M} is in the future.")
+        raise KnownError(f"{moment_text(at)} is in the future.")
     if in_order:
         states = [event.at for event in timeline(complaint) if event.kind in STATE_STEPS]
         latest = max(states, default=None)
         if latest is not None and at < latest:
             raise KnownError(
-                f"{at:%d/%m/%Y %H:%M} comes before the last step of {complaint.reference} "
-                f"({latest:%d/%m/%Y %H:%M}): steps are recorded in the order they happened."
+                f"{moment_text(at)} comes before the last step of {complaint.reference} "
+                f"({moment_text(latest)}): steps are recorded in the order they happened."
             )
 
 

@@ -16,6 +16,7 @@ from models.choices import AuditAction, ClosureKind, Unit
 from models.errors import KnownError
 from models.operations import Change, Problems, create, soft_delete, update, validates
 from models.validation import text_of, too_long
+from models.words import day_text
 
 
 class Settings(Record):
@@ -235,7 +236,7 @@ def add_closure(day: date, name: str) -> tuple[Closure, list[Change]]:
     existing = Closure.get_or_none(Closure.day == day)
     with database.atomic():
         if existing is not None and existing.deleted_at is None:
-            raise KnownError(f"{day:%d/%m/%Y} is already closed ({existing.name}).")
+            raise KnownError(f"{day_text(day)} is already closed ({existing.name}).")
         if existing is not None:  # a removed closure comes back under its new name
             existing.deleted_at, existing.name, existing.kind = None, name, ClosureKind.ORGANISATION
             existing.save()

@@ -10,6 +10,8 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+from models.words import day_text
+
 MONTH_NAMES = (
     "January",
     "February",
@@ -125,7 +127,7 @@ class Period:
             return f"Quarter {(self.first.month + 2) // 3} of {self.first.year}"
         if self.kind == "year":
             return str(self.first.year)
-        return f"{self.first:%d/%m/%Y} to {self.last:%d/%m/%Y}"
+        return f"{day_text(self.first)} to {day_text(self.last)}"
 
     def short_label(self) -> str:
         """For a chart's axis: 'Oct 26'."""

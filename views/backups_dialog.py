@@ -38,6 +38,7 @@ from desktop.backups import (
 )
 from models.base import database
 from models.errors import KnownError
+from models.words import moment_text
 from views.background import BackgroundTask
 from views.long_work import run_with_progress
 
@@ -145,7 +146,7 @@ class BackupsDialog(QDialog):
         for backup in list_backups(self.data_dir):
             item = QTreeWidgetItem(
                 [
-                    f"{backup.taken:%d/%m/%Y %H:%M}",
+                    moment_text(backup.taken),
                     backup.reason_text,
                     backup.counts_text or "—",
                     f"{backup.size / 2**20:,.1f} MB",
@@ -219,7 +220,7 @@ class BackupsDialog(QDialog):
             self,
             "Restore a backup",
             f"Replace all of Rapport's data with the backup taken on "
-            f"{backup.taken:%d/%m/%Y at %H:%M}{holding}?\n\n"
+            f"{moment_text(backup.taken, ' at ')}{holding}?\n\n"
             "Everything changed since then is replaced. The data as it is now is backed up "
             "first, so you can go back to it by restoring that backup.",
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
@@ -242,7 +243,7 @@ class BackupsDialog(QDialog):
         self.restored.emit(restored)
         self.reload()
         self.status.setText(
-            f"Restored the backup taken on {restored.backup.taken:%d/%m/%Y at %H:%M}. "
+            f"Restored the backup taken on {moment_text(restored.backup.taken, ' at ')}. "
             f"The data it replaced is kept in {restored.kept}."
         )
 

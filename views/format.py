@@ -7,7 +7,7 @@ from datetime import date, datetime
 from enum import Enum
 from typing import Any
 
-EMPTY = "—"
+from models.words import DAY_FORMATS_READ, DEFAULT_TIME, EMPTY, day_text, moment_text
 
 
 def count_label(n: int) -> str:
@@ -23,9 +23,7 @@ def date_label(value: date | datetime | str | None) -> str:
             value = datetime.fromisoformat(value) if " " in value else date.fromisoformat(value)
         except ValueError:
             return value
-    if isinstance(value, datetime):
-        return value.strftime("%d/%m/%Y %H:%M")
-    return value.strftime("%d/%m/%Y")
+    return moment_text(value) if isinstance(value, datetime) else day_text(value)
 
 
 def number_label(value: float | int | None) -> str:
@@ -74,7 +72,7 @@ def parse_date(text: str) -> date | None:
     written = text.strip()
     if not written:
         return None
-    for pattern in ("%d/%m/%Y", "%d/%m/%y", "%Y-%m-%d", "%d.%m.%Y", "%d-%m-%Y"):
+    for pattern in DAY_FORMATS_READ:
         try:
             return datetime.strptime(written, pattern).date()
         except ValueError:
@@ -98,7 +96,7 @@ def parse_moment(text: str) -> datetime | None:
         raise ValueError(
             f"'{written}' is not a date and time: type it as dd/mm/yyyy hh:mm."
         ) from None
-    return None if day is None else datetime(day.year, day.month, day.day, 9, 0)
+    return None if day is None else datetime.combine(day, DEFAULT_TIME)
 
 
 def met_label(done_at: datetime | None, due: datetime | None, now: datetime) -> str:

@@ -13,6 +13,7 @@ from models.choices import ActionSource, ActionStatus
 from models.complaints import Complaint, complaint_choices
 from models.feedback import Code, Feedback, code_choices
 from models.improvements import ACTION_LISTING, ImprovementAction, action_overdue
+from models.words import day_text
 from views.data_bus import DataBus
 from views.format import choice_label, date_label, yes_no_label
 from views.forms import FormField, Kind, choice_options
@@ -92,7 +93,7 @@ class ImprovementsTab(QWidget):
 
     def new_from_feedback(self, item: Feedback) -> None:
         self.new_with(
-            title="Act on feedback of " + item.received_on.strftime("%d/%m/%Y"),
+            title="Act on feedback of " + day_text(item.received_on),
             source=ActionSource.FEEDBACK.value,
             problem=item.comment,
             feedback=item.id.hex,

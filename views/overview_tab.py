@@ -32,6 +32,7 @@ from models import clock
 from models.integrity import is_empty
 from models.monitoring import Rag, TrendPoint, shared_rows, summary, trend
 from models.periods import Period
+from models.words import moment_text
 from models.worklist import Area, DueGroup, DueItem, due_now
 from views.background import Progress, Refresher
 from views.data_bus import DataBus
@@ -270,7 +271,7 @@ class OverviewTab(QWidget):
     def _show(self, figures: OverviewFigures) -> None:
         self.figures = figures
         self.title.setText(f"{figures.month.label()} so far")
-        self.as_at.setText(f"as at {figures.as_of:%d/%m/%Y %H:%M}")
+        self.as_at.setText(f"as at {moment_text(figures.as_of)}")
         self.empty_note.setVisible(figures.empty)
         previous = figures.month.previous().label().split()[0]
         for position, headline in enumerate(figures.headlines):

@@ -22,6 +22,7 @@ from models.db import (
 )
 from models.errors import Cancelled, DatabaseUnreadable, KnownError
 from models.integrity import damage
+from models.words import moment_text
 from views.long_work import wait_with_progress
 
 SHOWN_PROBLEMS = 3
@@ -99,7 +100,7 @@ def offer_restore(
         f"{APP_NAME}: the database is damaged",
         f"Rapport found damage in {database_path(data_dir)} and has not opened it:\n\n"
         f"{found}\n\nThe most recent good backup was taken on "
-        f"{good.taken:%d/%m/%Y at %H:%M} ({good.counts_text}). Restore it? The damaged "
+        f"{moment_text(good.taken, ' at ')} ({good.counts_text}). Restore it? The damaged "
         "database is kept in the backups folder; changes made after the backup will need to "
         "be made again.",
         QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,

@@ -24,6 +24,7 @@ from models.delivery import met
 from models.errors import KnownError
 from models.improvements import actions_for_complaint
 from models.organisation import get_settings
+from models.words import day_text, moment_text
 
 CONFIDENTIAL = "CONFIDENTIAL — handle under the complaints procedure's confidentiality rules"
 
@@ -33,10 +34,6 @@ def find_complaint(reference: str) -> Complaint:
     if found is None or found.deleted_at is not None:
         raise KnownError(f"There is no complaint with the reference '{reference}'.")
     return found
-
-
-def _moment(value: datetime | None) -> str:
-    return f"{value:%d/%m/%Y %H:%M}" if value else EMPTY
 
 
 def _on_time(done: datetime | None, due: datetime | None, now: datetime) -> str:
@@ -67,7 +64,7 @@ def build_complaint_record(
             ["", ""],
             [
                 ["Summary", complaint.summary],
-                ["Received", _moment(complaint.received_at)],
+                ["Received", moment_text(complaint.received_at)],
                 ["From", who],
                 ["Department", complaint.department.name if complaint.department_id else EMPTY],
                 ["Service", complaint.service.name if complaint.service_id else EMPTY],
@@ -81,7 +78,7 @@ def build_complaint_record(
         table(
             ["", "Due", "Done", "Judged"],
             [
-                [task, _moment(due), _moment(done), _on_time(done, due, now)]
+                [task, moment_text(due), moment_text(done), _on_time(done, due, now)]
                 for task, due, done in timescales
             ],
             [0.2, 0.25, 0.25, 0.3],
@@ -95,7 +92,7 @@ def build_complaint_record(
     if complaint.extended_due:
         story.append(
             para(
-                f"Extension agreed to {_moment(complaint.extended_due)}: "
+                f"Extension agreed to {moment_text(complaint.extended_due)}: "
                 f"{complaint.extension_reason or EMPTY}"
             )
         )
@@ -109,7 +106,7 @@ def build_complaint_record(
             ["When", "What", "Who", "Note"],
             [
                 [
-                    _moment(event.at),
+                    moment_text(event.at),
                     event.kind.label
                     + (f" ({event.channel.label.lower()})" if event.channel else ""),
                     event.who or event.recorded_by or EMPTY,
@@ -128,7 +125,7 @@ def build_complaint_record(
                 ["", ""],
                 [
                     ["Referred to", complaint.referred_to],
-                    ["On", f"{complaint.referred_on:%d/%m/%Y}" if complaint.referred_on else EMPTY],
+                    ["On", day_text(complaint.referred_on)],
                     ["Reason", complaint.referral_reason or EMPTY],
                     ["Outcome", complaint.referral_outcome or EMPTY],
                 ],
@@ -148,7 +145,7 @@ def build_complaint_record(
                 ["Lessons learned", complaint.lessons_learned or EMPTY],
                 [
                     "Followed up",
-                    f"{complaint.followed_up_on:%d/%m/%Y}" if complaint.followed_up_on else EMPTY,
+                    day_text(complaint.followed_up_on),
                 ],
                 [
                     "Satisfied with the outcome",
@@ -170,7 +167,7 @@ def build_complaint_record(
                     [
                         action.title,
                         action.owner or EMPTY,
-                        f"{action.due_on:%d/%m/%Y}" if action.due_on else EMPTY,
+                        day_text(action.due_on),
                         action.status.label,
                     ]
                     for action in actions
@@ -185,7 +182,7 @@ def build_complaint_record(
         title=f"Complaint record {complaint.reference}",
         subject=organisation,
         footer=f"{organisation} · Complaint record {complaint.reference} · "
-        f"printed {now:%d/%m/%Y %H:%M}",
+        f"printed {moment_text(now)}",
         banner="CONFIDENTIAL" if complaint.confidential else "",
         progress=progress,
     )

@@ -54,6 +54,7 @@ from models.monitoring import (
 from models.organisation import get_settings
 from models.periods import Period
 from models.scores import SCALES
+from models.words import day_text, moment_text
 
 TREND_MONTHS = 12
 STANDARD_TREND_MONTHS = 6
@@ -119,10 +120,10 @@ def _cover(now: Summary, organisation: str, prepared_by: str, as_of: datetime) -
         table(
             ["", ""],
             [
-                ["Period", f"{now.period.first:%d/%m/%Y} to {now.period.last:%d/%m/%Y}"],
-                ["Figures as at", f"{as_of:%d/%m/%Y %H:%M}"],
+                ["Period", f"{day_text(now.period.first)} to {day_text(now.period.last)}"],
+                ["Figures as at", moment_text(as_of)],
                 ["Prepared by", prepared_by or EMPTY],
-                ["Date", f"{clock.today():%d/%m/%Y}"],
+                ["Date", day_text(clock.today())],
             ],
             [0.3, 0.7],
         ),
@@ -409,7 +410,7 @@ def _feedback_section(
                 ["Date", "Channel", "Type", "Comment"],
                 [
                     [
-                        f"{item.received_on:%d/%m/%Y}",
+                        day_text(item.received_on),
                         FeedbackChannel(item.channel).label,
                         FeedbackType(item.type).label if item.type else EMPTY,
                         item.text,
@@ -454,7 +455,7 @@ def _actions_section(now: Summary, period: Period, as_of: datetime) -> list[Any]
             [
                 action.title,
                 action.owner or EMPTY,
-                f"{action.due_on:%d/%m/%Y}" if action.due_on else EMPTY,
+                day_text(action.due_on),
                 action.status.label + (" (overdue)" if overdue else ""),
             ]
         )
