@@ -159,6 +159,26 @@ def encrypt_backups(folder: Path, key: str) -> None:
             partial.unlink(missing_ok=True)
 
 
+def stays_plain(path: Path) -> bool:
+    """Whether a plain database is left unencrypted: the demo, or one too damaged to read.
+    Read without writing anything (the start-up check comes after): a damaged one stays as it
+    is, the start-up check offers a backup in its place, and a plain one restored is encrypted
+    at the next start."""
+    try:
+        db = open_file(path, None)
+    except DATABASE_ERRORS:
+        return True
+    try:
+        if "demo" not in {column.name for column in db.get_columns("settings")}:
+            return False  # from before schema 3: an organisation's own data
+        row = db.execute_sql("SELECT demo FROM settings LIMIT 1").fetchone()
+        return bool(row and row[0])
+    except DATABASE_ERRORS:
+        return True
+    finally:
+        db.close()
+
+
 def export_encrypted(db: RapportDatabase, target: Path, key: str) -> None:
     """SQLCipher's export of every table, index and row (and the schema version) into a new
     encrypted file."""

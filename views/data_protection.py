@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from desktop.backups import backup_folder
 from desktop.keys import keyring_name, protected_key_file, store_key, stored_key
 from desktop.paths import database_path
-from models.db import DATABASE_ERRORS, close_database, is_encrypted, open_database, open_file
+from models.db import close_database, is_encrypted, open_database
 from models.encryption import (
     encrypt_backups,
     encrypt_database,
@@ -34,6 +34,7 @@ from models.encryption import (
     new_key,
     protect_key,
     recovery_text,
+    stays_plain,
     unprotect_key,
 )
 from models.errors import Cancelled, KnownError
@@ -68,7 +69,7 @@ def key_for_window(data_dir: Path, parent: QWidget | None = None) -> WindowKey:
             key = dialog.key
         return WindowKey(key, False)
     exists = path.exists() and path.stat().st_size > 0
-    if exists and _is_demo(path):
+    if exists and stays_plain(path):
         return WindowKey(None, False)
     kept = stored_key(data_dir)
     if kept is not None:  # a plain database where an encrypted one was (restored from an old
@@ -101,26 +102,6 @@ def _encrypt(path: Path, key: str, parent: QWidget | None) -> None:
         encrypt_backups(backup_folder(path.parent), key)
 
     wait_with_progress(parent, "Encrypting your data", work, cancel=False)
-
-
-def _is_demo(path: Path) -> bool:
-    """Whether the plain database holds the demo, read without writing anything (the start-up
-    check comes first). A damaged one counts as such: it stays as it is, the start-up check
-    offers a backup in its place, and a plain one restored is encrypted at the next start."""
-    try:
-        db = open_file(path, None)
-    except DATABASE_ERRORS:
-        return True
-    try:
-        columns = {row[1] for row in db.execute_sql("PRAGMA table_info(settings)").fetchall()}
-        if "demo" not in columns:  # from before schema 3: not the demo
-            return False
-        row = db.execute_sql("SELECT demo FROM settings LIMIT 1").fetchone()
-        return bool(row and row[0])
-    except DATABASE_ERRORS:
-        return True
-    finally:
-        db.close()
 
 
 def _monospace() -> QFont:

@@ -25,6 +25,7 @@ from models.encryption import (
     new_key,
     protect_key,
     recovery_text,
+    stays_plain,
     unprotect_key,
 )
 from models.errors import KnownError
@@ -140,3 +141,24 @@ def test_a_key_protected_by_a_passphrase():
     with pytest.raises(KnownError, match="damaged"):
         unprotect_key("{}", "anything")
     assert protect_key(key, "same") != protect_key(key, "same")  # a fresh salt each time
+
+
+def test_only_the_demo_or_an_unreadable_file_stays_plain(data_dir, small_demo_template):
+    from shutil import copy
+
+    from models.organisation import Settings
+
+    path = data_dir / "rapport.db"
+    copy(small_demo_template, path)
+    assert stays_plain(path)  # the demo
+    open_database(path)
+    Settings.update(demo=False).execute()
+    close_database()
+    assert not stays_plain(path)  # an organisation's own data is encrypted
+    old = data_dir / "old.db"
+    copy(Path(__file__).parents[1] / "fixtures" / "schema-v1.db", old)
+    assert not stays_plain(old)  # from before the demo flag: its own data
+    damaged = data_dir / "damaged.db"
+    damaged.write_bytes(b"not a database at all" * 100)
+    assert stays_plain(damaged)  # left for the start-up check to offer a backup
+    assert damaged.read_bytes() == b"not a database at all" * 100  # nothing written
