@@ -424,12 +424,7 @@ class MainWindow(QMainWindow):
     def let_go_of_database(self) -> None:
         """Stop everything that reads the database, so that it can be replaced (the daily
         backup waits until the restore is done)."""
-        self.overview.stop()
-        self.feedback.analysis.refresher.stop()
-        self.backup_timer.stop()
-        for task in (self.task, self.backup_task):
-            if task is not None:
-                task.wait()
+        self._stop_background(cancel=False)
         close_database()
 
     def database_replaced(self, _restored: object) -> None:
@@ -479,14 +474,20 @@ class MainWindow(QMainWindow):
         self.raise_()
         self.activateWindow()
 
-    def closeEvent(self, event: QCloseEvent) -> None:
+    def _stop_background(self, *, cancel: bool) -> None:
+        """Stop the figures being worked out and the daily backup; wait for the long task under
+        way (cancelled when the window closes, let finish before a restore)."""
         self.overview.stop()
         self.feedback.analysis.refresher.stop()
         self.backup_timer.stop()
         for task in (self.task, self.backup_task):
             if task is not None:
-                task.cancel()
+                if cancel:
+                    task.cancel()
                 task.wait()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self._stop_background(cancel=True)
         self.back_up_on_closing()
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.sync()
