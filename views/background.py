@@ -92,6 +92,14 @@ def stop_all() -> None:
     _started.clear()
 
 
+WORKING = "Working out the figures…"  # what a view shows while its Refresher runs
+
+
+def not_worked_out(message: str) -> str:
+    """A failed run, in a line that fits beside the figures."""
+    return f"The figures could not be worked out: {message.splitlines()[0]}"
+
+
 class Refresher(QObject):
     """Figures worked out in the background, one run at a time, for a view that shows the
     latest: asking again while a run is under way runs the newest ask once it ends, and a run

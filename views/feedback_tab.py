@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.figures_text import number, percent, with_n
 from models import clock
 from models.catalogue import service_choices
 from models.choices import FeedbackChannel, FeedbackType
@@ -39,7 +40,7 @@ from models.listing import ListRequest
 from models.operations import create, update
 from models.register import customer_choices, department_choices
 from models.scores import SCALES
-from views.background import Refresher
+from views.background import WORKING, Refresher, not_worked_out
 from views.coding_dialog import CodingDialog
 from views.data_bus import DataBus
 from views.format import EMPTY, choice_label, count_label, date_label, yes_no_label
@@ -156,7 +157,6 @@ CODE_PAGE = PageSpec(
     listens_to=frozenset({"feedback", "feedback_code"}),
 )
 
-WORKING = "Working out the figures…"
 PERIODS = ("This month", "Last month", "Last 3 months", "Last 12 months")
 
 
@@ -180,11 +180,6 @@ def _counted(counts: dict[str, int], choice: type) -> str:
     return ", ".join(f"{choice(word).label}: {n:,}" for word, n in ordered) or EMPTY
 
 
-def _with_n(value: float | None, n: int, unit: str = "") -> str:
-    shown = EMPTY if value is None else f"{value:.1f}{unit}".replace(".0", "")
-    return f"{shown}  (n = {n:,})"
-
-
 class FeedbackAnalysis(QWidget):
     """A period's figures: scores with n, types and channels, and code popularity."""
 
@@ -202,7 +197,7 @@ class FeedbackAnalysis(QWidget):
         # room kept for the note, so that the service list does not shrink while it shows
         self.working.setMinimumWidth(self.working.fontMetrics().horizontalAdvance(WORKING) + 8)
         self.refresher = Refresher(self.show_figures, self._failed, self)
-        self.refresher.busy_changed.connect(lambda busy: busy and self.working.setText(WORKING))
+        self.refresher.busy_changed.connect(self._busy)
         choose = QHBoxLayout()
         choose.addWidget(QLabel("Period:"))
         choose.addWidget(self.period)
@@ -261,19 +256,23 @@ class FeedbackAnalysis(QWidget):
         service = self.service.currentData()
         self.refresher.refresh(lambda _progress: feedback_figures(first, last, service=service))
 
+    def _busy(self, busy: bool) -> None:
+        if busy:
+            self.working.setText(WORKING)
+
     def _failed(self, message: str) -> None:
-        self.working.setText(f"The figures could not be worked out: {message.splitlines()[0]}")
+        self.working.setText(not_worked_out(message))
 
     def show_figures(self, figures: FeedbackFigures) -> None:
         self.working.clear()
         nps, ces, csat = figures.nps, figures.ces, figures.csat
         shown = {
             "responses": f"{figures.responses:,}  ({figures.period.label()})",
-            "nps": _with_n(nps.score, nps.responses),
+            "nps": with_n(number(nps.score), nps.responses),
             "split": f"{nps.promoters:,} / {nps.passives:,} / {nps.detractors:,}",
-            "csat": _with_n(csat.percent, csat.responses, " %"),
-            "ces": _with_n(ces.mean, ces.responses),
-            "agree": _with_n(ces.agree_percent, ces.responses, " %"),
+            "csat": with_n(percent(csat.percent), csat.responses),
+            "ces": with_n(number(ces.mean), ces.responses),
+            "agree": with_n(percent(ces.agree_percent), ces.responses),
             "types": _counted(figures.by_type, FeedbackType),
             "channels": _counted(figures.by_channel, FeedbackChannel),
         }

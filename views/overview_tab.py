@@ -34,7 +34,7 @@ from models.monitoring import Rag, TrendPoint, shared_rows, summary, trend
 from models.periods import Period
 from models.words import moment_text
 from models.worklist import Area, DueGroup, DueItem, due_now
-from views.background import Progress, Refresher
+from views.background import WORKING, Progress, Refresher, not_worked_out
 from views.data_bus import DataBus
 from views.format import date_label
 from views.trend_chart import Series, TrendChart
@@ -237,7 +237,7 @@ class OverviewTab(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(scroller)
-        self.as_at.setText("Working out the figures…")
+        self.as_at.setText(WORKING)
 
     # ---------------------------------------------------------------- loading
 
@@ -255,7 +255,7 @@ class OverviewTab(QWidget):
         """Work the figures out again in the background (once more if asked while working)."""
         self.timer.stop()
         self._stale = False
-        self.as_at.setText("Working out the figures…")
+        self.as_at.setText(WORKING)
         self.refresher.refresh(work_out)
 
     def stop(self) -> None:
@@ -264,7 +264,7 @@ class OverviewTab(QWidget):
         self.refresher.stop()
 
     def _failed(self, message: str) -> None:
-        self.as_at.setText(f"The figures could not be worked out: {message.splitlines()[0]}")
+        self.as_at.setText(not_worked_out(message))
 
     # ---------------------------------------------------------------- showing
 
