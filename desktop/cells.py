@@ -128,3 +128,20 @@ def read_choice(value: Any, choice: type[C]) -> C | None:
 
 def write_yes_no(value: bool | None) -> str:
     return "" if value is None else ("yes" if value else "no")
+
+
+# A spreadsheet takes a cell starting with one of these for a formula (OWASP, CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralised(value: str) -> str:
+    """Text for a CSV cell that Excel shows as text, never runs: a leading quote before a
+    formula start (and before quotes already standing there, so `unneutralised` is exact)."""
+    return f"'{value}" if value.lstrip("'").startswith(FORMULA_STARTS) else value
+
+
+def unneutralised(value: str) -> str:
+    """A CSV cell as it was before `neutralised`: exactly one such leading quote removed."""
+    if value.startswith("'") and value.lstrip("'").startswith(FORMULA_STARTS):
+        return value[1:]
+    return value
