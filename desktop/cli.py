@@ -16,7 +16,13 @@ from typing import TYPE_CHECKING, Any
 from desktop import APP_NAME, __version__
 from desktop.folder_lock import FolderLock
 from desktop.paths import DATA_DIR_VARIABLE, database_path, resolve_data_dir
-from desktop.session import ensure_data_folder, folder_key, open_data_folder
+from desktop.session import (
+    ensure_data_folder,
+    folder_key,
+    has_database,
+    key_for_new_database,
+    open_data_folder,
+)
 from models.db import DATABASE_ERRORS, close_database, open_database
 from models.errors import KnownError, explain_database_error
 from models.words import moment_text
@@ -302,10 +308,14 @@ def run_report_complaint(args: argparse.Namespace, data_dir: Path) -> int:
 
 
 def _existing_database(data_dir: Path) -> Path:
-    """The folder's database, which must already exist (a report of nothing is no use)."""
+    """The folder's database, which must already exist (a report of nothing is no use, and a
+    mistyped --data-dir must not leave an empty database behind)."""
     path = database_path(data_dir)
-    if not path.exists():
-        raise KnownError(f"There is no Rapport database in {data_dir} (looked for {path.name}).")
+    if not has_database(data_dir):
+        raise KnownError(
+            f"There is no Rapport database in {data_dir} (looked for {path.name}): check the "
+            "folder's name, or import into it first."
+        )
     return path
 
 
@@ -371,7 +381,7 @@ def run_import(args: argparse.Namespace, data_dir: Path) -> int:
     kind = _import_kind(args)
     ensure_data_folder(data_dir)
     with FolderLock(data_dir):  # not while the window has the folder open
-        open_data_folder(data_dir)
+        _open_or_create(data_dir)
         plan = import_file(kind, args.file, dry_run=args.dry_run)
     if plan.unknown and plan.matched:
         print(f"Columns not used: {', '.join(plan.unknown)}", file=sys.stderr)
@@ -382,6 +392,32 @@ def run_import(args: argparse.Namespace, data_dir: Path) -> int:
         return EXIT_FAILED
     print(plan.summary())
     return EXIT_OK
+
+
+def _open_or_create(data_dir: Path) -> None:
+    """Open the folder's database, or make a new one encrypted as the window would (saying the
+    recovery key of a key made just now, once)."""
+    if has_database(data_dir):
+        open_data_folder(data_dir)
+        return
+    new = key_for_new_database(data_dir)
+    open_data_folder(data_dir, key=new.key)
+    if new.made:
+        print(recovery_notice(new.key, data_dir), file=sys.stderr)
+
+
+def recovery_notice(key: str, data_dir: Path) -> str:
+    from desktop.keys import keyring_name
+    from models.encryption import recovery_text
+
+    return (
+        f"Rapport has made an encrypted database in {data_dir}; its key is kept in "
+        f"{keyring_name()} on this computer.\n"
+        f"Recovery key: {recovery_text(key)}\n"
+        "Keep it somewhere safe, away from this computer: you need it to open this data on "
+        "another computer or after Windows is reinstalled, and anyone who has it and a copy "
+        "of the data can read the data. Rapport shows it only now."
+    )
 
 
 def _import_kind(args: argparse.Namespace) -> ImportKind:
@@ -430,7 +466,7 @@ def run_export(args: argparse.Namespace, data_dir: Path) -> int:
     from desktop.importing import export_file
     from desktop.kinds import EXPORTS
 
-    open_data_folder(data_dir)
+    _open_existing(data_dir)
     kind = EXPORTS[args.kind](include_confidential=args.include_confidential)
     count = export_file(kind, args.file)
     print(f"Exported {count} {args.kind} to {args.file}.")

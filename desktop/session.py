@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from peewee import Database
 
-from desktop.keys import ENVIRONMENT, stored_key
+from desktop.keys import ENVIRONMENT, keyring_name, store_key, stored_key
 from desktop.paths import database_path
 from models.db import KeyNeeded, is_encrypted, open_database
+from models.encryption import new_key
 from models.errors import KnownError
 from models.organisation import ensure_bank_holidays_seeded
 
@@ -49,3 +51,33 @@ def open_data_folder(data_dir: Path, key: str | None = None) -> Database:
     db = open_database(database_path(data_dir), key=key or folder_key(data_dir))
     ensure_bank_holidays_seeded()
     return db
+
+
+def has_database(data_dir: Path) -> bool:
+    """Whether the folder holds a database already (an empty file is none: SQLite makes one)."""
+    path = database_path(data_dir)
+    return path.is_file() and path.stat().st_size > 0
+
+
+@dataclass(frozen=True)
+class NewKey:
+    key: str
+    made: bool  # made just now and kept in the keyring: its recovery key must be shown once
+
+
+def key_for_new_database(data_dir: Path) -> NewKey:
+    """The key a new database is encrypted with: RAPPORT_DB_KEY or the key already kept for
+    the folder (never replaced, so its backups still open), else a new one kept in the keyring.
+    A KnownError where there is no keyring and no key given: no command makes a plain one."""
+    kept = stored_key(data_dir)
+    if kept is not None:
+        return NewKey(kept, made=False)
+    key = new_key()
+    if not store_key(data_dir, key):
+        raise KnownError(
+            f"Rapport encrypts its data and cannot keep a new key on this computer "
+            f"({keyring_name()}). Give the key in the {ENVIRONMENT} environment variable "
+            f"(64 hexadecimal digits), or open {data_dir} in the Rapport window once, which "
+            "can seal the key with a passphrase."
+        )
+    return NewKey(key, made=True)

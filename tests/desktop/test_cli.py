@@ -188,3 +188,91 @@ def test_a_database_locked_by_another_writer_gets_a_message(demo_db, data_dir, c
     error = capsys.readouterr().err
     assert "is in use: another Rapport" in error
     assert "Traceback" not in error
+
+
+SERVICES_CSV = "name,provider\nRoom bookings,Bookings team\n"
+
+
+def _services_file(tmp_path: Path) -> Path:
+    path = tmp_path / "services.csv"
+    path.write_text(SERVICES_CSV, encoding="utf-8")
+    return path
+
+
+def test_an_import_makes_a_new_database_encrypted_with_the_key_given(tmp_path, capsys, monkeypatch):
+    from models.db import is_encrypted
+    from models.encryption import new_key
+
+    key = new_key()
+    monkeypatch.setenv("RAPPORT_DB_KEY", key)
+    folder = tmp_path / "data"
+    assert (
+        main(["--data-dir", str(folder), "import", "services", str(_services_file(tmp_path))]) == 0
+    )
+    assert "Recovery key" not in capsys.readouterr().err  # the user has the key already
+    assert is_encrypted(folder / "rapport.db")
+    assert main(["--data-dir", str(folder), "backup"]) == 0
+    backups = list((folder / "backups").glob("*.db"))
+    assert backups and all(is_encrypted(path) for path in backups)
+
+
+def test_an_import_keeps_a_new_key_in_the_keyring_and_says_its_recovery_key_once(
+    tmp_path, capsys, memory_keyring
+):
+    from desktop.keys import stored_key
+    from models.db import is_encrypted
+    from models.encryption import recovery_text
+
+    folder = tmp_path / "data"
+    services = _services_file(tmp_path)
+    assert main(["--data-dir", str(folder), "import", "services", str(services)]) == 0
+    key = stored_key(folder)
+    assert key is not None and is_encrypted(folder / "rapport.db")
+    told = capsys.readouterr()
+    assert f"Recovery key: {recovery_text(key)}" in told.err
+    assert "Keep it somewhere safe" in told.err
+    assert recovery_text(key) not in told.out  # not into a file that stdout may be sent to
+    again = tmp_path / "again.csv"
+    again.write_text("name\nPost\n", encoding="utf-8")
+    assert main(["--data-dir", str(folder), "import", "services", str(again)]) == 0
+    assert "Recovery key" not in capsys.readouterr().err
+
+
+def test_an_import_with_no_way_to_keep_a_key_refuses_and_makes_nothing(tmp_path, capsys):
+    folder = tmp_path / "data"
+    assert (
+        main(["--data-dir", str(folder), "import", "services", str(_services_file(tmp_path))]) == 1
+    )
+    error = capsys.readouterr().err
+    assert "RAPPORT_DB_KEY" in error and "Traceback" not in error
+    assert not (folder / "rapport.db").exists()
+
+
+def _reading_commands(tmp_path: Path) -> dict[str, list[str]]:
+    """A valid call of every command that reads a data folder and must not make one."""
+    out = str(tmp_path / "out")
+    return {
+        "export": ["export", "customers", f"{out}.csv"],
+        "summary": ["summary", "--month", "2026-10"],
+        "report": ["report", "monthly", "--month", "2026-10", "--out", f"{out}.pdf"],
+        "check": ["check"],
+        "backup": ["backup"],
+    }
+
+
+def test_a_mistyped_data_folder_is_said_and_not_made_by_any_reading_command(
+    tmp_path, capsys, memory_keyring
+):
+    from desktop.cli import build_parser
+
+    commands = _reading_commands(tmp_path)
+    parser = build_parser()
+    every = set(parser._subparsers._group_actions[0].choices)
+    making = {"demo", "import", "restore"}  # these may start a new data folder
+    assert every - making == set(commands), "say whether a new command may make a folder"
+    for name, argv in commands.items():
+        folder = tmp_path / f"Rapport-typo-{name}"
+        assert main(["--data-dir", str(folder), *argv]) == 1, name
+        error = capsys.readouterr().err
+        assert f"There is no Rapport database in {folder}" in error, name
+        assert not (folder / "rapport.db").exists(), name

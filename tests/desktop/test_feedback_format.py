@@ -7,6 +7,7 @@ from datetime import date
 from desktop.cli import main
 from desktop.importing import check_file, export_file, import_file
 from desktop.kinds import FORMATS
+from desktop.session import folder_key
 from models.catalogue import Service
 from models.choices import CustomerKind, FeedbackChannel, FeedbackType
 from models.db import close_database, open_database
@@ -93,7 +94,7 @@ def test_a_feedback_export_imports_again_unchanged(demo_db, data_dir, tmp_path):
     assert (tmp_path / "again.csv").read_bytes() == (tmp_path / "feedback.csv").read_bytes()
 
 
-def test_feedback_on_the_command_line(data_dir, tmp_path, capsys):
+def test_feedback_on_the_command_line(data_dir, tmp_path, capsys, memory_keyring):
     path = tmp_path / "slips.csv"
     path.write_text(
         "date,channel,comment\n2026-11-03,suggestions box,More chairs\n", encoding="utf-8"
@@ -103,6 +104,6 @@ def test_feedback_on_the_command_line(data_dir, tmp_path, capsys):
     out = tmp_path / "out.xlsx"
     assert main(["--data-dir", str(data_dir), "export", "feedback", str(out)]) == 0
     assert "Exported 1 feedback" in capsys.readouterr().out
-    open_database(data_dir / "rapport.db")
+    open_database(data_dir / "rapport.db", key=folder_key(data_dir))
     assert Feedback.get().received_on == date(2026, 11, 3)
     close_database()

@@ -182,7 +182,7 @@ def test_export_of_chosen_records_keeps_their_order(demo_db, tmp_path):
     assert emails == [Customer.get_by_id(i).email for i in chosen]
 
 
-def test_command_line_import_and_export(data_dir, tmp_path, capsys):
+def test_command_line_import_and_export(data_dir, tmp_path, capsys, memory_keyring):
     good = write(tmp_path / "services.csv", "name,provider\nRoom bookings,Bookings team\n")
     assert main(["--data-dir", str(data_dir), "import", "services", str(good), "--dry-run"]) == 0
     assert "no problems found; nothing written" in capsys.readouterr().out
