@@ -73,6 +73,7 @@ def start_window(data_dir: Path) -> MainWindow | None:
     database is opened and quickly checked (a damaged one is replaced by a good backup, if the
     user agrees, rather than opened).
     """
+    from desktop.backups import sweep_leftovers
     from views.data_protection import RecoveryKeyDialog, key_for_window
     from views.main_window import MainWindow
     from views.start_checks import open_checked, warn_if_network_share
@@ -83,6 +84,7 @@ def start_window(data_dir: Path) -> MainWindow | None:
         ensure_data_folder(data_dir)
         if not lock.acquire():
             raise folder_in_use(data_dir, lock.holder())
+        sweep_leftovers(data_dir)
         warn_if_network_share(data_dir)
         chosen = key_for_window(data_dir)
         open_checked(data_dir, chosen.key)

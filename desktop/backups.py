@@ -10,8 +10,10 @@ taken for a reason (by hand, before an upgrade or a restore) are never deleted b
 from __future__ import annotations
 
 import json
+import logging
 import os
 import shutil
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -40,6 +42,7 @@ from models.errors import KnownError, Progress
 from models.integrity import damage, record_counts
 from models.migrations import SCHEMA_VERSION
 
+log = logging.getLogger(__name__)
 SETTINGS_FILE = "backup.json"  # in the data folder: readable before the database opens
 STAMP = "%Y%m%d-%H%M%S"
 DAILY, CLOSING, MANUAL, BEFORE_RESTORE, DAMAGED = (
@@ -517,3 +520,38 @@ def _write_json(path: Path, content: dict[str, object]) -> None:
         file.flush()
         os.fsync(file.fileno())
     partial.replace(path)
+
+
+# ---------------------------------------------------------------- leftovers
+
+# What a killed backup, restore or settings write leaves: its hidden file written beside the
+# real one (and SQLite's journal of it), renamed into place only once it is whole.
+LEFTOVER_PATTERNS = (".*.part", ".*.part-journal", ".*.restoring", ".*.restoring-journal")
+LEFTOVER_AGE = 10 * 60  # seconds untouched: a backup command still writing one is left alone
+
+
+def sweep_leftovers(data_dir: Path, *, now: float | None = None) -> list[Path]:
+    """Remove the half-written files a killed backup, restore or write left in the data
+    folder and the backup folders (a killed backup of a large register leaves hundreds of
+    megabytes); returns what was removed."""
+    moment = time.time() if now is None else now
+    folders = dict.fromkeys([data_dir, data_dir / BACKUP_FOLDER, backup_folder(data_dir)])
+    removed = []
+    for folder in folders:
+        for pattern in LEFTOVER_PATTERNS:
+            try:
+                found = [path for path in folder.glob(pattern) if path.is_file()]
+            except OSError:  # a backup folder on a drive that is not there today
+                continue
+            for path in found:
+                try:
+                    if moment - path.stat().st_mtime < LEFTOVER_AGE:
+                        continue
+                    path.unlink()
+                except OSError as error:
+                    log.warning("A leftover file could not be removed: %s (%s)", path, error)
+                    continue
+                removed.append(path)
+    if removed:
+        log.info("Removed %d half-written file(s) left by a killed task", len(removed))
+    return removed

@@ -359,11 +359,12 @@ def run_backup(args: argparse.Namespace, data_dir: Path) -> int:
 
 
 def run_restore(args: argparse.Namespace, data_dir: Path) -> int:
-    from desktop.backups import restore_backup
+    from desktop.backups import restore_backup, sweep_leftovers
     from desktop.keys import stored_key
 
     ensure_data_folder(data_dir)  # restoring onto a new computer: the folder may be new
     with FolderLock(data_dir):  # the folder's key, whatever state its database is in
+        sweep_leftovers(data_dir)
         restored = restore_backup(data_dir, args.file, stored_key(data_dir))
     print(
         f"Restored {args.file} (taken {moment_text(restored.backup.taken)}) into "
@@ -397,6 +398,9 @@ def run_import(args: argparse.Namespace, data_dir: Path) -> int:
 def _open_or_create(data_dir: Path) -> None:
     """Open the folder's database, or make a new one encrypted as the window would (saying the
     recovery key of a key made just now, once)."""
+    from desktop.backups import sweep_leftovers
+
+    sweep_leftovers(data_dir)
     if has_database(data_dir):
         open_data_folder(data_dir)
         return
