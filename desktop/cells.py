@@ -6,6 +6,7 @@ the value, None for an empty cell, or raises ValueError with a message a user ca
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from typing import Any, TypeVar
 
@@ -16,6 +17,9 @@ C = TypeVar("C", bound=Choice)
 
 _TIME_FORMATS = ("%H:%M", "%H:%M:%S")
 _YES = {"yes", "y", "true", "1"}
+_THOUSANDS = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?")  # 1,500 and 12,345.5
+_AMBIGUOUS = re.compile(r"[+-]?\d{1,3}[.,]\d{3}%?")  # 1,500 and 1.500
+_CONTINENTAL = re.compile(r"[+-]?(\d{1,3}(\.\d{3})+|\d+)(,\d+)?%?")  # 95,5 and 1.234,5
 _NO = {"no", "n", "false", "0"}
 
 
@@ -101,7 +105,14 @@ def read_number(value: Any) -> float | None:
         raise ValueError(f"'{value}' is not a number.")
     if isinstance(value, int | float):
         return float(value)
-    written = text(value).replace("%", "").replace(",", ".").strip()
+    written = text(value).replace("%", "").strip()
+    if "," in written:  # a comma here only ever groups thousands, never marks the decimals
+        if not _THOUSANDS.fullmatch(written):
+            raise ValueError(
+                f"'{text(value)}' is not a number: write decimals with a point (95.5); a "
+                "comma is read only between thousands (1,500)."
+            )
+        written = written.replace(",", "")
     try:
         number = float(written)
     except ValueError:
@@ -109,6 +120,26 @@ def read_number(value: Any) -> float | None:
     if number != number or number in (float("inf"), float("-inf")):
         raise ValueError(f"'{text(value)}' is not a number.")
     return number
+
+
+def from_decimal_comma(value: Any) -> Any:
+    """A decimal written the continental way (95,5 or 1.234,5), as in a file separated by
+    semicolons, in the point form `read_number` reads. 1,500 and 1.500 could each mean one
+    thousand five hundred or one and a half, so they are refused rather than guessed."""
+    if not isinstance(value, str):
+        return value
+    written = text(value)
+    if _AMBIGUOUS.fullmatch(written):
+        number = written.rstrip("%")
+        thousands = float(number.replace(",", "").replace(".", ""))
+        decimal = float(number.replace(",", "."))
+        raise ValueError(
+            f"'{written}' could mean {thousands:g} or {decimal:g}: write {thousands:g}, or "
+            f"{decimal:g} with a comma for the point."
+        )
+    if not _CONTINENTAL.fullmatch(written):
+        return value  # not a continental number: read_number says what is wrong with it
+    return written.replace(".", "").replace(",", ".")
 
 
 def read_whole(value: Any, low: int, high: int) -> int | None:

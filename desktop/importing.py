@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,8 @@ from desktop.tabular import SourceTable, read_table, write_table
 from models.base import Record, database
 from models.errors import Progress
 from models.operations import problems_with
+from models.organisation import accepted_dates
+from models.validation import DateRange
 
 
 @dataclass(frozen=True)
@@ -28,6 +31,7 @@ class Column:
     required: bool = False
     read: Callable[[Any], Any] = cells.text
     field: str | None = None  # the record field it fills, where the names differ
+    decimal: bool = False  # a number with decimals: 95,5 reads as 95.5 in a `;` file
 
     @property
     def header(self) -> str:
@@ -154,11 +158,12 @@ def check_file(kind: ImportKind, path: Path, progress: Progress | None = None) -
     if plan.errors:
         return plan
     kind.start()
+    reading = RowReading(accepted_dates(), decimal_comma=table.description.endswith("semicolons"))
     total = len(table.rows)
     plan.rows = total
     plan.preview = [(row.line, row.cells) for row in table.rows[:PREVIEW_ROWS]]
     for number, row in enumerate(table.rows, start=1):
-        record = _check_row(kind, row.line, row.cells, positions, plan)
+        record = _check_row(kind, row.line, row.cells, positions, plan, reading)
         if record is not None:
             plan.records.append(record)
         if progress and (number % 250 == 0 or number == total):
@@ -219,12 +224,32 @@ def _mapped_columns(
     return positions
 
 
+@dataclass(frozen=True)
+class RowReading:
+    """How this file's cells are read, the same for every kind: the dates accepted, and
+    whether decimals are written with a comma (a file separated by semicolons)."""
+
+    dates: DateRange
+    decimal_comma: bool
+
+    def read(self, column: Column, raw: Any) -> Any:
+        if self.decimal_comma and column.decimal:
+            raw = cells.from_decimal_comma(raw)
+        value = column.read(raw)
+        if isinstance(value, date):  # before a row's due dates are worked out from it
+            message = self.dates.problem(value)
+            if message:
+                raise ValueError(message)
+        return value
+
+
 def _check_row(
     kind: ImportKind,
     line: int,
     row: tuple[Any, ...],
     positions: Mapping[str, int],
     plan: ImportPlan,
+    reading: RowReading,
 ) -> dict[str, Any] | None:
     errors = plan.errors
     before = len(errors)
@@ -244,7 +269,7 @@ def _check_row(
             values[column.name] = None
             continue
         try:
-            values[column.name] = column.read(raw)
+            values[column.name] = reading.read(column, raw)
         except ValueError as error:
             errors.append(RowError(line, column.name, str(error)))
     if len(errors) > before:

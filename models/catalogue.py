@@ -26,7 +26,7 @@ from models.listing import ListColumn, Listing
 from models.operations import Change, Problems, create, update, validates
 from models.register import Customer, Department
 from models.text import FOLDED
-from models.validation import name_problems, required, text_of, too_long
+from models.validation import name_problems, required, text_of
 
 
 class Service(SoftDeleteRecord):
@@ -139,11 +139,7 @@ def review_state(review_on: date | None, today: date) -> ReviewState | None:
 
 @validates(Service)
 def service_problems(values: Mapping[str, Any], record: Service | None) -> Problems:
-    problems = name_problems(Service, values, record, "service", "the service's name") | {
-        "category": too_long(text_of(values, "category"), 100),
-        "provider": too_long(text_of(values, "provider"), 200),
-    }
-    return {field: message for field, message in problems.items() if message}
+    return name_problems(Service, values, record, "service", "the service's name")
 
 
 _UNITS_FOR = {
@@ -219,7 +215,7 @@ def _percent_problem(value: Any) -> str | None:
 
 @validates(Agreement)
 def agreement_problems(values: Mapping[str, Any], record: Agreement | None) -> Problems:
-    problems: dict[str, str | None] = {"title": too_long(text_of(values, "title"), 200)}
+    problems: dict[str, str | None] = {}
     department, customer = values.get("department"), values.get("customer")
     if department is None and customer is None:
         problems["department"] = "Choose the department or the customer it was agreed with."
@@ -228,7 +224,6 @@ def agreement_problems(values: Mapping[str, Any], record: Agreement | None) -> P
     signed, review = values.get("signed_on"), values.get("next_review")
     if signed and review and review < signed:
         problems["next_review"] = "The next review comes before the date it was signed."
-    problems["signed_off_by"] = too_long(text_of(values, "signed_off_by"), 200)
     return {field: message for field, message in problems.items() if message}
 
 

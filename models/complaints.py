@@ -39,6 +39,8 @@ from models.validation import required, text_of
 class Complaint(SoftDeleteRecord):
     """A complaint from an internal customer; every step is also written to its timeline."""
 
+    derived_fields = frozenset({"acknowledge_due", "resolve_due"})  # worked out, not entered
+
     reference = CharField(max_length=40, unique=True)  # CMP-YYYY-NNNN
     received_at = DateTimeField(index=True)
     customer = ForeignKeyField(Customer, null=True, backref="complaints", on_delete="RESTRICT")

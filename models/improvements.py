@@ -16,7 +16,7 @@ from models.complaints import Complaint
 from models.feedback import Code, Feedback
 from models.listing import ListColumn, Listing
 from models.operations import Problems, validates
-from models.validation import first_problem, required, text_of, too_long
+from models.validation import required, text_of
 
 
 class ImprovementAction(SoftDeleteRecord):
@@ -45,10 +45,7 @@ class ImprovementAction(SoftDeleteRecord):
 def action_problems(values: Mapping[str, Any], record: ImprovementAction | None) -> Problems:
     title = text_of(values, "title")
     problems: dict[str, str | None] = {
-        "title": first_problem(
-            required(title, "what the action is, in a few words"), too_long(title, 200)
-        ),
-        "owner": too_long(text_of(values, "owner"), 200),
+        "title": required(title, "what the action is, in a few words"),
     }
     status = values.get("status")
     if (

@@ -401,10 +401,20 @@ def _open_requests_index(db: Database) -> None:
     )
 
 
+def _date_range(db: Database) -> None:
+    """Version 5: the dates a record may hold, from a first year to some years ahead."""
+    run_script(
+        db,
+        'ALTER TABLE "settings" ADD COLUMN "earliest_year" INTEGER NOT NULL DEFAULT 1990;'
+        'ALTER TABLE "settings" ADD COLUMN "years_ahead" INTEGER NOT NULL DEFAULT 10;',
+    )
+
+
 MIGRATIONS: Sequence[Step] = (
     _initial_schema,
     _import_mappings,
     _demo_flag,
     _open_requests_index,
+    _date_range,
 )
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -18,6 +18,7 @@ from models.audit import AuditEntry, os_user, record_change
 from models.base import Record, SoftDeleteRecord, bulk_insert, database
 from models.choices import AuditAction
 from models.errors import KnownError
+from models.validation import field_problems
 
 R = TypeVar("R", bound=Record)
 Problems = dict[str, str]
@@ -77,9 +78,15 @@ def _followed(model: type[Record]) -> None:
 
 
 def problems_with(model: type[Record], values: Mapping[str, Any], record: Any = None) -> Problems:
-    """What is wrong with `values` for a new record (record None) or for `record`."""
+    """What is wrong with `values` for a new record (record None) or for `record`: the rules
+    every field of its type follows, then the record type's own."""
+    from models.organisation import accepted_dates  # the settings' table is a record too
+
+    problems = field_problems(model, values, accepted_dates())
     validator = _VALIDATORS.get(model)
-    return validator(values, record) if validator else {}
+    for name, message in (validator(values, record) if validator else {}).items():
+        problems.setdefault(name, message)
+    return problems
 
 
 def fetch(model: type[R], record_id: Any) -> R:

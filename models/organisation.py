@@ -15,7 +15,7 @@ from models.base import ChoiceField, Record, SoftDeleteRecord, database
 from models.choices import AuditAction, ClosureKind, Unit
 from models.errors import KnownError
 from models.operations import Change, Problems, create, soft_delete, update, validates
-from models.validation import text_of, too_long
+from models.validation import DateRange
 from models.words import day_text
 
 
@@ -35,6 +35,8 @@ class Settings(Record):
     resolve_unit = ChoiceField(Unit, default=Unit.WORKING_DAYS)
     holidays_seeded_through = IntegerField(default=0)  # last year whose bank holidays were added
     demo = BooleanField(default=False)  # the demo organisation: it may stay unencrypted
+    earliest_year = IntegerField(default=1990)  # the first year a date entered may fall in
+    years_ahead = IntegerField(default=10)  # how far into the future a date entered may fall
 
     @property
     def weekdays(self) -> frozenset[int]:
@@ -68,6 +70,13 @@ def get_settings() -> Settings:
     if settings is None:
         settings = Settings.create(id=SETTINGS_ID)
     return settings
+
+
+def accepted_dates(settings: Settings | None = None) -> DateRange:
+    """The dates a record may hold, as the settings say, counted from today."""
+    settings = settings or get_settings()
+    last_year = min(clock.today().year + settings.years_ahead, date.max.year)
+    return DateRange(date(settings.earliest_year, 1, 1), date(last_year, 12, 31))
 
 
 def closure_days() -> frozenset[date]:
@@ -156,6 +165,8 @@ def holiday_subdivisions(country: str) -> list[tuple[str, str]]:
     return [(names.get(code, code), code) for code in known.subdivisions]
 
 
+FIRST_YEAR_FROM = 1900  # the earliest first year that can be chosen; the latest is this one
+YEARS_AHEAD = (1, 50)
 _CALENDAR_FIELDS = {"office_start", "office_end", "working_weekdays"}
 _PROCEDURE_FIELDS = {"acknowledge_within", "acknowledge_unit", "resolve_within", "resolve_unit"}
 _REGION_FIELDS = {"holiday_country", "holiday_subdivision"}
@@ -163,9 +174,7 @@ _REGION_FIELDS = {"holiday_country", "holiday_subdivision"}
 
 @validates(Settings)
 def settings_problems(values: Mapping[str, Any], record: Settings | None) -> Problems:
-    problems: dict[str, str | None] = {
-        "organisation_name": too_long(text_of(values, "organisation_name"), 200)
-    }
+    problems: dict[str, str | None] = {}
     start, end = values.get("office_start"), values.get("office_end")
     if start is not None and end is not None and start >= end:
         problems["office_end"] = "The office must close after it opens."
@@ -182,6 +191,12 @@ def settings_problems(values: Mapping[str, Any], record: Settings | None) -> Pro
             problems[name] = (
                 "A complaint timescale is counted in working hours, working days or calendar days."
             )
+    earliest = values.get("earliest_year")
+    if earliest is not None and not FIRST_YEAR_FROM <= int(earliest) <= clock.today().year:
+        problems["earliest_year"] = f"Choose a year from {FIRST_YEAR_FROM} to {clock.today().year}."
+    ahead = values.get("years_ahead")
+    if ahead is not None and not YEARS_AHEAD[0] <= int(ahead) <= YEARS_AHEAD[1]:
+        problems["years_ahead"] = f"Choose from {YEARS_AHEAD[0]} to {YEARS_AHEAD[1]} years."
     country = values.get("holiday_country")
     if country and country not in {code for _, code in holiday_countries()}:
         problems["holiday_country"] = f"No public holidays are known for '{country}'."

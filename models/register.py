@@ -17,11 +17,9 @@ from models.text import FOLDED
 from models.validation import (
     bad_email,
     bad_phone,
-    first_problem,
     name_problems,
     required,
     text_of,
-    too_long,
 )
 
 
@@ -60,16 +58,10 @@ def department_problems(values: Mapping[str, Any], record: Department | None) ->
 def customer_problems(values: Mapping[str, Any], record: Customer | None) -> Problems:
     name = text_of(values, "name")
     problems = {
-        "name": first_problem(required(name, "the customer's name"), too_long(name, 200)),
+        "name": required(name, "the customer's name"),
         "kind": None if values.get("kind") else "Choose what kind of customer this is.",
-        "email": first_problem(
-            bad_email(text_of(values, "email")), too_long(text_of(values, "email"), 254)
-        ),
-        "phone": first_problem(
-            bad_phone(text_of(values, "phone")), too_long(text_of(values, "phone"), 50)
-        ),
-        "job_title": too_long(text_of(values, "job_title"), 200),
-        "location": too_long(text_of(values, "location"), 200),
+        "email": bad_email(text_of(values, "email")),
+        "phone": bad_phone(text_of(values, "phone")),
     }
     return {field: message for field, message in problems.items() if message}
 

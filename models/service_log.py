@@ -27,6 +27,8 @@ class ServiceRequest(SoftDeleteRecord):
     closed ones keep the ones they were judged against.
     """
 
+    derived_fields = frozenset({"response_due", "completion_due"})  # worked out, not entered
+
     service = ForeignKeyField(Service, backref="requests", on_delete="RESTRICT")
     customer = ForeignKeyField(Customer, null=True, backref="requests", on_delete="RESTRICT")
     department = ForeignKeyField(Department, null=True, backref="requests", on_delete="RESTRICT")

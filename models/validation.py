@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
 
-from peewee import fn
+from peewee import CharField, DateField, DateTimeField, TextField, fn
 
-from models.base import Record, SoftDeleteRecord
+from models.base import ChoiceField, Record, SoftDeleteRecord
+from models.words import day_text
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _PHONE = re.compile(r"^[0-9+()\-\s.]*(ext\.?\s*[0-9]+)?$", re.IGNORECASE)
@@ -62,10 +66,72 @@ def first_problem(*messages: str | None) -> str | None:
 def name_problems(
     model: type[SoftDeleteRecord], values: Any, record: Record | None, what: str, asked: str
 ) -> dict[str, str]:
-    """The rule every named record shares: a name given (`asked` says how), not too long,
-    not another's."""
+    """The rule every named record shares: a name given (`asked` says how), not another's
+    (its length is the rule of every field, `field_problems`)."""
     name = text_of(values, "name")
-    message = first_problem(
-        required(name, asked), too_long(name, 200), name_taken(model, name, record, what)
-    )
+    message = first_problem(required(name, asked), name_taken(model, name, record, what))
     return {"name": message} if message else {}
+
+
+TEXT_LIMIT = 20_000  # free text (notes, comments, a complaint's details): generous, not endless
+# C0 control characters: NUL and the like come only from broken files and break spreadsheets.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_LINE_BREAKS = re.compile(r"[\t\n\r]")
+
+
+def bad_characters(text: str, *, multi_line: bool) -> str | None:
+    """A message naming the first control character in `text` (tab and line breaks are
+    allowed where the field holds more than one line), or None."""
+    found = _CONTROL.search(text) or (None if multi_line else _LINE_BREAKS.search(text))
+    if found is None:
+        return None
+    return (
+        f"Contains a control character (U+{ord(found.group()):04X}) at character "
+        f"{found.start() + 1}{'' if multi_line else ': this is a one-line field'}."
+    )
+
+
+@dataclass(frozen=True)
+class DateRange:
+    """The dates a record may hold: from the organisation's first year to some years ahead,
+    so that a mistyped year (0026, 9999) is caught where it is entered."""
+
+    first: date
+    last: date
+
+    def problem(self, value: date | datetime) -> str | None:
+        day = value.date() if isinstance(value, datetime) else value
+        if self.first <= day <= self.last:
+            return None
+        return (
+            f"{day_text(day)} is outside the dates Rapport accepts ({day_text(self.first)} to "
+            f"{day_text(self.last)}; Settings can change them)."
+        )
+
+
+def field_problems(
+    model: type[Record], values: Mapping[str, Any], dates: DateRange
+) -> dict[str, str]:
+    """The rules every field of its type follows, whatever the record: text within its length
+    and free of control characters, dates within `dates` (except those the record works out)."""
+    problems: dict[str, str] = {}
+    fields = model._meta.fields
+    derived = getattr(model, "derived_fields", frozenset())
+    for name, value in values.items():
+        field = fields.get(name)
+        if field is None or value is None or isinstance(field, ChoiceField):
+            continue
+        message = None
+        if isinstance(value, str) and isinstance(field, TextField):
+            message = first_problem(
+                bad_characters(value, multi_line=True), too_long(value, TEXT_LIMIT)
+            )
+        elif isinstance(value, str) and isinstance(field, CharField):
+            message = first_problem(
+                bad_characters(value, multi_line=False), too_long(value, field.max_length)
+            )
+        elif isinstance(value, date) and isinstance(field, DateField | DateTimeField):
+            message = None if name in derived else dates.problem(value)
+        if message:
+            problems[name] = message
+    return problems

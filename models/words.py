@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import date, datetime, time
 
 EMPTY = "—"
-DAY_FORMAT = "%d/%m/%Y"  # 03/12/2026
 # what is read as a day, typed in a form or written in an import file (no string matches two)
 DAY_FORMATS_READ = ("%d/%m/%Y", "%d/%m/%y", "%Y-%m-%d", "%d.%m.%Y", "%d-%m-%Y")
 DEFAULT_TIME = time(9)  # a date without a time means 09:00 (DESIGN.md §4)
@@ -14,9 +13,11 @@ DEFAULT_TIME = time(9)  # a date without a time means 09:00 (DESIGN.md §4)
 
 def day_text(value: date | None) -> str:
     """dd/mm/yyyy (the day alone, even of a moment); "—" for none."""
-    return EMPTY if value is None else value.strftime(DAY_FORMAT)
+    if value is None:
+        return EMPTY
+    return f"{value.day:02d}/{value.month:02d}/{value.year:04d}"  # strftime drops a year's 0s
 
 
 def moment_text(value: datetime | None, between: str = " ") -> str:
     """dd/mm/yyyy HH:MM ("03/12/2026 at 09:30" with `between=" at "`); "—" for none."""
-    return EMPTY if value is None else value.strftime(f"{DAY_FORMAT}{between}%H:%M")
+    return EMPTY if value is None else f"{day_text(value)}{between}{value:%H:%M}"

@@ -32,6 +32,8 @@ from models.choices import Unit
 from models.errors import KnownError
 from models.operations import ValidationError
 from models.organisation import (
+    FIRST_YEAR_FROM,
+    YEARS_AHEAD,
     add_closure,
     closures_from,
     get_settings,
@@ -81,6 +83,22 @@ class SettingsDialog(QDialog):
         self.country.currentIndexChanged.connect(lambda _: self._fill_regions(""))
         self._fill_regions(settings.holiday_subdivision)
 
+        self.earliest_year = QSpinBox()
+        self.earliest_year.setRange(FIRST_YEAR_FROM, clock.today().year)
+        self.earliest_year.setValue(settings.earliest_year)
+        self.earliest_year.setAccessibleName("Earliest year a date may fall in")
+        self.years_ahead = QSpinBox()
+        self.years_ahead.setRange(*YEARS_AHEAD)
+        self.years_ahead.setSuffix(" years ahead")
+        self.years_ahead.setValue(settings.years_ahead)
+        self.years_ahead.setAccessibleName("Latest year a date may fall in, in years from now")
+        accepted = QHBoxLayout()
+        accepted.addWidget(QLabel("from 1 January"))
+        accepted.addWidget(self.earliest_year)
+        accepted.addWidget(QLabel("to the end of the year"))
+        accepted.addWidget(self.years_ahead)
+        accepted.addStretch(1)
+
         self.acknowledge = self._timescale(settings.acknowledge_within, settings.acknowledge_unit)
         self.resolve = self._timescale(settings.resolve_within, settings.resolve_unit)
 
@@ -91,6 +109,7 @@ class SettingsDialog(QDialog):
         form.addRow("Working days:", days)
         form.addRow("Public holidays of:", self.country)
         form.addRow("Region:", self.region)
+        form.addRow("Dates accepted:", accepted)
         procedure = QGroupBox("Complaints procedure")
         steps = QFormLayout(procedure)
         steps.addRow("Acknowledge within:", self.acknowledge[2])
@@ -175,6 +194,8 @@ class SettingsDialog(QDialog):
             "acknowledge_unit": self.acknowledge[1].currentData(),
             "resolve_within": self.resolve[0].value(),
             "resolve_unit": self.resolve[1].currentData(),
+            "earliest_year": self.earliest_year.value(),
+            "years_ahead": self.years_ahead.value(),
         }
 
     # ---------------------------------------------------------------- closures

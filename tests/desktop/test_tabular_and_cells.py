@@ -162,7 +162,10 @@ def test_other_cells():
     with pytest.raises(ValueError, match="'maybe' is not yes or no"):
         cells.read_yes_no("maybe")
     assert cells.read_number("95%") == 95.0
-    assert cells.read_number("99,5") == 99.5
+    assert cells.read_number("1,500") == 1500.0  # a comma groups thousands, as in Excel here
+    with pytest.raises(ValueError, match="write decimals with a point"):
+        cells.read_number("99,5")  # never silently 99.5 (nor 995)
+    assert cells.read_number(cells.from_decimal_comma("99,5")) == 99.5  # a `;` file's decimal
     with pytest.raises(ValueError, match="'lots' is not a number"):
         cells.read_number("lots")
     assert cells.read_whole("7", 0, 10) == 7

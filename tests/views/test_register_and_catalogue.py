@@ -196,6 +196,9 @@ def test_settings_change_the_calendar_and_closures(window, dialogs, message_boxe
         dialog.opens.setTime(QTime(8, 30))
         dialog.days[4].setChecked(False)  # Fridays off
         dialog.resolve[0].setValue(15)
+        assert (dialog.earliest_year.value(), dialog.years_ahead.value()) == (1990, 10)
+        dialog.earliest_year.setValue(2005)
+        dialog.years_ahead.setValue(3)
         dialog.new_day.setDate(QDate(2026, 8, 14))
         dialog.new_name.setText("Staff away day")
         dialog.add_button.click()
@@ -213,6 +216,7 @@ def test_settings_change_the_calendar_and_closures(window, dialogs, message_boxe
         frozenset({0, 1, 2, 3}),
         15,
     )
+    assert (settings.earliest_year, settings.years_ahead) == (2005, 3)
     assert Closure.get(Closure.day == date(2026, 8, 14)).name == "Staff away day"
     assert window.windowTitle() == "Business Support Unit — Rapport"
     assert message_boxes.shown == []

@@ -1,0 +1,90 @@
+"""Cells that used to be misread or to crash an import: far dates, numbers with commas."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from desktop.importing import check_file, import_file
+from desktop.kinds import FORMATS
+from models.catalogue import Service, Standard
+from models.complaints import Complaint
+from models.operations import create
+
+
+def write(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("kind", ["complaints", "requests", "feedback"])
+def test_far_and_ancient_dates_are_row_errors_not_crashes(db, tmp_path, kind):
+    create(Service, name="Post")
+    first = {
+        "complaints": "summary,received",
+        "requests": "service,received",
+        "feedback": "channel,date",
+    }[kind]
+    lead = "Late post" if kind == "complaints" else "Post" if kind == "requests" else "email"
+    path = write(
+        tmp_path / f"{kind}.csv",
+        f"{first}\n{lead},9999-12-31\n{lead},0001-01-01 10:00\n{lead},2026-11-02\n",
+    )
+    plan = import_file(FORMATS[kind](), path)
+    where = "date" if kind == "feedback" else "received"
+    assert [str(error) for error in plan.errors] == [
+        f"Line 2, column {where}: 31/12/9999 is outside the dates Rapport accepts "
+        "(01/01/1990 to 31/12/2036; Settings can change them).",
+        f"Line 3, column {where}: 01/01/0001 is outside the dates Rapport accepts "
+        "(01/01/1990 to 31/12/2036; Settings can change them).",
+    ]
+    assert plan.written == 0 and Complaint.select().count() == 0
+
+
+STANDARDS = "service{0}statement{0}measure{0}target{0}unit{0}compliance_target\n"
+
+
+def standard_row(separator: str, target: str, compliance: str) -> str:
+    cells = ["Post", "Post sorted", "completion", target, "working_hours", compliance]
+    return separator.join(f'"{cell}"' if separator in cell else cell for cell in cells) + "\n"
+
+
+def test_a_comma_in_a_number_groups_thousands_and_never_marks_decimals(db, tmp_path):
+    create(Service, name="Post")
+    path = write(
+        tmp_path / "standards.csv",
+        STANDARDS.format(",") + standard_row(",", "1,500", "95") + standard_row(",", "4", "95,5"),
+    )
+    plan = check_file(FORMATS["standards"](), path)
+    assert [str(error) for error in plan.errors] == [
+        "Line 3, column compliance_target: '95,5' is not a number: write decimals with a point "
+        "(95.5); a comma is read only between thousands (1,500)."
+    ]
+    fixed = write(tmp_path / "fixed.csv", STANDARDS.format(",") + standard_row(",", "1,500", "95"))
+    assert import_file(FORMATS["standards"](), fixed).ok
+    assert Standard.get().target == 1500
+
+
+def test_a_file_separated_by_semicolons_may_write_decimals_with_a_comma(db, tmp_path):
+    create(Service, name="Post")
+    path = write(
+        tmp_path / "standards.csv",
+        STANDARDS.format(";") + standard_row(";", "4", "95,5") + standard_row(";", "1,500", "90"),
+    )
+    plan = check_file(FORMATS["standards"](), path)
+    assert [str(error) for error in plan.errors] == [
+        "Line 3, column target: '1,500' could mean 1500 or 1.5: write 1500, or 1.5 with a "
+        "comma for the point."
+    ]
+    fixed = write(tmp_path / "fixed.csv", STANDARDS.format(";") + standard_row(";", "4", "95,5"))
+    assert import_file(FORMATS["standards"](), fixed).ok
+    assert Standard.get().compliance_target == 95.5
+
+
+def test_a_score_with_a_thousands_separator_is_refused_not_read_as_one(db, tmp_path):
+    path = write(tmp_path / "feedback.csv", 'date,channel,nps\n2026-11-02,email,"1,000"\n')
+    plan = check_file(FORMATS["feedback"](), path)
+    assert [str(error) for error in plan.errors] == [
+        "Line 2, column nps: '1,000' is not a whole number from 0 to 10."
+    ]
