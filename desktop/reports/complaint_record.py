@@ -1,5 +1,9 @@
 """The complaint record: everything about one complaint, the document attached when a complaint
-is escalated. A confidential complaint's record says so at the top of every page."""
+is escalated. A confidential complaint's record says so at the top of every page.
+
+Being the full account, it prints every word of what was written about the complaint (its
+summary, details, notes, response…), however long, in paragraphs and `whole()` cells that split
+across pages; only names and the reference, which stand in fixed places, are `clipped()`."""
 
 from __future__ import annotations
 
@@ -12,9 +16,11 @@ from desktop.reports.typography import (
     STATUS_FILLS,
     Built,
     Progress,
+    clipped,
     para,
     register_fonts,
     table,
+    whole,
     write_pdf,
 )
 from models import clock
@@ -27,6 +33,7 @@ from models.organisation import get_settings
 from models.words import day_text, moment_text
 
 CONFIDENTIAL = "CONFIDENTIAL — handle under the complaints procedure's confidentiality rules"
+REFERENCE_LIMIT = 40  # as the column holds it: CMP-YYYY-NNNN, with room to spare
 
 
 def find_complaint(reference: str) -> Complaint:
@@ -47,7 +54,8 @@ def build_complaint_record(
     """Write `complaint`'s record to `path` (whole, or not at all)."""
     register_fonts()
     now = clock.now()
-    organisation = get_settings().organisation_name or "Rapport"
+    organisation = clipped(get_settings().organisation_name or "Rapport", lines=1)
+    reference = clipped(complaint.reference, REFERENCE_LIMIT, lines=1)
     who = complaint.customer.name if complaint.customer_id else EMPTY
     acknowledge_due, resolve_due = dues_now(complaint)
     timescales = [
@@ -59,11 +67,11 @@ def build_complaint_record(
         story.append(para(CONFIDENTIAL, "banner"))
     story += [
         para(organisation, "subtitle"),
-        para(f"Complaint record {complaint.reference}", "title"),
+        para(f"Complaint record {reference}", "title"),
         table(
             ["", ""],
             [
-                ["Summary", complaint.summary],
+                ["Summary", whole(complaint.summary)],
                 ["Received", moment_text(complaint.received_at)],
                 ["From", who],
                 ["Department", complaint.department.name if complaint.department_id else EMPTY],
@@ -110,7 +118,7 @@ def build_complaint_record(
                     event.kind.label
                     + (f" ({event.channel.label.lower()})" if event.channel else ""),
                     event.who or event.recorded_by or EMPTY,
-                    event.note or "",
+                    whole(event.note or ""),
                 ]
                 for event in events
             ]
@@ -126,8 +134,8 @@ def build_complaint_record(
                 [
                     ["Referred to", complaint.referred_to],
                     ["On", day_text(complaint.referred_on)],
-                    ["Reason", complaint.referral_reason or EMPTY],
-                    ["Outcome", complaint.referral_outcome or EMPTY],
+                    ["Reason", whole(complaint.referral_reason or EMPTY)],
+                    ["Outcome", whole(complaint.referral_outcome or EMPTY)],
                 ],
                 [0.25, 0.75],
             ),
@@ -140,9 +148,9 @@ def build_complaint_record(
             ["", ""],
             [
                 ["Outcome", complaint.outcome.label if complaint.outcome else EMPTY],
-                ["Remedy sought", complaint.remedy_sought or EMPTY],
-                ["Remedy given", complaint.remedy_given or EMPTY],
-                ["Lessons learned", complaint.lessons_learned or EMPTY],
+                ["Remedy sought", whole(complaint.remedy_sought or EMPTY)],
+                ["Remedy given", whole(complaint.remedy_given or EMPTY)],
+                ["Lessons learned", whole(complaint.lessons_learned or EMPTY)],
                 [
                     "Followed up",
                     day_text(complaint.followed_up_on),
@@ -179,10 +187,9 @@ def build_complaint_record(
     return write_pdf(
         story,
         path,
-        title=f"Complaint record {complaint.reference}",
+        title=f"Complaint record {reference}",
         subject=organisation,
-        footer=f"{organisation} · Complaint record {complaint.reference} · "
-        f"printed {moment_text(now)}",
+        footer=f"{organisation} · Complaint record {reference} · printed {moment_text(now)}",
         banner="CONFIDENTIAL" if complaint.confidential else "",
         progress=progress,
     )

@@ -1,12 +1,17 @@
-"""A few key findings in plain English, generated from the figures (never typed by hand)."""
+"""A few key findings in plain English, generated from the figures (never typed by hand).
+
+The names and statements they quote are people's text, put on one line and `clipped()` so that
+a finding stays a sentence whatever the database holds."""
 
 from __future__ import annotations
 
 from desktop.figures_text import number, percent
+from desktop.reports.typography import NAME_LIMIT, clipped
 from models.choices import ComplaintCategory, Measure
 from models.monitoring import Rag, StandardResult, Summary
 
 MAX_FINDINGS = 6
+STATEMENT_LIMIT = 160  # a standard's statement, quoted in a finding
 _MEASURE_WORDS = {
     Measure.RESPONSE: "response",
     Measure.COMPLETION: "completion",
@@ -25,19 +30,19 @@ def key_findings(now: Summary, before: Summary) -> list[str]:
     )
     for standard in missed[:2]:
         findings.append(
-            f"{standard.service} missed its {_MEASURE_WORDS.get(standard.measure, '')} "
-            f"standard (“{standard.statement}”{_with(standard)}): {_achieved(standard)} "
+            f"{_quoted(standard.service)} missed its {_MEASURE_WORDS.get(standard.measure, '')} "
+            f"standard (“{_statement(standard)}”{_with(standard)}): {_achieved(standard)} "
             f"against a target of {_goal(standard)} (n = {standard.n})."
         )
     met = sorted((s for s in judged if s.status is Rag.GREEN), key=lambda s: -s.n)
     if met:
         standard = met[0]
         findings.append(
-            f"{standard.service} met its {_MEASURE_WORDS.get(standard.measure, '')} standard "
-            f"(“{standard.statement}”{_with(standard)}) {_achieved(standard)} of the time "
-            f"against a target of {_goal(standard)} (n = {standard.n})."
+            f"{_quoted(standard.service)} met its {_MEASURE_WORDS.get(standard.measure, '')} "
+            f"standard (“{_statement(standard)}”{_with(standard)}) {_achieved(standard)} of the "
+            f"time against a target of {_goal(standard)} (n = {standard.n})."
             if standard.unit == "%"
-            else f"{standard.service} met its standard (“{standard.statement}”)."
+            else f"{_quoted(standard.service)} met its standard (“{_statement(standard)}”)."
         )
     if judged:
         findings.append(
@@ -55,8 +60,8 @@ def key_findings(now: Summary, before: Summary) -> list[str]:
     if now.feedback.codes:
         top = now.feedback.codes[0]
         findings.append(
-            f"The point made most often in feedback was “{top.code}”: {top.count} item(s), "
-            f"{percent(top.percent)} of the coded items."
+            f"The point made most often in feedback was “{_quoted(top.code)}”: "
+            f"{top.count} item(s), {percent(top.percent)} of the coded items."
         )
     overdue = now.complaints.overdue
     if overdue:
@@ -82,7 +87,16 @@ def _complaint_changes(now: Summary, before: Summary) -> list[str]:
 
 
 def _with(standard: StandardResult) -> str:
-    return f", agreed with {standard.agreed_with}" if standard.agreed_with else ""
+    return f", agreed with {_quoted(standard.agreed_with)}" if standard.agreed_with else ""
+
+
+def _statement(standard: StandardResult) -> str:
+    return _quoted(standard.statement, STATEMENT_LIMIT)
+
+
+def _quoted(value: str, limit: int = NAME_LIMIT) -> str:
+    """A person's text as a sentence quotes it: on one line, and not too long to read."""
+    return clipped(" ".join(value.split()), limit)
 
 
 def _achieved(standard: StandardResult) -> str:

@@ -4,6 +4,9 @@ management meeting reads. Every figure comes from `models.monitoring`, as the Ov
 
 Confidential complaints are counted in every figure but never listed: the lessons learned leave
 them out, and no complaint is named.
+
+A summary for a meeting: what people wrote is quoted in table cells, each cut with "…" to a few
+lines (typography's `clipped()`), however much is stored; the full text stays in Rapport.
 """
 
 from __future__ import annotations
@@ -25,10 +28,13 @@ from desktop.headlines import headlines
 from desktop.reports.charts import bar_chart, sparkline, trend_chart
 from desktop.reports.findings import key_findings
 from desktop.reports.typography import (
+    CELL_LINES,
     STATUS_FILLS,
     Built,
+    Lines,
     Progress,
     bullet,
+    clipped,
     para,
     register_fonts,
     table,
@@ -58,6 +64,10 @@ from models.words import day_text, moment_text
 
 TREND_MONTHS = 12
 STANDARD_TREND_MONTHS = 6
+STATEMENT_LIMIT = 300  # a standard's statement in its cell, beneath the service's name
+SERVICE_LINES = 3  # the service's name above it
+MEASURE_LIMIT = 100  # each side of an action's "before → after"
+SETTING_LIMIT = 10  # a holiday country or region code, as its column holds it
 
 
 def build_monitoring_report(
@@ -82,7 +92,7 @@ def build_monitoring_report(
         standard_history = standard_trend(period, STANDARD_TREND_MONTHS, as_of=as_of)
         departments = department_figures(period, as_of=as_of)
     settings = get_settings()
-    organisation = settings.organisation_name or "Rapport"
+    organisation = clipped(settings.organisation_name or "Rapport", lines=1)
     say("Working out the figures", 1.0)
 
     story: list[Any] = []
@@ -182,17 +192,16 @@ def _standards_section(now: Summary, history: dict[str, list[float | None]]) -> 
     ]
     rows, fills = [], []
     for index, standard in enumerate(now.standards):
-        who = f" — agreed with {standard.agreed_with}" if standard.agreed_with else ""
+        who = f" — agreed with {clipped(standard.agreed_with)}" if standard.agreed_with else ""
+        statement = f"{clipped(standard.statement, STATEMENT_LIMIT)}{who}"
         goal = percent(standard.goal) if standard.unit == "%" else number(standard.goal)
         achieved = percent(standard.achieved) if standard.unit == "%" else number(standard.achieved)
         rows.append(
             [
-                para(
-                    f"<b>{escaped(standard.service)}</b><br/>{escaped(standard.statement)}"
-                    f"{escaped(who)}",
-                    "cell",
-                    markup=True,
-                ),
+                [
+                    Lines(standard.service, "cell_bold", SERVICE_LINES),
+                    Lines(statement, "cell", CELL_LINES - SERVICE_LINES),
+                ],
                 goal,
                 achieved,
                 f"{standard.n:,}",
@@ -475,7 +484,8 @@ def _actions_section(now: Summary, period: Period, as_of: datetime) -> list[Any]
                 [
                     action.title,
                     EMPTY if action.effective is None else ("Yes" if action.effective else "No"),
-                    f"{action.measure_before or EMPTY} → {action.measure_after or EMPTY}",
+                    f"{clipped(action.measure_before or EMPTY, MEASURE_LIMIT)} → "
+                    f"{clipped(action.measure_after or EMPTY, MEASURE_LIMIT)}",
                     action.review_outcome or EMPTY,
                 ]
                 for action in reviewed
@@ -546,10 +556,11 @@ def _methodology(settings: Any) -> list[Any]:
         "one code × 100.",
         f"<b>Working calendar.</b> Office hours {settings.office_start:%H:%M}–"
         f"{settings.office_end:%H:%M}, {', '.join(names[d] for d in weekdays)}; bank holidays of "
-        f"{settings.holiday_country}-{settings.holiday_subdivision} and the organisation's own "
-        "closure days do not count. N working hours count only working time; N working days "
-        "end at the close of the Nth working day after the clock starts; time a complaint "
-        "spends on hold awaiting the customer does not count.",
+        f"{escaped(clipped(settings.holiday_country, SETTING_LIMIT, lines=1))}-"
+        f"{escaped(clipped(settings.holiday_subdivision, SETTING_LIMIT, lines=1))} and the "
+        "organisation's own closure days do not count. N working hours count only working "
+        "time; N working days end at the close of the Nth working day after the clock starts; "
+        "time a complaint spends on hold awaiting the customer does not count.",
     ]
     return [
         CondPageBreak(80 * mm),
