@@ -298,11 +298,12 @@ def run_report_monthly(args: argparse.Namespace, data_dir: Path) -> int:
 
 
 def run_report_complaint(args: argparse.Namespace, data_dir: Path) -> int:
-    from desktop.reports.complaint_record import build_complaint_record, find_complaint
+    from desktop.reports.complaint_record import build_complaint_record
+    from models.complaints import find_by_reference
 
     out = _pdf_path(args.out)
     _open_existing(data_dir)
-    built = build_complaint_record(find_complaint(args.reference), out)
+    built = build_complaint_record(find_by_reference(args.reference), out)
     print(f"Wrote {built.path}: complaint {args.reference.upper()}, {built.pages} page(s).")
     return EXIT_OK
 

@@ -16,6 +16,7 @@ from peewee import (
     DateTimeField,
     ForeignKeyField,
     TextField,
+    fn,
 )
 
 from models import clock
@@ -29,6 +30,7 @@ from models.choices import (
     ComplaintStatus,
     FeedbackChannel,
 )
+from models.errors import KnownError
 from models.listing import ListColumn, Listing
 from models.operations import Problems, validates
 from models.organisation import Settings
@@ -140,6 +142,19 @@ def complaint_problems(values: Mapping[str, Any], record: Complaint | None) -> P
         if clash.exists():
             problems["reference"] = f"Another complaint is already {reference}."
     return {field: message for field, message in problems.items() if message}
+
+
+def find_by_reference(reference: str) -> Complaint:
+    """The live complaint with `reference` as typed, or else as written in any case (an
+    imported reference may be in lower case); a KnownError if there is none."""
+    wanted = reference.strip()
+    live = Complaint.live()
+    found = live.where(Complaint.reference == wanted).first() or (
+        live.where(fn.UPPER(Complaint.reference) == wanted.upper()).first()
+    )
+    if found is None:
+        raise KnownError(f"There is no complaint with the reference '{wanted}'.")
+    return found
 
 
 def next_reference(year: int) -> str:

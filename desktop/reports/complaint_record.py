@@ -27,20 +27,12 @@ from models import clock
 from models.complaint_lifecycle import dues_now, timeline
 from models.complaints import Complaint
 from models.delivery import met
-from models.errors import KnownError
 from models.improvements import actions_for_complaint
 from models.organisation import get_settings
 from models.words import day_text, moment_text
 
 CONFIDENTIAL = "CONFIDENTIAL — handle under the complaints procedure's confidentiality rules"
 REFERENCE_LIMIT = 40  # as the column holds it: CMP-YYYY-NNNN, with room to spare
-
-
-def find_complaint(reference: str) -> Complaint:
-    found = Complaint.get_or_none(Complaint.reference == reference.strip().upper())
-    if found is None or found.deleted_at is not None:
-        raise KnownError(f"There is no complaint with the reference '{reference}'.")
-    return found
 
 
 def _on_time(done: datetime | None, due: datetime | None, now: datetime) -> str:

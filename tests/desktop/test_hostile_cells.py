@@ -88,3 +88,22 @@ def test_a_score_with_a_thousands_separator_is_refused_not_read_as_one(db, tmp_p
     assert [str(error) for error in plan.errors] == [
         "Line 2, column nps: '1,000' is not a whole number from 0 to 10."
     ]
+
+
+def test_an_imported_reference_in_any_case_finds_its_complaint(db, tmp_path):
+    from models.complaints import find_by_reference
+    from models.errors import KnownError
+    from models.operations import soft_delete
+
+    path = write(
+        tmp_path / "complaints.csv",
+        "summary,received,reference\nLate post,2026-11-02 10:00,hr-17\n"
+        "Lost file,2026-11-03 10:00,CMP-2026-0005\n",
+    )
+    assert import_file(FORMATS["complaints"](), path).ok
+    assert find_by_reference(" HR-17 ").summary == "Late post"
+    assert find_by_reference("hr-17").summary == "Late post"
+    assert find_by_reference("cmp-2026-0005").summary == "Lost file"
+    soft_delete(find_by_reference("hr-17"))
+    with pytest.raises(KnownError, match="no complaint with the reference 'hr-17'"):
+        find_by_reference("hr-17")
