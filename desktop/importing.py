@@ -120,10 +120,21 @@ class ImportPlan:
     records: list[dict[str, Any]] = field(default_factory=list)
     preview: list[tuple[int, tuple[Any, ...]]] = field(default_factory=list)  # (line, cells)
     written: int = 0
+    notes: tuple[str, ...] = ()  # what the reader saw fit to say (data on another sheet)
 
     @property
     def ok(self) -> bool:
         return not self.errors
+
+    @property
+    def headers_unknown(self) -> bool:
+        """Whether required columns were not found: maybe the file was not read as meant."""
+        return any(error.message == NO_SUCH_HEADER for error in self.errors)
+
+    def reading(self) -> str:
+        """How the file was read, for when its headers were not found."""
+        found = "; ".join(header for header in self.headers if header) or "nothing"
+        return f"Rapport read it as {self.description}; its header row holds: {found}."
 
     def summary(self) -> str:
         if self.errors:
@@ -132,10 +143,16 @@ class ImportPlan:
                 "nothing was imported."
             ]
             lines.extend(f"  {error}" for error in self.errors)
-            return "\n".join(lines)
+            if self.headers_unknown:
+                lines.append(f"  {self.reading()}")
+            return "\n".join([*lines, *self.notes])
         if self.written:
-            return f"{self.path.name}: imported {self.written} {self.kind}."
-        return f"{self.path.name}: {self.rows} row(s) checked, no problems found; nothing written."
+            done = f"{self.path.name}: imported {self.written} {self.kind}."
+        else:
+            done = (
+                f"{self.path.name}: {self.rows} row(s) checked, no problems found; nothing written."
+            )
+        return "\n".join([done, *self.notes])
 
 
 def normalise_header(header: str) -> str:
@@ -144,12 +161,13 @@ def normalise_header(header: str) -> str:
 
 
 PREVIEW_ROWS = 20
+NO_SUCH_HEADER = "this column is required but the file has no such header."
 
 
 def check_file(kind: ImportKind, path: Path, progress: Progress | None = None) -> ImportPlan:
     """Read `path` and check every row against `kind`, writing nothing."""
-    table = read_table(path)
-    plan = ImportPlan(kind.noun, Path(path), table.description, table.headers)
+    table = read_table(path, progress)
+    plan = ImportPlan(kind.noun, Path(path), table.description, table.headers, notes=table.notes)
     mapping = kind.mapping_for(table.headers)
     if mapping is None:
         positions = _match_columns(kind, table, plan)
@@ -192,9 +210,7 @@ def _match_columns(kind: ImportKind, table: SourceTable, plan: ImportPlan) -> di
         plan.matched[header] = column.name
     for column in kind.columns:
         if column.required and column.name not in positions:
-            plan.errors.append(
-                RowError(1, column.name, "this column is required but the file has no such header.")
-            )
+            plan.errors.append(RowError(1, column.name, NO_SUCH_HEADER))
     return positions
 
 

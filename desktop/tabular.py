@@ -118,13 +118,15 @@ _UTF8_SEQUENCE = re.compile(
 )
 _HIGH_BYTES = bytes(range(0x80, 0x100))
 
-# Signs that Windows-1252 is the wrong reading: runs of three or more non-ASCII characters,
-# runs that hold an unusual symbol, or such a symbol between two letters (‘ŽR“c’ for 山田).
-# Genuine Western text has an accented letter or a typographic mark here and there instead.
+# Signs that Windows-1252 is the wrong reading: a byte it leaves undefined, a run of non-ASCII
+# characters holding an unusual symbol (‘ÇÑ±¹¾î’ for 한국어) or four long (‘Ïðèâåò’ for Привет),
+# or such a symbol between two letters (‘ŽR“c’ for 山田). Genuine Western text has accented
+# letters (at most three together: Ærø) and typographic marks instead.
 _NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]+")
-_USUAL_MARKS = set("’‘“”„…–—«»·•€£°±×")
+_USUAL_MARKS = set("’‘“”„…–—«»·•€£°±×\xa0")
 _USUAL_BETWEEN_LETTERS = set("’‘·–—…")  # don’t, col·lecció, well–known
 _LETTER = r"[^\W\d_]"
+_WORD = re.compile(r"[^\s,;]+")
 _BETWEEN_LETTERS = re.compile(rf"(?<={_LETTER})[^\x00-\x7f](?={_LETTER})")
 
 _ENCODING_NAMES = {
@@ -163,7 +165,9 @@ def _read_csv(data: bytes, name: str, progress: Progress | None = None) -> Sourc
     text, encoding = _decode(data, name)
     lines = io.StringIO(text, newline="").readlines()
     delimiter = _delimiter(lines)
-    reader = csv.reader(iter(lines), delimiter=delimiter)
+    # Strict: text after a closing quote, or a quote never closed, is a broken file, never a
+    # value to guess at (the lenient reading made one customer of two rows, or three of one).
+    reader = csv.reader(iter(lines), delimiter=delimiter, strict=True)
     headers: tuple[str, ...] = ()
     rows = []
     starts = 1
@@ -179,7 +183,7 @@ def _read_csv(data: bytes, name: str, progress: Progress | None = None) -> Sourc
                 continue
             if reader.line_num > line:
                 span = (line, reader.line_num)
-                _refuse_run_together(name, record, span, lines, len(headers), delimiter)
+                _refuse_run_together(name, record, span, len(headers), delimiter)
             rows.append(SourceRow(line, tuple(cells.unneutralised(cell) for cell in record)))
     except csv.Error as error:
         if "field larger than field limit" in str(error):
@@ -187,6 +191,19 @@ def _read_csv(data: bytes, name: str, progress: Progress | None = None) -> Sourc
                 f"{name}, line {starts}: a value starting on this line runs on for more than "
                 f"{csv.field_size_limit():,} characters, so a quote opened on it is most likely "
                 f"never closed; check the quotes on line {starts}."
+            ) from error
+        if "unexpected end of data" in str(error):
+            raise KnownError(
+                f"{name}, line {starts}: a quote opened here is never closed, so every line "
+                f"after it was read as one value; check the quotes on line {starts}."
+            ) from error
+        if "expected after" in str(error) and reader.line_num > starts:
+            raise _ran_together(name, starts, reader.line_num) from error
+        if "expected after" in str(error):
+            raise KnownError(
+                f"{name}, line {reader.line_num}: a value's closing quote is followed by more "
+                f"text, so the quotes of the row starting on line {starts} do not pair up; "
+                f"check them."
             ) from error
         raise KnownError(f"{name}, line {starts}: cannot be read as CSV ({error}).") from error
     if progress:
@@ -229,15 +246,14 @@ def _decode(data: bytes, name: str) -> tuple[str, str]:
             f"{_SAVE_AS_UTF8}."
         )
     text = data.decode("cp1252", errors="replace")
-    if _looks_garbled(text):
+    garbled = _garbled_at(text)
+    if garbled is not None:
+        line, seen = garbled
         likely = _likely_encoding(data)
-        if likely:
-            raise KnownError(
-                f"{name} looks like {likely} text, which Rapport does not read: {_SAVE_AS_UTF8}."
-            )
+        what = f"looks like {likely} text" if likely else "is neither UTF-8 nor Windows-1252"
         raise KnownError(
-            f"{name} is neither UTF-8 nor Windows-1252 (read as Windows-1252 it comes out "
-            f"garbled): {_SAVE_AS_UTF8}."
+            f"{name}, line {line}: read as Windows-1252 it comes out garbled ('{seen}'), so the "
+            f"file {what}, which Rapport does not read: {_SAVE_AS_UTF8}."
         )
     return text, "Windows-1252"
 
@@ -274,22 +290,28 @@ def _mostly_utf8(data: bytes) -> bool:
     return in_sequences >= 4 and in_sequences >= 0.8 * high
 
 
-def _looks_garbled(text: str) -> bool:
-    """Whether text read as Windows-1252 looks like another encoding read wrongly."""
-    if "\ufffd" in text:  # a byte Windows-1252 leaves undefined
-        return True
-    runs = _NON_ASCII_RUN.findall(text)
-    odd = sum(
-        1
-        for run in runs
-        if len(run) >= 3 or (len(run) == 2 and any(_unusual(char) for char in run))
-    )
-    odd += sum(
-        1
-        for found in _BETWEEN_LETTERS.findall(text)
-        if not found.isalpha() and found not in _USUAL_BETWEEN_LETTERS
-    )
-    return odd > 0 and odd * 4 >= len(runs)
+def _garbled_at(text: str) -> tuple[int, str] | None:
+    """Where text read as Windows-1252 looks like another encoding read wrongly: the line
+    and the odd-looking characters first seen, or None where it reads as genuine text."""
+    odd = [
+        found
+        for found in _NON_ASCII_RUN.finditer(text)
+        if "\ufffd" in found.group()
+        or len(found.group()) >= 4  # four accented letters together: Cyrillic, Greek…
+        or (len(found.group()) >= 2 and any(_unusual(char) for char in found.group()))
+    ]
+    odd += [
+        found
+        for found in _BETWEEN_LETTERS.finditer(text)
+        if not found.group().isalpha() and found.group() not in _USUAL_BETWEEN_LETTERS
+    ]
+    runs = len(_NON_ASCII_RUN.findall(text))
+    if not odd or len(odd) * 4 < runs:
+        return None
+    first = min(odd, key=lambda found: found.start())
+    window = _WORD.finditer(text, max(first.start() - 20, 0), first.end() + 20)
+    word = next((w for w in window if w.start() <= first.start() < w.end()), first)
+    return text.count("\n", 0, first.start()) + 1, word.group()[:20]  # the word it is in
 
 
 def _unusual(char: str) -> bool:
@@ -329,41 +351,27 @@ def _refuse_run_together(
     name: str,
     record: list[str],
     span: tuple[int, int],
-    lines: list[str],
     width: int,
     delimiter: str,
 ) -> None:
     """Refuse a record whose quoted value swallowed line breaks and what looks like rows: a
     quote left open makes one record of several rows. A quoted value whose later lines split
-    into as many fields as the header, or a record the strict reading of CSV rejects (text
-    after a closing quote, or a quote never closed), is taken for that."""
-    first, last = span
-    strict = _strictly_csv(lines[first - 1 : last], delimiter)
+    into as many fields as the header is taken for that."""
+    first, _last = span
     opened = first
     for value in record:
         breaks = len(_LINE_BREAK.findall(value))
-        if breaks and (not strict or _holds_rows(value, width, delimiter)):
-            closed = opened + breaks
-            if not strict and _strictly_csv([*lines[first - 1 : last], '"'], delimiter):
-                raise KnownError(
-                    f"{name}, line {opened}: a quote opened here is never closed, so every line "
-                    f"after it was read as one value; check the quotes on line {opened}."
-                )
-            together = "two rows" if breaks == 1 else f"the rows on lines {opened} to {closed}"
-            raise KnownError(
-                f"{name}, line {opened}: a quote opened here is not closed until line "
-                f"{closed}, so {together} ran together; check the quotes on line {opened}."
-            )
+        if breaks and _holds_rows(value, width, delimiter):
+            raise _ran_together(name, opened, opened + breaks)
         opened += breaks
 
 
-def _strictly_csv(lines: list[str], delimiter: str) -> bool:
-    try:
-        for _record in csv.reader(lines, delimiter=delimiter, strict=True):
-            pass
-    except csv.Error:
-        return False
-    return True
+def _ran_together(name: str, opened: int, closed: int) -> KnownError:
+    rows = "two rows" if closed == opened + 1 else f"the rows on lines {opened} to {closed}"
+    return KnownError(
+        f"{name}, line {opened}: a quote opened here is not closed until line {closed}, so "
+        f"{rows} ran together; check the quotes on line {opened}."
+    )
 
 
 def _holds_rows(value: str, width: int, delimiter: str) -> bool:

@@ -160,6 +160,9 @@ class ImportDialog(QDialog):
             lines.append(f"Columns: {used}.")
         if plan.unknown:
             lines.append(f"Not used: {', '.join(plan.unknown)}.")
+        lines.extend(plan.notes)
+        if plan.headers_unknown:
+            lines.append(plan.reading())
         if plan.ok:
             lines.append(f"No problems found: ready to import {count_label(len(plan.records))}.")
         else:

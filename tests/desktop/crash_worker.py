@@ -57,10 +57,11 @@ def use_small_cache() -> None:
     db.PRAGMAS["cache_size"] = -SMALL_CACHE_KIB  # read when the database is opened
 
 
-def report_checking(stage: str, fraction: float, shown: list[int]) -> None:
+def report_checking(stage: str, fraction: float, shown: dict[str, int]) -> None:
+    """Each tenth of each stage once (reading the file, then checking its rows)."""
     tenth = int(fraction * 10 + 1e-9)
-    if tenth > shown[-1]:
-        shown.append(tenth)
+    if tenth > shown.get(stage, 0):
+        shown[stage] = tenth
         say(f"{stage} {tenth / 10:.2f}")
 
 
@@ -72,7 +73,7 @@ def run_import(argv: Sequence[str]) -> int:
     apply_plan: Callable[..., Any] = importing.apply_plan
 
     def checking(kind: Any, path: Path, progress: Any = None) -> Any:
-        shown = [0]
+        shown: dict[str, int] = {}
         say("Checking rows 0.00")
         return check_file(
             kind, path, lambda stage, fraction: report_checking(stage, fraction, shown)

@@ -107,3 +107,34 @@ def test_an_imported_reference_in_any_case_finds_its_complaint(db, tmp_path):
     soft_delete(find_by_reference("hr-17"))
     with pytest.raises(KnownError, match="no complaint with the reference 'hr-17'"):
         find_by_reference("hr-17")
+
+
+def test_a_file_whose_headers_are_not_found_says_how_it_was_read(db, data_dir, tmp_path, capsys):
+    from desktop.cli import main
+
+    path = tmp_path / "register.csv"
+    path.write_bytes("Full name\tE-mail\nAnn\tann@example.org\n".encode("utf-16"))
+    assert main(["--data-dir", str(data_dir), "import", "customers", str(path)]) == 1
+    said = capsys.readouterr().err
+    assert "Line 1, column name: this column is required but the file has no such header." in said
+    assert (
+        "Rapport read it as CSV, UTF-16 little-endian with byte-order mark, separated by tabs; "
+        "its header row holds: Full name; E-mail." in said
+    )
+
+
+def test_what_the_reader_noticed_is_said_with_the_result(db, tmp_path):
+    from openpyxl import Workbook
+
+    path = tmp_path / "services.xlsx"
+    book = Workbook()
+    book.active.title = "Services"
+    book.active.append(["name"])
+    book.active.append(["Post"])
+    book.create_sheet("Old services").append(["Photocopying"])
+    book.save(path)
+    plan = import_file(FORMATS["services"](), path)
+    assert plan.summary() == (
+        "services.xlsx: imported 1 services.\n"
+        "Only the first sheet, 'Services', is read; the workbook also has 'Old services'."
+    )

@@ -430,8 +430,9 @@ def test_shift_jis_is_refused_naming_its_encoding(tmp_path):
     with pytest.raises(KnownError) as refused:
         read_table(path)
     assert str(refused.value) == (
-        "people.csv looks like Shift-JIS (cp932) text, which Rapport does not read: save it as "
-        "UTF-8 (in Excel: Save As ▸ 'CSV UTF-8 (Comma delimited)') and import that."
+        "people.csv, line 2: read as Windows-1252 it comes out garbled ('ŽR“c'), so the file "
+        "looks like Shift-JIS (cp932) text, which Rapport does not read: save it as UTF-8 (in "
+        "Excel: Save As ▸ 'CSV UTF-8 (Comma delimited)') and import that."
     )
 
 
@@ -449,7 +450,7 @@ def test_shift_jis_is_refused_naming_its_encoding(tmp_path):
 def test_other_encodings_are_refused_rather_than_garbled(tmp_path, text, encoding):
     path = tmp_path / "people.csv"
     path.write_bytes(text.encode(encoding))
-    with pytest.raises(KnownError, match=r"^people\.csv .*: save it as UTF-8"):
+    with pytest.raises(KnownError, match=r"^people\.csv, line 2: .*: save it as UTF-8"):
         read_table(path)
 
 
