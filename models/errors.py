@@ -49,6 +49,10 @@ def explain_database_error(error: Exception, path: object = "the database") -> K
         return KnownError(f"The disk holding {path} is full: nothing more can be saved.")
     if "readonly" in text or "read-only" in text:
         return KnownError(f"{path} is read-only: Rapport cannot save changes to it.")
+    if "could not decode to utf-8" in text:  # pages overwritten: the error quotes the garbage
+        return DatabaseUnreadable(
+            f"{path} is damaged (a stored value is no longer text). Restore it from a backup."
+        )
     if "malformed" in text:
         return DatabaseUnreadable(f"{path} is damaged ({error}). Restore it from a backup.")
     return None

@@ -276,3 +276,32 @@ def test_a_mistyped_data_folder_is_said_and_not_made_by_any_reading_command(
         error = capsys.readouterr().err
         assert f"There is no Rapport database in {folder}" in error, name
         assert not (folder / "rapport.db").exists(), name
+
+
+def test_an_export_from_a_damaged_database_says_so_and_leaves_nothing(
+    small_demo_template, tmp_path
+):
+    import shutil
+
+    from desktop.kinds import EXPORTS
+
+    folder = tmp_path / "data"
+    folder.mkdir()
+    shutil.copy(small_demo_template, folder / "rapport.db")
+    data = bytearray((folder / "rapport.db").read_bytes())
+    for page in range(len(data) // 3, len(data) // 3 + 200_000, 4096):  # the logs' pages
+        data[page + 100 : page + 600] = b"\xff" * 500
+    (folder / "rapport.db").write_bytes(bytes(data))
+    refused = []
+    for kind in sorted(EXPORTS):
+        for suffix in (".csv", ".xlsx"):
+            out = tmp_path / f"{kind}{suffix}"
+            result = rapport("--data-dir", str(folder), "export", kind, str(out))
+            assert "Traceback" not in result.stderr and "Exception" not in result.stderr
+            assert not (tmp_path / f".{out.name}.part").exists()
+            if result.returncode:
+                assert result.returncode == 1 and "is damaged" in result.stderr, result.stderr
+                assert "\ufffd" not in result.stderr  # no garbage (nor a record) echoed
+                assert not out.exists()
+                refused.append(out.name)
+    assert refused, "the damage should reach at least one kind's records"
