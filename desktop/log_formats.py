@@ -29,7 +29,7 @@ from models.complaints import Complaint, ComplaintEvent, complaint_dues, next_re
 from models.delivery import StandardBook, key, met, request_dues
 from models.feedback import Code, Feedback, FeedbackCode
 from models.listing import rowid_of
-from models.operations import create_many
+from models.operations import create_many, problems_with
 from models.organisation import get_settings, working_calendar
 from models.register import Customer, Department
 from models.scores import SCALES, Scale
@@ -350,6 +350,10 @@ class FeedbackFormat(_LogFormat):
         codes = []
         for name in row["codes"] or []:
             if name not in self.known_codes and name not in self.new_codes:
+                problem = problems_with(Code, {"name": name}).get("name")
+                if problem:
+                    shown = name if len(name) <= 40 else f"{name[:39]}…"
+                    raise RowProblem("codes", f"the code '{shown}': {problem}")
                 self.new_codes[name] = Code(name=name).id.hex
             codes.append(self.known_codes.get(name) or self.new_codes[name])
         values = {

@@ -109,6 +109,7 @@ def read_csv(data: bytes, name: str, progress: Progress | None = None) -> Source
             if reader.line_num > line:
                 span = (line, reader.line_num)
                 _refuse_run_together(name, record, span, len(headers), delimiter)
+            _refuse_loose_quote(name, record, line, "".join(lines[line - 1 : reader.line_num]))
             rows.append(SourceRow(line, tuple(cells.unneutralised(cell) for cell in record)))
     except csv.Error as error:
         if "field larger than field limit" in str(error):
@@ -289,6 +290,20 @@ def _refuse_run_together(
         if breaks and _holds_rows(value, width, delimiter):
             raise _ran_together(name, opened, opened + breaks)
         opened += breaks
+
+
+def _refuse_loose_quote(name: str, record: list[str], line: int, raw: str) -> None:
+    """Refuse a quote inside a value that is not itself quoted: Excel quotes every value that
+    holds one (doubling it), so a loose one means the quotes are awry and the row's values
+    are not what the file meant (a quote left open can end a row early)."""
+    for value in record:
+        if '"' in value and f'"{value.replace(chr(34), chr(34) * 2)}"' not in raw:
+            shown = value if len(value) <= 40 else f"{value[:39]}…"
+            raise KnownError(
+                f"{name}, line {line}: the value '{shown}' holds a quote but is not in quotes "
+                "itself, so the row's quotes are awry; write the value in quotes, its quote "
+                'doubled ("5"" floppy"), or check the quotes on this line and the one before.'
+            )
 
 
 def _ran_together(name: str, opened: int, closed: int) -> KnownError:

@@ -138,3 +138,20 @@ def test_what_the_reader_noticed_is_said_with_the_result(db, tmp_path):
         "services.xlsx: imported 1 services.\n"
         "Only the first sheet, 'Services', is read; the workbook also has 'Old services'."
     )
+
+
+def test_a_new_code_named_in_a_feedback_file_follows_the_rules_of_a_name(db, tmp_path):
+    from models.feedback import Code
+
+    long = "x" * 201
+    path = write(
+        tmp_path / "feedback.csv",
+        f"date,channel,codes\n2026-11-02,email,Bell\x07ringing\n2026-11-02,email,Slow; {long}\n",
+    )
+    plan = import_file(FORMATS["feedback"](), path)
+    assert [str(error) for error in plan.errors] == [
+        "Line 2, column codes: the code 'Bell\x07ringing': Contains a control character "
+        "(U+0007) at character 5: this is a one-line field.",
+        f"Line 3, column codes: the code '{'x' * 39}…': At most 200 characters (this has 201).",
+    ]
+    assert Code.select().count() == 0
