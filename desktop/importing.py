@@ -131,10 +131,13 @@ class ImportPlan:
         """Whether required columns were not found: maybe the file was not read as meant."""
         return any(error.message == NO_SUCH_HEADER for error in self.errors)
 
+    def header_row(self) -> str:
+        """What the header row holds, for when the headers were not found."""
+        return "; ".join(header for header in self.headers if header) or "nothing"
+
     def reading(self) -> str:
         """How the file was read, for when its headers were not found."""
-        found = "; ".join(header for header in self.headers if header) or "nothing"
-        return f"Rapport read it as {self.description}; its header row holds: {found}."
+        return f"Rapport read it as {self.description}; its header row holds: {self.header_row()}."
 
     def summary(self) -> str:
         if self.errors:

@@ -161,8 +161,8 @@ class ImportDialog(QDialog):
         if plan.unknown:
             lines.append(f"Not used: {', '.join(plan.unknown)}.")
         lines.extend(plan.notes)
-        if plan.headers_unknown:
-            lines.append(plan.reading())
+        if plan.headers_unknown:  # the first line says how it was read
+            lines.append(f"Its header row holds: {plan.header_row()}.")
         if plan.ok:
             lines.append(f"No problems found: ready to import {count_label(len(plan.records))}.")
         else:

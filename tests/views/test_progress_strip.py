@@ -116,3 +116,31 @@ def test_cancelling_the_import_dialogs_check_says_the_file_was_not_checked(
     assert dialog.choose_button.isEnabled() and dialog.kind.isEnabled()
     assert not dialog.import_button.isEnabled()  # nothing checked, nothing to import
     dialog.reject()
+
+
+def test_the_import_dialog_says_how_a_file_was_read_and_what_the_reader_noticed(qtbot, tmp_path):
+    from openpyxl import Workbook
+
+    tabs = tmp_path / "register.csv"
+    tabs.write_bytes("Full name\tE-mail\nAnn\tann@example.org\n".encode("utf-16"))
+    book = Workbook()
+    book.active.title = "Register"
+    book.active.append(["name"])
+    book.active.append(["Ann"])
+    book.create_sheet("Leavers").append(["Bob"])
+    book.save(tmp_path / "register.xlsx")
+    dialog = ImportDialog(DataBus())
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.set_file(tabs)
+    qtbot.waitUntil(lambda: dialog.strip.task is None and dialog.plan is not None)
+    shown = dialog.summary.text()
+    assert "CSV, UTF-16 little-endian with byte-order mark, separated by tabs" in shown
+    assert "Its header row holds: Full name; E-mail." in shown
+    dialog.set_file(tmp_path / "register.xlsx")
+    qtbot.waitUntil(lambda: "Leavers" in dialog.summary.text())
+    assert "Only the first sheet, 'Register', is read; the workbook also has 'Leavers'." in (
+        dialog.summary.text()
+    )
+    assert dialog.import_button.isEnabled()
+    dialog.reject()
