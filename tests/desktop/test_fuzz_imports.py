@@ -331,7 +331,7 @@ def check_reports(folder: Path, kind: type[ImportKind], number: int) -> None:
         references = [reference for (reference,) in Complaint.select(Complaint.reference).tuples()]
     for reference in references:
         code, said = run(
-            "--data-dir", str(folder), "report", "complaint", reference, "--out", str(out)
+            "--data-dir", str(folder), "report", "complaint", "--out", str(out), "--", reference
         )
         assert (code, said) == (0, ""), said
 
