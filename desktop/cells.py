@@ -11,7 +11,7 @@ from datetime import date, datetime
 from typing import Any, TypeVar
 
 from models.choices import Choice
-from models.words import DAY_FORMATS_READ, DEFAULT_TIME
+from models.words import DAY_FORMATS_READ, DEFAULT_TIME, quoted
 
 C = TypeVar("C", bound=Choice)
 
@@ -51,7 +51,7 @@ def read_date(value: Any) -> date | None:
     moment = _parse_moment(written)
     if moment is not None:
         return moment.date()
-    raise ValueError(f"'{written}' is not a date: write 2026-10-03 or 03/10/2026.")
+    raise ValueError(f"{quoted(written)} is not a date: write 2026-10-03 or 03/10/2026.")
 
 
 def read_moment(value: Any) -> datetime | None:
@@ -71,7 +71,7 @@ def read_moment(value: Any) -> datetime | None:
         except ValueError:
             continue
     raise ValueError(
-        f"'{written}' is not a date and time: write 2026-10-03 14:30 or 03/10/2026 14:30."
+        f"{quoted(written)} is not a date and time: write 2026-10-03 14:30 or 03/10/2026 14:30."
     )
 
 
@@ -95,30 +95,30 @@ def read_yes_no(value: Any) -> bool | None:
         return True
     if word in _NO:
         return False
-    raise ValueError(f"'{text(value)}' is not yes or no (yes/no, y/n, true/false, 1/0).")
+    raise ValueError(f"{quoted(text(value))} is not yes or no (yes/no, y/n, true/false, 1/0).")
 
 
 def read_number(value: Any) -> float | None:
     if is_blank(value):
         return None
     if isinstance(value, bool):
-        raise ValueError(f"'{value}' is not a number.")
+        raise ValueError(f"{quoted(value)} is not a number.")
     if isinstance(value, int | float):
         return float(value)
     written = text(value).replace("%", "").strip()
     if "," in written:  # a comma here only ever groups thousands, never marks the decimals
         if not _THOUSANDS.fullmatch(written):
             raise ValueError(
-                f"'{text(value)}' is not a number: write decimals with a point (95.5); a "
+                f"{quoted(text(value))} is not a number: write decimals with a point (95.5); a "
                 "comma is read only between thousands (1,500)."
             )
         written = written.replace(",", "")
     try:
         number = float(written)
     except ValueError:
-        raise ValueError(f"'{text(value)}' is not a number.") from None
+        raise ValueError(f"{quoted(text(value))} is not a number.") from None
     if number != number or number in (float("inf"), float("-inf")):
-        raise ValueError(f"'{text(value)}' is not a number.")
+        raise ValueError(f"{quoted(text(value))} is not a number.")
     return number
 
 
@@ -134,7 +134,7 @@ def from_decimal_comma(value: Any) -> Any:
         thousands = float(number.replace(",", "").replace(".", ""))
         decimal = float(number.replace(",", "."))
         raise ValueError(
-            f"'{written}' could mean {thousands:g} or {decimal:g}: write {thousands:g}, or "
+            f"{quoted(written)} could mean {thousands:g} or {decimal:g}: write {thousands:g}, or "
             f"{decimal:g} with a comma for the point."
         )
     if not _CONTINENTAL.fullmatch(written):
@@ -147,7 +147,7 @@ def read_whole(value: Any, low: int, high: int) -> int | None:
     if number is None:
         return None
     if not number.is_integer() or not low <= number <= high:
-        raise ValueError(f"'{text(value)}' is not a whole number from {low} to {high}.")
+        raise ValueError(f"{quoted(text(value))} is not a whole number from {low} to {high}.")
     return int(number)
 
 

@@ -12,12 +12,13 @@ from typing import Any
 from peewee import fn
 
 from desktop import cells
-from desktop.importing import Column, ImportKind, RowProblem
+from desktop.importing import Column, ImportKind, RowProblem, check_new_name
 from models.base import SoftDeleteRecord
 from models.catalogue import Service, Standard
 from models.choices import CustomerKind, Measure, StandardStatus, Unit
 from models.operations import create_many
 from models.register import Customer, Department
+from models.words import quoted
 
 _CHUNK = 500
 
@@ -50,14 +51,15 @@ class Directory:
             return self.departments[name]
         if create:
             if name not in self.new_departments:
+                check_new_name(Department, name, column, "department")
                 self.new_departments[name] = Department(name=name).id
             return self.new_departments[name]
-        raise RowProblem(column, f"there is no department called '{name}'.")
+        raise RowProblem(column, f"there is no department called {quoted(name)}.")
 
     def service(self, name: str, column: str) -> Any:
         if name in self.services:
             return self.services[name]
-        raise RowProblem(column, f"there is no service called '{name}'.")
+        raise RowProblem(column, f"there is no service called {quoted(name)}.")
 
     def optional_service(self, name: str | None) -> Any:
         """The service a row names in its (optional) service column, or None."""
@@ -67,14 +69,14 @@ class Directory:
         if "@" in text:
             found = self.by_email.get(text.lower())
             if found is None:
-                raise RowProblem(column, f"no customer has the email address '{text}'.")
+                raise RowProblem(column, f"no customer has the email address {quoted(text)}.")
             return found
         matches = self.by_name.get(text, [])
         if not matches:
-            raise RowProblem(column, f"there is no customer called '{text}'.")
+            raise RowProblem(column, f"there is no customer called {quoted(text)}.")
         if len(matches) > 1:
             raise RowProblem(
-                column, f"{len(matches)} customers are called '{text}': give their email."
+                column, f"{len(matches)} customers are called {quoted(text)}: give their email."
             )
         return matches[0]
 
@@ -134,18 +136,23 @@ class CustomersFormat(ImportKind):
         email = row["email"] or ""
         if not email:  # known by name alone: the name must not be taken the same way
             if row["name"] in self.directory.without_email:
-                raise RowProblem("name", f"'{row['name']}' is already in the register.")
+                raise RowProblem("name", f"{quoted(row['name'])} is already in the register.")
             if f"name:{row['name']}" in self.seen_in_file:
-                raise RowProblem("name", f"'{row['name']}' appears on an earlier row of this file.")
+                raise RowProblem(
+                    "name", f"{quoted(row['name'])} appears on an earlier row of this file."
+                )
             self.seen_in_file.add(f"name:{row['name']}")
         if email:
             key = email.lower()
             if key in self.directory.by_email:
                 raise RowProblem(
-                    "email", f"a customer with the email '{email}' is already in the register."
+                    "email",
+                    f"a customer with the email {quoted(email)} is already in the register.",
                 )
             if f"email:{key}" in self.seen_in_file:
-                raise RowProblem("email", f"'{email}' appears on an earlier row of this file.")
+                raise RowProblem(
+                    "email", f"{quoted(email)} appears on an earlier row of this file."
+                )
             self.seen_in_file.add(f"email:{key}")
         department = row["department"]
         return {
@@ -199,7 +206,9 @@ class ServicesFormat(ImportKind):
     def build(self, row: Mapping[str, Any]) -> dict[str, Any]:
         key = row["name"].lower()
         if key in self.names_in_file:
-            raise RowProblem("name", f"'{row['name']}' appears on an earlier row of this file.")
+            raise RowProblem(
+                "name", f"{quoted(row['name'])} appears on an earlier row of this file."
+            )
         self.names_in_file.add(key)
         return {
             "name": row["name"],
@@ -246,7 +255,8 @@ class StandardsFormat(ImportKind):
                     customer = self.directory.customer(agreed_with, "agreed_with")
                 except RowProblem:
                     raise RowProblem(
-                        "agreed_with", f"there is no department or customer called '{agreed_with}'."
+                        "agreed_with",
+                        f"there is no department or customer called {quoted(agreed_with)}.",
                     ) from None
         compliance = row["compliance_target"]
         return {

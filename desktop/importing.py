@@ -21,6 +21,7 @@ from models.errors import Progress
 from models.operations import problems_with
 from models.organisation import accepted_dates
 from models.validation import DateRange
+from models.words import quoted
 
 
 @dataclass(frozen=True)
@@ -158,6 +159,14 @@ class ImportPlan:
         return "\n".join([done, *self.notes])
 
 
+def check_new_name(model: type[Record], name: str, column: str, what: str) -> None:
+    """A record an import makes by naming it (a customer's department, a feedback code)
+    follows the rules of its kind's names: length, characters, not a deleted one's."""
+    problem = problems_with(model, {"name": name}).get("name")
+    if problem:
+        raise RowProblem(column, f"the new {what} {quoted(name)}: {problem}")
+
+
 def normalise_header(header: str) -> str:
     """Headers match ignoring case, spaces and underscores alike, and a trailing '*'."""
     return " ".join(header.replace("_", " ").replace("*", " ").lower().split())
@@ -224,7 +233,7 @@ def _mapped_columns(
     positions: dict[str, int] = {}
     for name, header in mapping.items():
         if name not in names:
-            plan.errors.append(RowError(1, header, f"Rapport has no column called '{name}'."))
+            plan.errors.append(RowError(1, header, f"Rapport has no column called {quoted(name)}."))
         elif header not in table.headers:
             plan.errors.append(RowError(1, header, "the file has no such column."))
         elif header in plan.matched:

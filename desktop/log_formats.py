@@ -14,7 +14,7 @@ from typing import Any
 
 from desktop import cells
 from desktop.formats import Directory, customer_reference, records_in_order
-from desktop.importing import Column, ImportKind, RowProblem
+from desktop.importing import Column, ImportKind, RowProblem, check_new_name
 from models import clock
 from models.base import bulk_insert
 from models.catalogue import Service
@@ -29,7 +29,7 @@ from models.complaints import Complaint, ComplaintEvent, complaint_dues, next_re
 from models.delivery import StandardBook, key, met, request_dues
 from models.feedback import Code, Feedback, FeedbackCode
 from models.listing import rowid_of
-from models.operations import create_many, problems_with
+from models.operations import create_many
 from models.organisation import get_settings, working_calendar
 from models.register import Customer, Department
 from models.scores import SCALES, Scale
@@ -173,15 +173,15 @@ class ComplaintsFormat(_LogFormat):
         super().start()
         self.settings = get_settings()
         self.calendar = working_calendar()
-        self.references: set[str] = set()
+        self.references: set[str] = set()  # upper case: hr-17 and HR-17 are one reference
         self.next_numbers: dict[int, int] = {}
 
     def build(self, row: Mapping[str, Any]) -> dict[str, Any]:
         received: datetime = row["received"]
         reference = row["reference"] or self._new_reference(received.year)
-        if reference in self.references:
+        if reference.upper() in self.references:
             raise RowProblem("reference", f"{reference} appears on an earlier row of this file.")
-        self.references.add(reference)
+        self.references.add(reference.upper())
         customer, department = self.who(row)
         category = row["category"]
         confidential = row["confidential"]
@@ -222,7 +222,7 @@ class ComplaintsFormat(_LogFormat):
         while True:
             reference = f"CMP-{year}-{self.next_numbers[year]:04d}"
             self.next_numbers[year] += 1
-            if reference not in self.references:
+            if reference.upper() not in self.references:
                 return reference
 
     def write(self, records: Sequence[dict[str, Any]]) -> int:
@@ -350,10 +350,7 @@ class FeedbackFormat(_LogFormat):
         codes = []
         for name in row["codes"] or []:
             if name not in self.known_codes and name not in self.new_codes:
-                problem = problems_with(Code, {"name": name}).get("name")
-                if problem:
-                    shown = name if len(name) <= 40 else f"{name[:39]}…"
-                    raise RowProblem("codes", f"the code '{shown}': {problem}")
+                check_new_name(Code, name, "codes", "code")
                 self.new_codes[name] = Code(name=name).id.hex
             codes.append(self.known_codes.get(name) or self.new_codes[name])
         values = {

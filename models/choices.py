@@ -9,6 +9,8 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Self
 
+from models.words import quoted
+
 
 class Choice(StrEnum):
     """A value from a fixed list: stored and imported as its word, shown as its label."""
@@ -29,7 +31,7 @@ class Choice(StrEnum):
             if wanted in (_fold(member.value), _fold(member.label)):
                 return member
         words = ", ".join(member.value for member in cls)
-        raise ValueError(f"'{text.strip()}' is not one of: {words}")
+        raise ValueError(f"{quoted(text.strip())} is not one of: {words}")
 
 
 def _fold(text: str) -> str:

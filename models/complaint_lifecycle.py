@@ -25,7 +25,7 @@ from models.choices import (
 )
 from models.complaints import Complaint, ComplaintEvent, complaint_dues, holds, next_reference
 from models.errors import KnownError
-from models.operations import Change, create, typed, update
+from models.operations import Change, check_fields, create, typed, update
 from models.organisation import get_settings, working_calendar
 from models.words import moment_text
 
@@ -130,6 +130,8 @@ def take_step(
     at = at or clock.now()
     _check_moment(complaint, at, in_order=step.leads_to is not None or kind is K.EXTENDED)
     fields = _fields_for(complaint, kind, at, note=note, who=who, **details)
+    check_fields(Complaint, fields)
+    check_fields(ComplaintEvent, {"at": at, "note": note, "who": who})
     if step.leads_to is not None:
         fields["status"] = step.leads_to
     old = {name: getattr(complaint, name) for name in fields}

@@ -136,11 +136,15 @@ def complaint_problems(values: Mapping[str, Any], record: Complaint | None) -> P
         problems["referred_on"] = "comes after the complaint was resolved."
     reference = text_of(values, "reference")
     if reference:
-        clash = Complaint.select().where(Complaint.reference == reference)
+        # in any case: find_by_reference finds hr-17 as HR-17, so the two must not both exist
+        clash = Complaint.select(Complaint.reference).where(
+            fn.UPPER(Complaint.reference) == reference.upper()
+        )
         if record is not None:
             clash = clash.where(Complaint.id != record.id)
-        if clash.exists():
-            problems["reference"] = f"Another complaint is already {reference}."
+        taken = clash.first()
+        if taken is not None:
+            problems["reference"] = f"Another complaint is already {taken.reference}."
     return {field: message for field, message in problems.items() if message}
 
 

@@ -18,7 +18,7 @@ from models.audit import AuditEntry, os_user, record_change
 from models.base import Record, SoftDeleteRecord, bulk_insert, database
 from models.choices import AuditAction
 from models.errors import KnownError
-from models.validation import field_problems
+from models.validation import DateRange, field_problems
 
 R = TypeVar("R", bound=Record)
 Problems = dict[str, str]
@@ -79,14 +79,37 @@ def _followed(model: type[Record]) -> None:
 
 def problems_with(model: type[Record], values: Mapping[str, Any], record: Any = None) -> Problems:
     """What is wrong with `values` for a new record (record None) or for `record`: the rules
-    every field of its type follows, then the record type's own."""
-    from models.organisation import accepted_dates  # the settings' table is a record too
-
-    problems = field_problems(model, values, accepted_dates())
+    every field of its type follows, then the record type's own. A value `record` already holds
+    is not judged again by the field rules (a date before a year since ruled out, text from an
+    older Rapport), so an old record can still be corrected or restored."""
+    entered = values if record is None else _entered(record, values)
+    problems = field_problems(model, entered, _accepted_dates())
     validator = _VALIDATORS.get(model)
     for name, message in (validator(values, record) if validator else {}).items():
         problems.setdefault(name, message)
     return problems
+
+
+def check_fields(model: type[Record], values: Mapping[str, Any]) -> None:
+    """The rules of every field for values a named step writes (a complaint's referral, the
+    note of its timeline), where the record type's own rules are the step's to check."""
+    problems = field_problems(model, values, _accepted_dates())
+    if problems:
+        raise ValidationError(problems)
+
+
+def _accepted_dates() -> DateRange:
+    from models.organisation import accepted_dates  # the settings' table is a record too
+
+    return accepted_dates()
+
+
+def _entered(record: Record, values: Mapping[str, Any]) -> dict[str, Any]:
+    """The values that differ from what `record` holds (its stored keys, not linked rows)."""
+    stored = record.__data__
+    return {
+        name: value for name, value in values.items() if _plain(stored.get(name)) != _plain(value)
+    }
 
 
 def fetch(model: type[R], record_id: Any) -> R:

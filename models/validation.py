@@ -74,21 +74,25 @@ def name_problems(
 
 
 TEXT_LIMIT = 20_000  # free text (notes, comments, a complaint's details): generous, not endless
-# C0 control characters: NUL and the like come only from broken files and break spreadsheets.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# C0 control characters (NUL and the like come only from broken files and break spreadsheets)
+# and lone surrogates (half a character, which no file can hold); shared with the reports.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 _LINE_BREAKS = re.compile(r"[\t\n\r]")
+_NAMES = {"\t": "a tab", "\n": "a line break", "\r": "a line break"}
 
 
 def bad_characters(text: str, *, multi_line: bool) -> str | None:
-    """A message naming the first control character in `text` (tab and line breaks are
+    """A message naming the first character `text` may not hold (tab and line breaks are
     allowed where the field holds more than one line), or None."""
-    found = _CONTROL.search(text) or (None if multi_line else _LINE_BREAKS.search(text))
+    found = CONTROL_CHARACTERS.search(text)
+    if found is None and not multi_line:
+        found = _LINE_BREAKS.search(text)
     if found is None:
         return None
-    return (
-        f"Contains a control character (U+{ord(found.group()):04X}) at character "
-        f"{found.start() + 1}{'' if multi_line else ': this is a one-line field'}."
-    )
+    char, where = found.group(), found.start() + 1
+    if char in _NAMES:
+        return f"Contains {_NAMES[char]} at character {where}: this is a one-line field."
+    return f"Contains a control character (U+{ord(char):04X}) at character {where}."
 
 
 @dataclass(frozen=True)

@@ -21,3 +21,10 @@ def day_text(value: date | None) -> str:
 def moment_text(value: datetime | None, between: str = " ") -> str:
     """dd/mm/yyyy HH:MM ("03/12/2026 at 09:30" with `between=" at "`); "—" for none."""
     return EMPTY if value is None else f"{day_text(value)}{between}{value:%H:%M}"
+
+
+def quoted(value: object, limit: int = 40) -> str:
+    """A value as a message quotes it: in quotes, and cut with "…" past `limit` characters (a
+    message naming a 50,000-character cell should still fit on a screen)."""
+    text = str(value)
+    return f"'{text if len(text) <= limit else text[: limit - 1] + '…'}'"

@@ -143,9 +143,17 @@ class RecordForm(QDialog):
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
 
+        # What is wrong with a value the form does not show (so OK is never greyed out unsaid)
+        self.other_problems = QLabel()
+        self.other_problems.setObjectName("otherProblems")
+        self.other_problems.setStyleSheet("color: #a4262c;")
+        self.other_problems.setWordWrap(True)
+        self.other_problems.hide()
+
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.preview_label)
+        layout.addWidget(self.other_problems)
         layout.addWidget(self.buttons)
 
         start = dict(values or {})
@@ -348,6 +356,13 @@ class RecordForm(QDialog):
             message = problems.get(name, "")
             label.setText(message)
             label.setVisible(bool(message))
+        elsewhere = [
+            f"{name.replace('_', ' ').capitalize()}: {message}"
+            for name, message in problems.items()
+            if name not in self.errors
+        ]
+        self.other_problems.setText("\n".join(elsewhere))
+        self.other_problems.setVisible(bool(elsewhere))
         if self._preview is not None:
             self.preview_label.setText(self._preview(values) or "")
         self.ok_button.setEnabled(not problems)

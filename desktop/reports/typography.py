@@ -15,7 +15,6 @@ its line (a code, a web address) is split onto the next lines, never printed pas
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,6 +33,7 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
 
 from desktop.resources import resource_path
 from models.errors import Progress
+from models.validation import CONTROL_CHARACTERS
 
 FONT = "DejaVuSans"
 PAGE = A4
@@ -112,17 +112,13 @@ STYLES = {
 }
 
 
-# Control characters other than line breaks print as empty boxes (a tab, or what a broken file
-# left behind), so a tab becomes a space and the rest are left out.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
 def plain(value: Any) -> str:
-    """`value` as printable text: line breaks as "\\n", a tab as a space, no control characters."""
+    """`value` as printable text: line breaks as "\\n", a tab as a space, no control characters
+    (they print as empty boxes: what a broken file or another laptop may have left)."""
     if value is None:
         return ""
     shown = str(value).replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
-    return _CONTROL.sub("", shown)
+    return CONTROL_CHARACTERS.sub("", shown)
 
 
 def text(value: Any) -> str:

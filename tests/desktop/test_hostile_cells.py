@@ -150,8 +150,43 @@ def test_a_new_code_named_in_a_feedback_file_follows_the_rules_of_a_name(db, tmp
     )
     plan = import_file(FORMATS["feedback"](), path)
     assert [str(error) for error in plan.errors] == [
-        "Line 2, column codes: the code 'Bell\x07ringing': Contains a control character "
-        "(U+0007) at character 5: this is a one-line field.",
-        f"Line 3, column codes: the code '{'x' * 39}…': At most 200 characters (this has 201).",
+        "Line 2, column codes: the new code 'Bell\x07ringing': Contains a control character "
+        "(U+0007) at character 5.",
+        f"Line 3, column codes: the new code '{'x' * 39}…': At most 200 characters (this has 201).",
     ]
     assert Code.select().count() == 0
+
+
+def test_a_new_department_named_in_a_register_follows_the_rules_of_a_name(db, tmp_path):
+    from models.register import Customer, Department
+
+    path = write(
+        tmp_path / "customers.csv",
+        f"name,department\nAnn,{'F' * 300}\nBob,Fin\x01ance\nCal,Finance\n",
+    )
+    plan = import_file(FORMATS["customers"](), path)
+    assert [str(error) for error in plan.errors] == [
+        f"Line 2, column department: the new department '{'F' * 39}…': At most 200 characters "
+        "(this has 300).",
+        "Line 3, column department: the new department 'Fin\x01ance': Contains a control "
+        "character (U+0001) at character 4.",
+    ]
+    assert Customer.select().count() == Department.select().count() == 0
+
+
+def test_references_differing_only_in_case_are_one_reference(db, tmp_path):
+    path = write(
+        tmp_path / "complaints.csv",
+        "summary,received,reference\nLate post,2026-11-02 10:00,hr-17\n"
+        "Lost file,2026-11-03 10:00,HR-17\n",
+    )
+    plan = check_file(FORMATS["complaints"](), path)
+    assert [str(error) for error in plan.errors] == [
+        "Line 3, column reference: HR-17 appears on an earlier row of this file."
+    ]
+    first = write(tmp_path / "first.csv", "summary,received,reference\nLate,2026-11-02,hr-17\n")
+    assert import_file(FORMATS["complaints"](), first).ok
+    second = write(tmp_path / "second.csv", "summary,received,reference\nLost,2026-11-03,HR-17\n")
+    assert [str(error) for error in check_file(FORMATS["complaints"](), second).errors] == [
+        "Line 2, column reference: Another complaint is already hr-17."
+    ]

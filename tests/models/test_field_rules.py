@@ -11,6 +11,7 @@ from peewee import CharField, DateField, DateTimeField, TextField
 
 from models.base import ChoiceField
 from models.choices import CustomerKind
+from models.complaints import Complaint
 from models.operations import ValidationError, create, problems_with, update
 from models.organisation import accepted_dates, get_settings, update_settings
 from models.register import Customer
@@ -91,3 +92,55 @@ def test_the_accepted_dates_are_settable(db, fixed_clock):
     with pytest.raises(ValidationError, match="Choose a year from 1900 to 2026"):
         update_settings(earliest_year=2027)
     assert get_settings().years_ahead == 2
+
+
+def test_a_complaints_steps_follow_the_rules_of_their_fields(db):
+    from models.choices import ComplaintEventKind as K
+    from models.complaint_lifecycle import log_complaint, take_step
+    from models.complaints import ComplaintEvent
+
+    complaint, _ = log_complaint(received_at=datetime(2026, 11, 2, 10), summary="Post late")
+    moment = datetime(2026, 11, 3, 10)
+    with pytest.raises(ValidationError) as refused:
+        take_step(complaint, K.ACKNOWLEDGED, at=moment, note="Rang\x00 back")
+    assert "note" in refused.value.problems
+    take_step(complaint, K.ACKNOWLEDGED, at=moment, note="Rang back")
+    steps = [
+        (K.REFERRED, {"who": "HR\n\x07", "reason": "Pay"}, "referred_to"),
+        (K.REFERRED, {"who": "HR", "reason": "r" * (TEXT_LIMIT + 1)}, "referral_reason"),
+        (K.EXTENDED, {"new_due": date(9999, 1, 1), "reason": "Agreed"}, "extended_due"),
+    ]
+    for kind, details, field in steps:
+        with pytest.raises(ValidationError) as refused:
+            take_step(complaint, kind, at=moment, **details)
+        assert field in refused.value.problems, field
+    again = Complaint.get_by_id(complaint.id)
+    assert (again.referred_to, again.referral_reason, again.extended_due) == ("", "", None)
+    assert ComplaintEvent.select().where(ComplaintEvent.complaint == complaint).count() == 2
+
+
+def test_a_value_held_before_the_rules_does_not_stop_an_edit_or_a_restore(db):
+    from models.operations import restore, soft_delete
+    from models.register import Department
+
+    complaint, _ = log_complaint_in_1985()
+    update(complaint, details="Corrected the details")  # received 1985 is left as it was
+    assert Complaint.get_by_id(complaint.id).details == "Corrected the details"
+    with pytest.raises(ValidationError, match="outside the dates"):
+        update(complaint, received_at=datetime(1985, 5, 2, 10))  # a new value is judged
+    finance, _ = create(Department, name="Finance")
+    Department.update(notes="Old\x0bnotes").where(Department.id == finance.id).execute()
+    soft_delete(Department.get_by_id(finance.id))
+    restore(Department.get_by_id(finance.id))
+    assert Department.get_by_id(finance.id).deleted_at is None
+
+
+def log_complaint_in_1985():
+    """A complaint as an older Rapport (or another laptop) may hold it."""
+    from models.complaint_lifecycle import log_complaint
+
+    complaint, change = log_complaint(received_at=datetime(2026, 11, 2, 10), summary="Old")
+    Complaint.update(received_at=datetime(1985, 5, 1, 10)).where(
+        Complaint.id == complaint.id
+    ).execute()
+    return Complaint.get_by_id(complaint.id), change
