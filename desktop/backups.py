@@ -524,9 +524,16 @@ def _write_json(path: Path, content: dict[str, object]) -> None:
 
 # ---------------------------------------------------------------- leftovers
 
-# What a killed backup, restore or settings write leaves: its hidden file written beside the
-# real one (and SQLite's journal of it), renamed into place only once it is whole.
-LEFTOVER_PATTERNS = (".*.part", ".*.part-journal", ".*.restoring", ".*.restoring-journal")
+# What a killed backup, restore, encryption or settings write leaves: its file written beside
+# the real one (and SQLite's journal of it), renamed into place only once it is whole.
+LEFTOVER_PATTERNS = (
+    ".*.part",
+    ".*.part-journal",
+    ".*.restoring",
+    ".*.restoring-journal",
+    ".*.encrypting",  # a plain database or backup being encrypted
+    f"*-{DAMAGED}-*.part",  # a damaged database's files being kept at a restore
+)
 LEFTOVER_AGE = 10 * 60  # seconds untouched: a backup command still writing one is left alone
 
 

@@ -22,8 +22,9 @@ from desktop.session import (
     has_database,
     key_for_new_database,
     open_data_folder,
+    open_scratch,
 )
-from models.db import DATABASE_ERRORS, close_database, open_database
+from models.db import DATABASE_ERRORS, close_database, is_encrypted, open_database
 from models.errors import KnownError, explain_database_error
 from models.words import moment_text
 
@@ -366,7 +367,13 @@ def run_restore(args: argparse.Namespace, data_dir: Path) -> int:
     ensure_data_folder(data_dir)  # restoring onto a new computer: the folder may be new
     with FolderLock(data_dir):  # the folder's key, whatever state its database is in
         sweep_leftovers(data_dir)
-        restored = restore_backup(data_dir, args.file, stored_key(data_dir))
+        key, new = stored_key(data_dir), None
+        if key is None and not has_database(data_dir) and _needs_new_key(args.file):
+            new = key_for_new_database(data_dir)  # a plain backup becomes encrypted data
+            key = new.key
+        restored = restore_backup(data_dir, args.file, key)
+    if new is not None and not new.given:
+        print(recovery_notice(new.key, data_dir), file=sys.stderr)
     print(
         f"Restored {args.file} (taken {moment_text(restored.backup.taken)}) into "
         f"{database_path(data_dir)}: {restored.backup.counts_text}."
@@ -376,15 +383,27 @@ def run_restore(args: argparse.Namespace, data_dir: Path) -> int:
     return EXIT_OK
 
 
+def _needs_new_key(backup: Path) -> bool:
+    """A plain backup restored into a new folder is encrypted, unless it is the demo; an
+    encrypted one opens with its own key (RAPPORT_DB_KEY: the recovery key)."""
+    from models.encryption import stays_plain
+
+    return not is_encrypted(backup) and not stays_plain(backup)
+
+
 def run_import(args: argparse.Namespace, data_dir: Path) -> int:
     from desktop.importing import import_file
     from desktop.questionnaire import QuestionnaireFormat
 
     kind = _import_kind(args)
-    ensure_data_folder(data_dir)
-    with FolderLock(data_dir):  # not while the window has the folder open
-        _open_or_create(data_dir)
-        plan = import_file(kind, args.file, dry_run=args.dry_run)
+    if args.dry_run and not has_database(data_dir):  # nothing to check against: make nothing
+        open_scratch()
+        plan = import_file(kind, args.file, dry_run=True)
+    else:
+        ensure_data_folder(data_dir)
+        with FolderLock(data_dir):  # not while the window has the folder open
+            _open_or_create(data_dir)
+            plan = import_file(kind, args.file, dry_run=args.dry_run)
     if plan.unknown and plan.matched:
         print(f"Columns not used: {', '.join(plan.unknown)}", file=sys.stderr)
     if not plan.ok:
@@ -398,7 +417,7 @@ def run_import(args: argparse.Namespace, data_dir: Path) -> int:
 
 def _open_or_create(data_dir: Path) -> None:
     """Open the folder's database, or make a new one encrypted as the window would (saying the
-    recovery key of a key made just now, once)."""
+    recovery key of a key not given in RAPPORT_DB_KEY)."""
     from desktop.backups import sweep_leftovers
 
     sweep_leftovers(data_dir)
@@ -407,7 +426,7 @@ def _open_or_create(data_dir: Path) -> None:
         return
     new = key_for_new_database(data_dir)
     open_data_folder(data_dir, key=new.key)
-    if new.made:
+    if not new.given:
         print(recovery_notice(new.key, data_dir), file=sys.stderr)
 
 

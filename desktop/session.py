@@ -7,7 +7,13 @@ from pathlib import Path
 
 from peewee import Database
 
-from desktop.keys import ENVIRONMENT, keyring_name, store_key, stored_key
+from desktop.keys import (
+    ENVIRONMENT,
+    key_from_environment,
+    keyring_name,
+    store_key,
+    stored_key,
+)
 from desktop.paths import database_path
 from models.db import KeyNeeded, is_encrypted, open_database
 from models.encryption import new_key
@@ -62,16 +68,19 @@ def has_database(data_dir: Path) -> bool:
 @dataclass(frozen=True)
 class NewKey:
     key: str
-    made: bool  # made just now and kept in the keyring: its recovery key must be shown once
+    given: bool  # in RAPPORT_DB_KEY: the user has it already; else its recovery key is shown
 
 
 def key_for_new_database(data_dir: Path) -> NewKey:
-    """The key a new database is encrypted with: RAPPORT_DB_KEY or the key already kept for
+    """The key a new database is encrypted with: RAPPORT_DB_KEY, or the key already kept for
     the folder (never replaced, so its backups still open), else a new one kept in the keyring.
     A KnownError where there is no keyring and no key given: no command makes a plain one."""
+    given = key_from_environment()
+    if given is not None:
+        return NewKey(given, given=True)
     kept = stored_key(data_dir)
-    if kept is not None:
-        return NewKey(kept, made=False)
+    if kept is not None:  # kept by an earlier try that made no database: shown again
+        return NewKey(kept, given=False)
     key = new_key()
     if not store_key(data_dir, key):
         raise KnownError(
@@ -80,4 +89,12 @@ def key_for_new_database(data_dir: Path) -> NewKey:
             f"(64 hexadecimal digits), or open {data_dir} in the Rapport window once, which "
             "can seal the key with a passphrase."
         )
-    return NewKey(key, made=True)
+    return NewKey(key, given=False)
+
+
+def open_scratch() -> Database:
+    """An empty database in memory, for a dry run where a folder has no data yet: the file is
+    checked against an empty register and nothing is made anywhere."""
+    db = open_database(Path(":memory:"))
+    ensure_bank_holidays_seeded()
+    return db

@@ -12,6 +12,7 @@ import pytest
 from playhouse.sqlcipher_ext import sqlcipher
 
 from desktop.cli import main
+from models.errors import KnownError
 from models.migrations import SCHEMA_VERSION
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -305,3 +306,52 @@ def test_an_export_from_a_damaged_database_says_so_and_leaves_nothing(
                 assert not out.exists()
                 refused.append(out.name)
     assert refused, "the damage should reach at least one kind's records"
+
+
+def test_a_dry_run_on_a_folder_with_no_data_checks_the_file_and_makes_nothing(
+    tmp_path, capsys, memory_keyring
+):
+    folder = tmp_path / "typo"
+    argv = ["--data-dir", str(folder), "import", "services", str(_services_file(tmp_path))]
+    assert main([*argv, "--dry-run"]) == 0
+    assert "1 row(s) checked, no problems found" in capsys.readouterr().out
+    assert not folder.exists() and not memory_keyring.entries
+
+
+def test_a_key_kept_by_a_try_that_made_no_database_is_shown_when_one_is_made(
+    tmp_path, capsys, memory_keyring, monkeypatch
+):
+    from desktop import cli
+    from desktop.keys import stored_key
+    from models.encryption import recovery_text
+
+    folder = tmp_path / "data"
+    services = str(_services_file(tmp_path))
+
+    def full_disk(*_args, **_kwargs):
+        raise KnownError("The disk is full.")
+
+    opens = cli.open_data_folder
+    monkeypatch.setattr(cli, "open_data_folder", full_disk)
+    assert main(["--data-dir", str(folder), "import", "services", services]) == 1
+    key = stored_key(folder)  # kept, but no database was made with it
+    assert key is not None and not (folder / "rapport.db").exists()
+    capsys.readouterr()
+    monkeypatch.setattr(cli, "open_data_folder", opens)
+    assert main(["--data-dir", str(folder), "import", "services", services]) == 0
+    assert f"Recovery key: {recovery_text(key)}" in capsys.readouterr().err
+
+
+def test_a_plain_backup_restored_into_a_new_folder_is_encrypted(tmp_path, capsys, memory_keyring):
+    from desktop.keys import stored_key
+    from models.db import close_database, is_encrypted, open_database
+    from models.encryption import recovery_text
+
+    plain = tmp_path / "plain.db"
+    open_database(plain)  # an organisation's own register, from before encryption
+    close_database()
+    folder = tmp_path / "new-computer"
+    assert main(["--data-dir", str(folder), "restore", str(plain)]) == 0
+    assert is_encrypted(folder / "rapport.db")
+    key = stored_key(folder)
+    assert f"Recovery key: {recovery_text(key)}" in capsys.readouterr().err

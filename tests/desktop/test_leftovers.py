@@ -102,6 +102,9 @@ def test_a_sweep_keeps_backups_and_settings_and_says_what_it_removed(data_dir, t
         data_dir / ".rapport.db.restoring",
         data_dir / ".rapport.db.restoring-journal",
         data_dir / ".backup.json.part",
+        data_dir / ".rapport.db.encrypting",
+        backups / "rapport-damaged-20261125-090000.db.part",
+        backups / "rapport-damaged-20261125-090000.db-wal.part",
     ]
     for path in kept + stale:
         path.write_bytes(b"x")
