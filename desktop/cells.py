@@ -11,13 +11,12 @@ from datetime import date, datetime
 from typing import Any, TypeVar
 
 from models.choices import Choice
-from models.words import DAY_FORMATS_READ, DEFAULT_TIME, quoted
+from models.words import DAY_FORMATS_READ, DEFAULT_TIME, number_from, quoted
 
 C = TypeVar("C", bound=Choice)
 
 _TIME_FORMATS = ("%H:%M", "%H:%M:%S")
 _YES = {"yes", "y", "true", "1"}
-_THOUSANDS = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?")  # 1,500 and 12,345.5
 _AMBIGUOUS = re.compile(r"[+-]?\d{1,3}[.,]\d{3}%?")  # 1,500 and 1.500
 _CONTINENTAL = re.compile(r"[+-]?(\d{1,3}(\.\d{3})+|\d+)(,\d+)?%?")  # 95,5 and 1.234,5
 _NO = {"no", "n", "false", "0"}
@@ -105,21 +104,7 @@ def read_number(value: Any) -> float | None:
         raise ValueError(f"{quoted(value)} is not a number.")
     if isinstance(value, int | float):
         return float(value)
-    written = text(value).replace("%", "").strip()
-    if "," in written:  # a comma here only ever groups thousands, never marks the decimals
-        if not _THOUSANDS.fullmatch(written):
-            raise ValueError(
-                f"{quoted(text(value))} is not a number: write decimals with a point (95.5); a "
-                "comma is read only between thousands (1,500)."
-            )
-        written = written.replace(",", "")
-    try:
-        number = float(written)
-    except ValueError:
-        raise ValueError(f"{quoted(text(value))} is not a number.") from None
-    if number != number or number in (float("inf"), float("-inf")):
-        raise ValueError(f"{quoted(text(value))} is not a number.")
-    return number
+    return number_from(text(value))
 
 
 def from_decimal_comma(value: Any) -> Any:

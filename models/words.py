@@ -3,6 +3,7 @@ messages: British dd/mm/yyyy dates, and "—" for nothing."""
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, time
 
 EMPTY = "—"
@@ -28,3 +29,27 @@ def quoted(value: object, limit: int = 40) -> str:
     message naming a 50,000-character cell should still fit on a screen)."""
     text = str(value)
     return f"'{text if len(text) <= limit else text[: limit - 1] + '…'}'"
+
+
+_THOUSANDS = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?")  # 1,500 and 12,345.5
+
+
+def number_from(written: str) -> float:
+    """A number as typed or written in a file ("95", "95.5", "1,500", "95 %"): a comma only
+    ever separates thousands, never the decimals, so 1,500 is never read as 1.5. A ValueError
+    says what is wrong."""
+    plain = written.replace("%", "").strip()
+    if "," in plain:
+        if not _THOUSANDS.fullmatch(plain):
+            raise ValueError(
+                f"{quoted(written.strip())} is not a number: write decimals with a point (95.5); "
+                "a comma is read only between thousands (1,500)."
+            )
+        plain = plain.replace(",", "")
+    try:
+        number = float(plain)
+    except ValueError:
+        raise ValueError(f"{quoted(written.strip())} is not a number.") from None
+    if number != number or number in (float("inf"), float("-inf")):
+        raise ValueError(f"{quoted(written.strip())} is not a number.")
+    return number

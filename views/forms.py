@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 from models.base import Record
 from models.errors import KnownError
 from models.operations import Change, ValidationError, editable_fields, problems_with
+from models.words import number_from
 from views.format import date_label, parse_date, parse_moment
 from views.tag_picker import TagPicker
 
@@ -311,11 +312,11 @@ class RecordForm(QDialog):
                 if text and values[spec.name] is None:
                     unreadable[spec.name] = f"'{text}' is not a whole number."
             elif spec.kind is Kind.NUMBER:
-                text = widget.text().strip().replace(",", ".")
+                text = widget.text().strip()
                 try:
-                    values[spec.name] = float(text) if text else None
-                except ValueError:
-                    unreadable[spec.name] = f"'{widget.text()}' is not a number."
+                    values[spec.name] = number_from(text) if text else None
+                except ValueError as error:
+                    unreadable[spec.name] = str(error)
                     values[spec.name] = None
             else:
                 values[spec.name] = widget.text().strip()

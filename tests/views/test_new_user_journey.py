@@ -135,6 +135,9 @@ def test_a_new_user_imports_finds_edits_and_agrees_a_standard(
         fill(form, "target", "2")
         pick(form, "unit", "working days")
         assert "measured in working hours" not in form.errors["unit"].text()
+        fill(form, "compliance_target", "95,5")  # a comma is never a decimal point here
+        assert "write decimals with a point" in form.errors["compliance_target"].text()
+        assert not form.ok_button.isEnabled()
         fill(form, "compliance_target", "95")
         assert (
             form.preview_label.text() == "In words: Respond within 2 working days, 95 % of the time"
