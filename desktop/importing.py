@@ -134,7 +134,7 @@ class ImportPlan:
 
     def header_row(self) -> str:
         """What the header row holds, for when the headers were not found."""
-        return "; ".join(header for header in self.headers if header) or "nothing"
+        return "; ".join(quoted(header)[1:-1] for header in self.headers if header) or "nothing"
 
     def reading(self) -> str:
         """How the file was read, for when its headers were not found."""

@@ -34,8 +34,12 @@ class ValidationError(KnownError):
     def __init__(self, problems: Problems, labels: Mapping[str, str] | None = None) -> None:
         self.problems = problems
         labels = labels or {}
-        text = "; ".join(
-            f"{labels.get(name, name)}: {message}" for name, message in problems.items()
+        text = (
+            "; ".join(  # each message ends with a full stop; the list ends with one
+                f"{labels.get(name, name.replace('_', ' '))}: {message.rstrip('.')}"
+                for name, message in problems.items()
+            )
+            + "."
         )
         super().__init__(text)
 

@@ -165,7 +165,14 @@ def holiday_subdivisions(country: str) -> list[tuple[str, str]]:
     return [(names.get(code, code), code) for code in known.subdivisions]
 
 
-FIRST_YEAR_FROM = 1900  # the earliest first year that can be chosen; the latest is this one
+FIRST_YEAR_FROM = 1900  # the earliest first year that can be chosen
+
+
+def earliest_years() -> tuple[int, int]:
+    """The years the first accepted date may be chosen from: 1900 to this year."""
+    return FIRST_YEAR_FROM, clock.today().year
+
+
 YEARS_AHEAD = (1, 50)
 _CALENDAR_FIELDS = {"office_start", "office_end", "working_weekdays"}
 _PROCEDURE_FIELDS = {"acknowledge_within", "acknowledge_unit", "resolve_within", "resolve_unit"}
@@ -192,8 +199,9 @@ def settings_problems(values: Mapping[str, Any], record: Settings | None) -> Pro
                 "A complaint timescale is counted in working hours, working days or calendar days."
             )
     earliest = values.get("earliest_year")
-    if earliest is not None and not FIRST_YEAR_FROM <= int(earliest) <= clock.today().year:
-        problems["earliest_year"] = f"Choose a year from {FIRST_YEAR_FROM} to {clock.today().year}."
+    first, last = earliest_years()
+    if earliest is not None and not first <= int(earliest) <= last:
+        problems["earliest_year"] = f"Choose a year from {first} to {last}."
     ahead = values.get("years_ahead")
     if ahead is not None and not YEARS_AHEAD[0] <= int(ahead) <= YEARS_AHEAD[1]:
         problems["years_ahead"] = f"Choose from {YEARS_AHEAD[0]} to {YEARS_AHEAD[1]} years."

@@ -32,10 +32,10 @@ from models.choices import Unit
 from models.errors import KnownError
 from models.operations import ValidationError
 from models.organisation import (
-    FIRST_YEAR_FROM,
     YEARS_AHEAD,
     add_closure,
     closures_from,
+    earliest_years,
     get_settings,
     holiday_countries,
     holiday_subdivisions,
@@ -84,7 +84,7 @@ class SettingsDialog(QDialog):
         self._fill_regions(settings.holiday_subdivision)
 
         self.earliest_year = QSpinBox()
-        self.earliest_year.setRange(FIRST_YEAR_FROM, clock.today().year)
+        self.earliest_year.setRange(*earliest_years())
         self.earliest_year.setValue(settings.earliest_year)
         self.earliest_year.setAccessibleName("Earliest year a date may fall in")
         self.years_ahead = QSpinBox()

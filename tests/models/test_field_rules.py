@@ -144,3 +144,8 @@ def log_complaint_in_1985():
         Complaint.id == complaint.id
     ).execute()
     return Complaint.get_by_id(complaint.id), change
+
+
+def test_a_validation_error_reads_as_one_sentence():
+    error = ValidationError({"extended_due": "Too late.", "extension_reason": "Say why."})
+    assert str(error) == "extended due: Too late; extension reason: Say why."
