@@ -307,7 +307,7 @@ def _check_row(
     except RowProblem as problem:
         errors.append(RowError(line, problem.column, problem.message))
         return None
-    for field_name, message in problems_with(kind.model, record).items():
+    for field_name, message in problems_with(kind.model, record, dates=reading.dates).items():
         errors.append(RowError(line, kind.column_for(field_name), message))
     return record if len(errors) == before else None
 

@@ -81,13 +81,20 @@ def _followed(model: type[Record]) -> None:
         follow()
 
 
-def problems_with(model: type[Record], values: Mapping[str, Any], record: Any = None) -> Problems:
+def problems_with(
+    model: type[Record],
+    values: Mapping[str, Any],
+    record: Any = None,
+    *,
+    dates: DateRange | None = None,
+) -> Problems:
     """What is wrong with `values` for a new record (record None) or for `record`: the rules
     every field of its type follows, then the record type's own. A value `record` already holds
     is not judged again by the field rules (a date before a year since ruled out, text from an
-    older Rapport), so an old record can still be corrected or restored."""
+    older Rapport), so an old record can still be corrected or restored. `dates`, the range
+    accepted, saves reading the settings for each of a file's thousands of rows."""
     entered = values if record is None else _entered(record, values)
-    problems = field_problems(model, entered, _accepted_dates())
+    problems = field_problems(model, entered, dates or _accepted_dates())
     validator = _VALIDATORS.get(model)
     for name, message in (validator(values, record) if validator else {}).items():
         problems.setdefault(name, message)
