@@ -2,13 +2,14 @@
 
 CSV comes as UTF-8 (with or without a byte-order mark), UTF-16 (Excel's "Unicode text") or
 Windows-1252, separated by commas, semicolons or tabs, with quoted fields that may hold
-separators, quotes and line breaks. An .xlsx file is read from its first sheet, keeping real
-date cells as dates.
+separators, quotes and line breaks. An .xlsx file is read from its first visible sheet, keeping
+real date cells as dates.
 
-Neither direction trusts what it is handed. A file may claim a million rows, leave a quote open
-or be in an encoding it does not say; a stored value may start like a formula or hold a control
-character. Each such case is refused with a message that says where, or written so that it
-stays plain text, and nothing is ever written outside the target's own folder.
+Neither direction trusts what it is handed. A file may claim a million rows, unpack to
+gigabytes, leave a quote open or be in an encoding it does not say; a stored value may start
+like a formula or hold a control character. Each such case is refused with a message that
+says where, or written so that it stays plain text, and nothing is ever written outside the
+target's own folder.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from desktop.tabular.csv_files import read_csv, write_csv
+from desktop.tabular.csv_files import read_csv_file, write_csv
 from desktop.tabular.table import READING, SourceRow, SourceTable
 from desktop.tabular.xlsx_reading import read_xlsx
 from desktop.tabular.xlsx_writing import write_xlsx
@@ -40,10 +41,7 @@ def read_table(path: Path, progress: Progress | None = None) -> SourceTable:
             f"{path.name}: Rapport reads .csv and .xlsx files, not '{suffix or 'no extension'}'."
         )
     try:
-        if suffix == ".xlsx":
-            table = read_xlsx(path, progress)
-        else:
-            table = read_csv(path.read_bytes(), path.name, progress)
+        table = read_xlsx(path, progress) if suffix == ".xlsx" else read_csv_file(path, progress)
     except FileNotFoundError as error:
         raise KnownError(f"{path}: no such file.") from error
     except PermissionError as error:

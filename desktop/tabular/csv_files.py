@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import io
+import os
 import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -16,12 +17,15 @@ from typing import Any
 
 from desktop import cells
 from desktop.tabular.table import (
+    CSV_BYTES,
     OLE_START,
     READING,
     REPORT_EVERY,
     ZIP_START,
     SourceRow,
     SourceTable,
+    megabytes,
+    quoted,
     written,
 )
 from models.errors import KnownError, Progress
@@ -85,6 +89,20 @@ _SAVE_AS_UTF8 = (
 )
 
 
+def read_csv_file(path: Path, progress: Progress | None = None) -> SourceTable:
+    """A CSV file read whole, as long as it is no larger than CSV_BYTES: the file and its
+    text are both held in memory, so a larger one is refused before it is read."""
+    with path.open("rb") as stream:
+        size = os.fstat(stream.fileno()).st_size
+        data = b"" if size > CSV_BYTES else stream.read(CSV_BYTES + 1)  # if it grew meanwhile
+    if size > CSV_BYTES or len(data) > CSV_BYTES:
+        raise KnownError(
+            f"{path.name} is {megabytes(max(size, len(data)))}, and Rapport reads files up to "
+            f"{megabytes(CSV_BYTES)}; split it into smaller files and import each in turn."
+        )
+    return read_csv(data, path.name, progress)
+
+
 def read_csv(data: bytes, name: str, progress: Progress | None = None) -> SourceTable:
     _refuse_non_text(data, name)
     text, encoding = _decode(data, name)
@@ -135,7 +153,8 @@ def read_csv(data: bytes, name: str, progress: Progress | None = None) -> Source
     if progress:
         progress(READING, 1.0)
     separator = _SEPARATORS.get(delimiter, f"'{delimiter}'")
-    return SourceTable(headers, tuple(rows), f"CSV, {encoding}, separated by {separator}")
+    description = f"CSV, {encoding}, separated by {separator}"
+    return SourceTable(headers, tuple(rows), description, separator=delimiter)
 
 
 def _refuse_non_text(data: bytes, name: str) -> None:
@@ -178,8 +197,9 @@ def _decode(data: bytes, name: str) -> tuple[str, str]:
         likely = _likely_encoding(data)
         what = f"looks like {likely} text" if likely else "is neither UTF-8 nor Windows-1252"
         raise KnownError(
-            f"{name}, line {line}: read as Windows-1252 it comes out garbled ('{seen}'), so the "
-            f"file {what}, which Rapport does not read: {_SAVE_AS_UTF8}."
+            f"{name}, line {line}: read as Windows-1252 it comes out garbled "
+            f"({quoted(seen, 20)}), so the file {what}, which Rapport does not read: "
+            f"{_SAVE_AS_UTF8}."
         )
     return text, "Windows-1252"
 
@@ -237,7 +257,7 @@ def _garbled_at(text: str) -> tuple[int, str] | None:
     first = min(odd, key=lambda found: found.start())
     window = _WORD.finditer(text, max(first.start() - 20, 0), first.end() + 20)
     word = next((w for w in window if w.start() <= first.start() < w.end()), first)
-    return text.count("\n", 0, first.start()) + 1, word.group()[:20]  # the word it is in
+    return text.count("\n", 0, first.start()) + 1, word.group()  # the word it is in
 
 
 def _unusual(char: str) -> bool:
@@ -281,8 +301,8 @@ def _refuse_run_together(
     delimiter: str,
 ) -> None:
     """Refuse a record whose quoted value swallowed line breaks and what looks like rows: a
-    quote left open makes one record of several rows. A quoted value whose later lines split
-    into as many fields as the header is taken for that."""
+    quote left open makes one record of several rows. A quoted value with a later line that
+    reads as a row (`_looks_like_row`) is taken for that."""
     first, _last = span
     opened = first
     for value in record:
@@ -298,10 +318,9 @@ def _refuse_loose_quote(name: str, record: list[str], line: int, raw: str) -> No
     are not what the file meant (a quote left open can end a row early)."""
     for value in record:
         if '"' in value and f'"{value.replace(chr(34), chr(34) * 2)}"' not in raw:
-            shown = value if len(value) <= 40 else f"{value[:39]}…"
             raise KnownError(
-                f"{name}, line {line}: the value '{shown}' holds a quote but is not in quotes "
-                "itself, so the row's quotes are awry; write the value in quotes, its quote "
+                f"{name}, line {line}: the value {quoted(value)} holds a quote but is not in "
+                "quotes itself, so the row's quotes are awry; write the value in quotes, its quote "
                 'doubled ("5"" floppy"), or check the quotes on this line and the one before.'
             )
 
@@ -318,7 +337,19 @@ def _holds_rows(value: str, width: int, delimiter: str) -> bool:
     if width < 2:  # in a one-column file every line looks like a row
         return False
     later = _LINE_BREAK.split(value)[1:]
-    return any(_field_count(part, delimiter) == width for part in later)
+    return any(_looks_like_row(part, width, delimiter) for part in later)
+
+
+def _looks_like_row(line: str, width: int, delimiter: str) -> bool:
+    """Whether a line inside a quoted value reads as a row of the file rather than prose: it
+    splits into as many fields as the header, and (but for tabs, which prose does not hold)
+    no field after the first starts with a space. Prose puts a space after its commas
+    ('Flat 2, 12 High St, Leeds'); Excel writes a row's values straight after their
+    separators, unless a value itself starts with a space."""
+    fields = next(csv.reader([line], delimiter=delimiter), [])
+    if len(fields) != width:
+        return False
+    return delimiter == "\t" or not any(field.startswith(" ") for field in fields[1:])
 
 
 def write_csv(path: Path, headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:

@@ -91,7 +91,9 @@ def write_xlsx(path: Path, headers: Sequence[str], rows: Iterable[Sequence[Any]]
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
         for part, xml in _XLSX_PARTS.items():
             archive.writestr(part, xml)
-        with archive.open(_SHEET_PART, "w") as sheet:
+        # ZIP64 from the start: the sheet's size is known only at its end, and a sheet past
+        # 2 GiB written without it fails there, the export lost.
+        with archive.open(_SHEET_PART, "w", force_zip64=True) as sheet:
             sheet.write(_SHEET_START.encode())
             sheet.write(_xlsx_row(path, headers, 1, headers, _BOLD).encode())
             pending: list[str] = []

@@ -6,6 +6,7 @@ import gc
 import sqlite3
 import tempfile
 import time
+import tracemalloc
 import zipfile
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -39,17 +40,34 @@ FORMULA_LIKE = [
 ]
 
 
-def package(path: Path, sheets: Sequence[tuple[str, str]]) -> Path:
+def package(
+    path: Path,
+    sheets: Sequence[tuple[str, str]],
+    *,
+    strings: Sequence[str] | None = None,
+    hidden: Sequence[str] = (),
+    styles: str | None = None,
+    padding: str = "",
+) -> Path:
     """A workbook put together by hand, as another program might write one: each sheet is
-    (title, the XML inside <worksheet>)."""
+    (title, the XML inside <worksheet>); `strings` are its shared strings, `hidden` the
+    titles of its hidden sheets, `styles` the XML inside <styleSheet>, and `padding` goes
+    into the workbook's list of sheets."""
+    states = dict.fromkeys(hidden, ' state="hidden"')
     entries = "".join(
-        f'<sheet name="{title}" sheetId="{n}" r:id="rId{n}"/>'
+        f'<sheet name="{title}" sheetId="{n}" r:id="rId{n}"{states.get(title, "")}/>'
         for n, (title, _xml) in enumerate(sheets, start=1)
     )
     links = "".join(
         f'<Relationship Id="rId{n}" Type="{REL_NS}/worksheet" Target="worksheets/sheet{n}.xml"/>'
         for n in range(1, len(sheets) + 1)
     )
+    if strings is not None:
+        links += (
+            f'<Relationship Id="rIdS" Type="{REL_NS}/sharedStrings" Target="sharedStrings.xml"/>'
+        )
+    if styles is not None:
+        links += f'<Relationship Id="rIdT" Type="{REL_NS}/styles" Target="styles.xml"/>'
     types = "".join(
         f'<Override PartName="/xl/worksheets/sheet{n}.xml" ContentType="{OFFICE}.worksheet+xml"/>'
         for n in range(1, len(sheets) + 1)
@@ -72,8 +90,15 @@ def package(path: Path, sheets: Sequence[tuple[str, str]]) -> Path:
         archive.writestr(
             "xl/workbook.xml",
             f'<workbook xmlns="{SHEET_NS}" xmlns:r="{REL_NS}">'
-            f"<sheets>{entries}</sheets></workbook>",
+            f"<sheets>{entries}</sheets>{padding}</workbook>",
         )
+        if strings is not None:
+            items = "".join(f"<si><t>{value}</t></si>" for value in strings)
+            archive.writestr("xl/sharedStrings.xml", f'<sst xmlns="{SHEET_NS}">{items}</sst>')
+        if styles is not None:
+            archive.writestr(
+                "xl/styles.xml", f'<styleSheet xmlns="{SHEET_NS}">{styles}</styleSheet>'
+            )
         archive.writestr(
             "xl/_rels/workbook.xml.rels",
             f'<Relationships xmlns="{PACKAGE_NS}">{links}</Relationships>',
@@ -406,18 +431,25 @@ def test_excel_unicode_text_and_tab_separated_files_read(tmp_path, data, descrip
     path.write_bytes(data)
     table = read_table(path)
     assert table.description == f"CSV, {description}, separated by tabs"
+    assert table.separator == "\t"
     assert table.headers == ("name", "email", "notes")
     assert rows_of(table) == [(2, ("Zoë 山田", "zoe@example.org", "Likes\ttabs"))]
 
 
 def test_the_separator_is_the_one_that_splits_the_header_most(tmp_path):
+    """The separator is given apart from the description (a sentence for the user), so that
+    the decimal-comma decision need not take that sentence apart."""
     path = tmp_path / "people.csv"
     path.write_text('"name, in full";email;notes\nAnn;a@example.org;x,y\n', encoding="utf-8")
     table = read_table(path)
     assert table.description == "CSV, UTF-8, separated by semicolons"
+    assert table.separator == ";"
     assert table.headers == ("name, in full", "email", "notes")
     path.write_text("sep=;\nname,first;email\nAnn;a@example.org\n", encoding="utf-8")
     assert rows_of(read_table(path)) == [(3, ("Ann", "a@example.org"))]
+    assert read_table(path).separator == ";"
+    path.write_text("name,email\nAnn,a@example.org\n", encoding="utf-8")
+    assert read_table(path).separator == ","
 
 
 def test_shift_jis_is_refused_naming_its_encoding(tmp_path):
@@ -517,16 +549,16 @@ def test_a_formula_never_calculated_is_refused_naming_its_cell(tmp_path):
 
 
 def test_formulas_with_saved_values_read_as_their_values(tmp_path):
+    """A formula's saved value is read; an error it saved is refused (see the test below)."""
     sheet = (
         "<sheetData>"
         f'<row r="1">{text("A1", "name")}{text("B1", "provider")}{text("C1", "notes")}</row>'
         f'<row r="2">{text("A2", "Post")}<c r="B2" t="str"><f>A2&amp;" room"</f>'
         '<v>Post room</v></c><c r="C2" t="str"><f>IF(1,"","")</f><v></v></c></row>'
-        '<row r="3"><c r="A3"><f>1+1</f><v>2</v></c><c r="B3" t="e"><f>1/0</f><v>#DIV/0!</v>'
-        "</c></row></sheetData>"
+        '<row r="3"><c r="A3"><f>1+1</f><v>2</v></c></row></sheetData>'
     )
     table = read_table(package(tmp_path / "services.xlsx", [("Services", sheet)]))
-    assert rows_of(table) == [(2, ("Post", "Post room", None)), (3, (2, "#DIV/0!", None))]
+    assert rows_of(table) == [(2, ("Post", "Post room", None)), (3, (2, None, None))]
 
 
 def test_a_shared_formula_never_calculated_is_named_as_its_cell_has_it(tmp_path):
@@ -570,6 +602,7 @@ def test_data_on_other_sheets_is_mentioned(tmp_path):
     book.save(tmp_path / "people.xlsx")
     table = read_table(tmp_path / "people.xlsx")
     assert table.description == "Excel workbook, sheet 'Customers'"
+    assert table.separator is None
     assert table.notes == (
         "Only the first sheet, 'Customers', is read; the workbook also has 'Sheet2' and 'Notes'.",
     )
@@ -591,3 +624,347 @@ def test_an_empty_first_sheet_names_the_sheets_with_data(tmp_path):
         "sheet; the workbook's data is on 'Customers'. Move that sheet to the front (drag its "
         "tab to the left), save, and try again."
     )
+
+
+# ------------------------------------------------------------- review: reading, second round
+
+
+def test_escaped_surrogates_are_joined_or_replaced(tmp_path):
+    """Review 1: `_xD800_` decoded to a lone surrogate, which crashed the import later with
+    UnicodeEncodeError; a pair of escapes is one character beyond U+FFFF."""
+    values = ["bad _xD800_ here", "_xD83D__xDE00_", "_xDE00_ low first", "ends high _xD83D_"]
+    rows = "".join(
+        f'<row r="{n}">{text(f"A{n}", value)}<c r="B{n}" t="s"><v>{n - 2}</v></c></row>'
+        for n, value in enumerate(values, start=2)
+    )
+    sheet = f'<sheetData><row r="1">{text("A1", "inline")}{text("B1", "shared")}</row>{rows}'
+    path = package(tmp_path / "people.xlsx", [("Sheet1", sheet + "</sheetData>")], strings=values)
+    read = [row.cells for row in read_table(path).rows]
+    expected = ["bad \ufffd here", "\U0001f600", "\ufffd low first", "ends high \ufffd"]
+    assert read == [(value, value) for value in expected]
+    assert all(value.encode("utf-8") for cells in read for value in cells)
+
+
+def test_a_prose_line_inside_a_quoted_value_is_not_taken_for_a_row(tmp_path):
+    """Review 2: the continuation line splits into as many fields as the header, but its
+    commas are followed by spaces, as prose puts them and Excel never writes a row."""
+    path = tmp_path / "people.csv"
+    path.write_text(
+        'name,kind,notes\nAl,colleague,"Moved office\nnow at Flat 2, 12 High St, Leeds"\n',
+        encoding="utf-8",
+    )
+    assert rows_of(read_table(path)) == [
+        (2, ("Al", "colleague", "Moved office\nnow at Flat 2, 12 High St, Leeds"))
+    ]
+
+
+def test_a_tab_separated_row_swallowed_by_a_quote_is_still_refused(tmp_path):
+    """Review 2: for tabs the plain width test stays, a space after a tab or not."""
+    path = tmp_path / "people.csv"
+    path.write_text(
+        'name\temail\tnotes\nAnn\tann@example.org\t"Likes quiet\n'
+        'Bob\t bob@example.org\t Prefers mornings"\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(KnownError, match=r"^people\.csv, line 2: a quote opened here is not"):
+        read_table(path)
+
+
+def one_sheet(tmp_path: Path, row: str, title: str = "Sheet1", **parts: Any) -> Path:
+    """people.xlsx with a header (name, email, notes) and `row` below it, as row 3."""
+    sheet = (
+        f'<sheetData><row r="1">{text("A1", "name")}{text("B1", "email")}{text("C1", "notes")}'
+        f'</row><row r="2">{text("A2", "Ann")}</row><row r="3">{row}</row></sheetData>'
+    )
+    return package(tmp_path / "people.xlsx", [(title, sheet)], **parts)
+
+
+def refusal(path: Path) -> str:
+    with pytest.raises(KnownError) as refused:
+        read_table(path)
+    return str(refused.value)
+
+
+@pytest.mark.parametrize(
+    "error", ["#N/A", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#NULL!"]
+)
+def test_an_excel_error_is_refused_naming_its_cell(tmp_path, error):
+    """Review 4: a VLOOKUP's #N/A was imported as text into a free-text field."""
+    row = f'{text("A3", "Bob")}<c r="B3" t="e"><f>VLOOKUP(A3,Lookup!A:B,2,0)</f><v>{error}</v></c>'
+    assert refusal(one_sheet(tmp_path, row)) == (
+        f"people.xlsx, sheet 'Sheet1', cell B3: holds Excel's error {error}, not a value; put "
+        "the value right in Excel and save, then try again."
+    )
+
+
+def test_the_first_visible_sheet_is_read_and_hidden_ones_are_not_mentioned(tmp_path):
+    """Review 5: a hidden first sheet of lookups was read instead of the visible data."""
+    book = Workbook()
+    book.active.title = "Lookup"
+    book.active.append(["code", "meaning"])
+    book.active.append(["A", "Admin"])
+    book.active.sheet_state = "hidden"
+    data = book.create_sheet("Data")
+    data.append(["name"])
+    data.append(["Ann"])
+    book.active = 1
+    workings = book.create_sheet("Workings")
+    workings.append(["sum", 3])
+    workings.sheet_state = "veryHidden"
+    book.create_sheet("Notes")["A1"] = "see me"
+    book.save(tmp_path / "people.xlsx")
+    table = read_table(tmp_path / "people.xlsx")
+    assert table.description == "Excel workbook, sheet 'Data'"
+    assert rows_of(table) == [(2, ("Ann",))]
+    assert table.notes == ("Only the first sheet, 'Data', is read; the workbook also has 'Notes'.",)
+
+
+def test_an_empty_first_sheet_names_only_the_visible_sheets_with_data(tmp_path):
+    """Review 5: the data a hidden sheet holds is no table to point the user to."""
+    sheet = f'<sheetData><row r="1">{text("A1", "name")}</row></sheetData>'
+    path = package(
+        tmp_path / "people.xlsx",
+        [("Lookup", sheet), ("Sheet1", ""), ("Workings", sheet), ("Customers", sheet)],
+        hidden=["Lookup", "Workings"],
+    )
+    assert refusal(path) == (
+        "people.xlsx: the first sheet, 'Sheet1', is empty, and Rapport reads only the first "
+        "sheet; the workbook's data is on 'Customers'. Move that sheet to the front (drag its "
+        "tab to the left), save, and try again."
+    )
+
+
+def test_a_workbook_whose_sheets_are_all_hidden_says_so(tmp_path):
+    sheet = f'<sheetData><row r="1">{text("A1", "name")}</row></sheetData>'
+    path = package(tmp_path / "people.xlsx", [("Lookup", sheet)], hidden=["Lookup"])
+    assert refusal(path) == (
+        "people.xlsx: every sheet is hidden ('Lookup'), and Rapport reads the first sheet you "
+        "can see; in Excel, unhide the sheet to import (right-click a sheet tab ▸ Unhide), "
+        "save, and try again."
+    )
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        (
+            "5",
+            "refers to shared text number 5, but the workbook's shared text has 2 entries "
+            "(numbered from 0)",
+        ),
+        (
+            "-1",
+            "refers to shared text number -1, but the workbook's shared text has 2 entries "
+            "(numbered from 0)",
+        ),
+        ("two", "the value cannot be read (invalid literal for int() with base 10: 'two')"),
+    ],
+    ids=["beyond", "negative", "not-a-number"],
+)
+def test_a_bad_shared_string_index_names_its_cell(tmp_path, value, message):
+    """Review 8: '(tuple index out of range)' said nothing of where; -1 read the last one."""
+    row = f'{text("A3", "Bob")}<c r="C3" t="s"><v>{value}</v></c>'
+    assert refusal(one_sheet(tmp_path, row, strings=["kept", "other"])) == (
+        f"people.xlsx, sheet 'Sheet1', cell C3: {message}, so the workbook is damaged; open "
+        "the workbook in Excel and save it, then try again."
+    )
+
+
+MIB = 2**20
+
+
+@pytest.fixture
+def small_limits(monkeypatch):
+    """The limits on what is read, a few hundred times smaller, so a file over them is small."""
+    from desktop.tabular import csv_files, excel, xlsx_reading
+
+    monkeypatch.setattr(csv_files, "CSV_BYTES", MIB)
+    monkeypatch.setattr(excel, "PART_BYTES", MIB)
+    monkeypatch.setattr(excel, "STRINGS_BYTES", MIB // 2)
+    monkeypatch.setattr(xlsx_reading, "EXCEL_ROWS", 5)
+
+
+def test_a_csv_over_the_size_limit_is_refused(tmp_path, small_limits):
+    """Review 3: read_table read a CSV of any size whole into memory."""
+    path = tmp_path / "people.csv"
+    path.write_bytes(b"name,notes\n" + b"Ann,quiet\n" * (MIB // 10 + 10_000))
+    assert refusal(path) == (
+        "people.csv is 1.1 MB, and Rapport reads files up to 1 MB; split it into smaller "
+        "files and import each in turn."
+    )
+    path.write_bytes(b"name,notes\n" + b"Ann,quiet\n" * (MIB // 10 - 10))
+    assert len(read_table(path).rows) == MIB // 10 - 10  # just under the limit is read
+
+
+@pytest.mark.parametrize(
+    ("parts", "what", "size", "limit"),
+    [
+        ({"row": text("C3", "x" * (MIB + 1000))}, "sheet 'Sheet1'", "1.1 MB", "1 MB"),
+        ({"styles": f"<!-- {'x' * MIB} -->"}, "its styles", "1.1 MB", "1 MB"),
+        ({"padding": f"<!-- {'x' * MIB} -->"}, "its list of sheets", "1.1 MB", "1 MB"),
+        (
+            {"strings": ["x" * (MIB // 2)]},
+            "the text of its cells (its shared strings)",
+            "0.6 MB",
+            "0.5 MB",
+        ),
+    ],
+    ids=["sheet", "styles", "workbook", "shared-strings"],
+)
+def test_a_workbook_part_over_its_size_limit_is_refused(
+    tmp_path, small_limits, parts, what, size, limit
+):
+    """Review 3: 79 KB of zip unpacked to a million rows, and 293 KB to 300 MB of shared
+    text; each part's size as the zip declares it is now checked before it is read."""
+    row = parts.pop("row", text("A3", "Bob"))
+    path = one_sheet(tmp_path, row, **parts)
+    assert path.stat().st_size < 20_000  # a few kilobytes of zip
+    assert refusal(path) == (
+        f"people.xlsx: {what} unpacks to {size}, and Rapport reads files up to {limit} "
+        "unpacked; split the table into smaller workbooks and import each in turn."
+    )
+
+
+def test_another_sheet_over_the_size_limit_is_refused(tmp_path, small_limits):
+    """Review 3: the other sheets are read for the note on their data, so they are bounded
+    too."""
+    sheet = f'<sheetData><row r="1">{text("A1", "name")}</row></sheetData>'
+    huge = f'<sheetData><row r="1">{text("A1", "x" * MIB)}</row></sheetData>'
+    path = package(tmp_path / "people.xlsx", [("Sheet1", sheet), ("Raw", huge)])
+    assert refusal(path).startswith("people.xlsx: sheet 'Raw' unpacks to 1.1 MB, and Rapport")
+
+
+@pytest.mark.parametrize(
+    "rows",
+    [
+        "".join(f"<row>{text('A1', 'x')}</row>" for _ in range(6)),
+        "".join(f'<row r="1">{text("A1", "x")}</row>' for _ in range(6)),
+        f'<row r="1">{text("A1", "x")}</row><row r="6">{text("A6", "x")}</row>',
+    ],
+    ids=["six-unnumbered", "six-numbered-alike", "row-six"],
+)
+def test_a_sheet_with_more_rows_than_excel_has_is_refused(tmp_path, small_limits, rows):
+    """Review 3: a sheet may claim more rows than Excel's (EXCEL_ROWS, five here), numbered
+    or not, and each is kept in memory."""
+    path = package(tmp_path / "people.xlsx", [("Sheet1", f"<sheetData>{rows}</sheetData>")])
+    assert refusal(path) == (
+        "people.xlsx, sheet 'Sheet1': the sheet has rows beyond row 5, the last an Excel sheet "
+        "has, so the workbook is damaged or was not saved by Excel; open the workbook in Excel "
+        "and save it, then try again."
+    )
+
+
+def test_a_row_beyond_excels_last_is_refused(tmp_path):
+    row = f'<row r="1048577">{text("A1048577", "x")}</row>'
+    path = package(
+        tmp_path / "people.xlsx",
+        [("Sheet1", f'<sheetData><row r="1">{text("A1", "name")}</row>{row}</sheetData>')],
+    )
+    assert "the sheet has rows beyond row 1,048,576" in refusal(path)
+
+
+def strings_workbook(tmp_path: Path, count: int) -> Path:
+    """A workbook of two rows whose shared text holds `count` strings."""
+    sheet = (
+        '<sheetData><row r="1"><c r="A1" t="s"><v>0</v></c></row>'
+        '<row r="2"><c r="A2" t="s"><v>1</v></c></row></sheetData>'
+    )
+    strings = ["name", *(f"Customer {n}" for n in range(count - 1))]
+    return package(tmp_path / "people.xlsx", [("Sheet1", sheet)], strings=strings)
+
+
+def test_reading_the_shared_text_reports_progress_and_can_be_cancelled(tmp_path):
+    """Review 3: 300 MB of shared text was read with no progress and no way to cancel."""
+    path = strings_workbook(tmp_path, 3000)
+    heard: list[float] = []
+    table = read_table(path, lambda _stage, fraction: heard.append(fraction))
+    assert rows_of(table) == [(2, ("Customer 0",))]
+    assert len(heard) >= 10  # a report every 256 strings; two rows of sheet report none
+    assert heard == sorted(heard) and heard[-1] == 1.0
+    cancelled_at = []
+
+    def cancel(stage: str, fraction: float) -> None:
+        cancelled_at.append(fraction)
+        raise Cancelled
+
+    with pytest.raises(Cancelled):
+        read_table(path, cancel)
+    assert cancelled_at[0] < 1  # while the shared text was read
+
+
+def test_elements_read_for_nothing_are_not_kept(tmp_path):
+    """Review 3: a sheet part within the limit can still hold millions of elements outside
+    its rows, each of which was kept in memory to the end."""
+    junk = "<x/>" * 300_000
+    sheet = (
+        f'<sheetData><row r="1">{text("A1", "name")}</row>{junk}'
+        f'<row r="2">{text("A2", "Ann")}</row></sheetData>'
+    )
+    path = package(tmp_path / "people.xlsx", [("Sheet1", sheet)])
+    tracemalloc.start()
+    try:
+        table = read_table(path)
+        _current, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert rows_of(table) == [(2, ("Ann",))]
+    assert peak < 8 * MIB
+
+
+def test_an_xlsx_sheet_past_the_zips_2_gib_mark_is_written(tmp_path, monkeypatch):
+    """Review 6: the sheet went into the zip without ZIP64, so one over 2 GiB failed part-way
+    with RuntimeError; here the zip's 2 GiB mark is moved down to 64 KiB."""
+    monkeypatch.setattr(zipfile, "ZIP64_LIMIT", 64 * 1024)
+    path = tmp_path / "people.xlsx"
+    assert write_table(path, ["name", "notes"], ([f"Row {n}", "x" * 50] for n in range(3000)))
+    monkeypatch.undo()
+    with zipfile.ZipFile(path) as archive:
+        assert archive.getinfo("xl/worksheets/sheet1.xml").file_size > 64 * 1024
+        assert archive.testzip() is None
+    assert len(read_table(path).rows) == 3000
+    assert load_workbook(path).worksheets[0]["A3001"].value == "Row 2999"
+
+
+def test_the_sheet_of_an_export_is_marked_zip64(tmp_path):
+    """Review 6: ZIP64 from the start, since the sheet's size is not known until its end."""
+    path = tmp_path / "people.xlsx"
+    write_table(path, ["name"], [["Ann"]])
+    with zipfile.ZipFile(path) as archive:
+        info = archive.getinfo("xl/worksheets/sheet1.xml")
+        archive.fp.seek(info.header_offset + 4)
+        assert int.from_bytes(archive.fp.read(2), "little") == 45  # needs ZIP64 to extract
+    assert load_workbook(path).worksheets[0]["A2"].value == "Ann"
+
+
+def long_title(tmp_path: Path) -> Path:
+    row = f'{text("A3", "Bob")}<c r="B3" t="e"><v>#N/A</v></c>'
+    return one_sheet(tmp_path, row, title="T" * 300)
+
+
+def long_error(tmp_path: Path) -> Path:
+    return one_sheet(tmp_path, f'<c r="B3" t="e"><v>#{"x" * 300}</v></c>')
+
+
+def long_formula(tmp_path: Path) -> Path:
+    return one_sheet(tmp_path, f'<c r="B3"><f>{"x" * 300}</f></c>')
+
+
+def long_reference(tmp_path: Path) -> Path:
+    return one_sheet(tmp_path, f'<c r="{"X" * 300}3"><v>1</v></c>')
+
+
+def long_garbled_word(tmp_path: Path) -> Path:
+    path = tmp_path / "people.csv"
+    path.write_bytes(f"name,notes\r\n{'Ж' * 300},Иван\r\n".encode("cp1251"))
+    return path
+
+
+@pytest.mark.parametrize(
+    "build", [long_title, long_error, long_formula, long_reference, long_garbled_word]
+)
+def test_a_message_quoting_the_file_clips_what_it_quotes(tmp_path, build):
+    """Review 9: a sheet title, a cell's text or a formula of any length went into the
+    message whole."""
+    message = refusal(build(tmp_path))
+    assert "…" in message
+    assert len(message) < 400, message
