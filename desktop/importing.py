@@ -188,7 +188,7 @@ def check_file(kind: ImportKind, path: Path, progress: Progress | None = None) -
     if plan.errors:
         return plan
     kind.start()
-    reading = RowReading(accepted_dates(), decimal_comma=table.description.endswith("semicolons"))
+    reading = RowReading(accepted_dates(), decimal_comma=table.separator == ";")
     total = len(table.rows)
     plan.rows = total
     plan.preview = [(row.line, row.cells) for row in table.rows[:PREVIEW_ROWS]]

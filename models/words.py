@@ -24,11 +24,15 @@ def moment_text(value: datetime | None, between: str = " ") -> str:
     return EMPTY if value is None else f"{day_text(value)}{between}{value:%H:%M}"
 
 
+def clipped(text: str, limit: int = 40) -> str:
+    """Text cut to `limit` characters, '…' marking the cut: a message quotes what a file or a
+    record holds, and that may be a million characters where a name should be."""
+    return text if len(text) <= limit else f"{text[: limit - 1]}…"
+
+
 def quoted(value: object, limit: int = 40) -> str:
-    """A value as a message quotes it: in quotes, and cut with "…" past `limit` characters (a
-    message naming a 50,000-character cell should still fit on a screen)."""
-    text = str(value)
-    return f"'{text if len(text) <= limit else text[: limit - 1] + '…'}'"
+    """A value in quotes for a message, clipped so the message stays readable."""
+    return f"'{clipped(str(value), limit)}'"
 
 
 _THOUSANDS = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?")  # 1,500 and 12,345.5

@@ -25,10 +25,10 @@ from desktop.tabular.table import (
     SourceRow,
     SourceTable,
     megabytes,
-    quoted,
     written,
 )
 from models.errors import KnownError, Progress
+from models.words import quoted
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")  # as io.StringIO(newline="") splits lines
 _SEPARATORS = {",": "commas", ";": "semicolons", "\t": "tabs"}

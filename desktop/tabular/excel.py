@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from desktop.tabular.table import quoted
+from models.words import quoted
 
 EXCEL_ROWS = 1_048_576  # a sheet's rows, the header's included
 EXCEL_TEXT = 32_767  # characters in one cell

@@ -9,6 +9,7 @@ from datetime import date, datetime
 from typing import Any
 
 from models.errors import Progress
+from models.words import quoted
 
 READING = "Reading the file"  # the stage `read_table` reports to its progress callback
 REPORT_EVERY = 256  # rows between progress reports
@@ -42,17 +43,6 @@ class SourceTable:
 
 def has_value(cell: Any) -> bool:
     return cell is not None and (not isinstance(cell, str) or bool(cell.strip()))
-
-
-def clipped(text: str, limit: int = 40) -> str:
-    """Text from a file cut to `limit` characters, '…' marking the cut: a message quotes
-    what the file holds, and a file may hold a million characters where a name should be."""
-    return text if len(text) <= limit else f"{text[: limit - 1]}…"
-
-
-def quoted(value: Any, limit: int = 40) -> str:
-    """A value from a file in quotes for a message, clipped so the message stays readable."""
-    return f"'{clipped(str(value), limit)}'"
 
 
 def listing(names: Sequence[str]) -> str:

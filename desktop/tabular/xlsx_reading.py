@@ -23,10 +23,8 @@ from desktop.tabular.table import (
     REPORT_EVERY,
     SourceRow,
     SourceTable,
-    clipped,
     has_value,
     listing,
-    quoted,
     within,
 )
 from desktop.tabular.xlsx_workbook import (
@@ -43,6 +41,7 @@ from desktop.tabular.xlsx_workbook import (
     with_strings,
 )
 from models.errors import KnownError, Progress
+from models.words import clipped, quoted
 
 # --------------------------------------------------------------------------------- .xlsx reading
 #

@@ -17,8 +17,9 @@ from typing import IO, Any
 from xml.etree import ElementTree
 
 from desktop.tabular import excel
-from desktop.tabular.table import READING, REPORT_EVERY, megabytes, quoted
+from desktop.tabular.table import READING, REPORT_EVERY, megabytes
 from models.errors import KnownError, Progress
+from models.words import quoted
 
 _ESCAPED = re.compile(r"_x([0-9A-Fa-f]{4})_")  # Excel's escape for characters XML cannot hold
 _SURROGATE = re.compile("[\ud800-\udfff]")
