@@ -10,6 +10,7 @@ from desktop.importing import check_file, import_file
 from desktop.kinds import FORMATS
 from models.catalogue import Service, Standard
 from models.complaints import Complaint
+from models.errors import KnownError
 from models.operations import create
 
 
@@ -190,3 +191,37 @@ def test_references_differing_only_in_case_are_one_reference(db, tmp_path):
     assert [str(error) for error in check_file(FORMATS["complaints"](), second).errors] == [
         "Line 2, column reference: Another complaint is already hr-17."
     ]
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (  # a quote closed mid-value, then a lone carriage return: a row cut short
+            'name,category,provider,description\r\n"Fuzz 1,,"\reV",Everything posted\r\n',
+            "services.csv, line 3: the value 'eV\"' holds a quote but is not in quotes itself, "
+            "so the row's quotes are awry; write the value in quotes, its quote doubled "
+            '("5"" floppy"), or check the quotes on this line and the one before.',
+        ),
+        (  # a stray quote before a quoted value: text follows its closing quote
+            'name,category,provider\r\n"Fuzz 1,,"line one",x\r\nPost,,Post room\r\n',
+            "services.csv, line 2: a value's closing quote is followed by more text, so the "
+            "quotes of the row starting on line 2 do not pair up; check them.",
+        ),
+    ],
+    ids=["loose-quote", "text-after-closing-quote"],
+)
+def test_quotes_awry_on_one_line_are_refused_naming_it(db, tmp_path, content, message):
+    """The fuzz test found these read as short rows, each imported as a service."""
+    path = tmp_path / "services.csv"
+    path.write_bytes(content.encode())
+    plan = None
+    with pytest.raises(KnownError) as refused:
+        plan = import_file(FORMATS["services"](), path)
+    assert str(refused.value) == message and plan is None
+    assert Service.select().count() == 0
+
+
+def test_a_value_quoted_with_its_quotes_doubled_still_imports(db, tmp_path):
+    path = write(tmp_path / "services.csv", 'name,description\n"5"" floppy","Disks, ""old"""\n')
+    assert import_file(FORMATS["services"](), path).ok
+    assert Service.get().description == 'Disks, "old"'
