@@ -13,11 +13,13 @@ from peewee import fn
 
 from desktop import cells
 from desktop.importing import Column, ImportKind, RowProblem, check_new_name
+from models import clock
 from models.base import SoftDeleteRecord
 from models.catalogue import Service, Standard
-from models.choices import CustomerKind, Measure, StandardStatus, Unit
+from models.choices import CustomerKind, Measure, MemberRole, StandardStatus, Unit
 from models.operations import create_many
 from models.register import Customer, Department
+from models.team import Member
 from models.words import quoted
 
 _CHUNK = 500
@@ -301,3 +303,49 @@ class StandardsFormat(ImportKind):
         if ids is None:  # by name, so that the same catalogue exports the same file anywhere
             rows.sort(key=lambda row: (row[0].lower(), row[1], row[6], str(row[7])))
         return rows
+
+
+class MembersFormat(ImportKind):
+    """The team, set up from a list: a member marked not active comes in retired."""
+
+    name = "members"
+    model = Member
+    tables = frozenset({"member"})
+
+    @property
+    def noun(self) -> str:
+        return "team members"
+
+    columns = (
+        Column("name", required=True),
+        Column("email"),
+        Column("role", read=lambda value: cells.read_choice(value, MemberRole)),
+        Column("active", read=cells.read_yes_no),
+    )
+
+    def start(self) -> None:
+        self.names_in_file: set[str] = set()
+
+    def build(self, row: Mapping[str, Any]) -> dict[str, Any]:
+        key = row["name"].lower()
+        if key in self.names_in_file:
+            raise RowProblem("name", f"{quoted(row['name'])} is on an earlier row of this file.")
+        self.names_in_file.add(key)
+        retired = row["active"] is False
+        return {
+            "name": row["name"],
+            "email": row["email"] or "",
+            "role": row["role"] or MemberRole.TEAM_MEMBER,
+        } | ({"deleted_at": clock.now()} if retired else {})
+
+    def write(self, records: Sequence[dict[str, Any]]) -> int:
+        return len(create_many(Member, [{"deleted_at": None} | record for record in records]))
+
+    def export_rows(self, ids: Sequence[Any] | None) -> Iterable[list[Any]]:
+        """Every member, retired ones too (as not active), so the list imports again whole."""
+        query = Member.select().order_by(fn.LOWER(Member.name))
+        if ids is not None:
+            query = query.where(Member.id.in_(list(ids)))
+        for member in query.iterator():
+            active = cells.write_yes_no(member.deleted_at is None)
+            yield [member.name, member.email, member.role.value, active]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from desktop.formats import CustomersFormat, ServicesFormat, StandardsFormat
+from desktop.formats import CustomersFormat, MembersFormat, ServicesFormat, StandardsFormat
 from desktop.importing import ImportKind
 from desktop.log_formats import ComplaintsFormat, FeedbackFormat, RequestsFormat
 from desktop.questionnaire import QuestionnaireFormat
@@ -18,6 +18,7 @@ FORMATS: dict[str, type[ImportKind]] = {
         ComplaintsFormat,
         FeedbackFormat,
         QuestionnaireFormat,
+        MembersFormat,
     )
 }
 

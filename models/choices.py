@@ -47,6 +47,12 @@ class CustomerKind(Choice):
     MANAGER = "manager"
 
 
+class MemberRole(Choice):
+    ADMINISTRATOR = "administrator"
+    TEAM_LEADER = "team leader"
+    TEAM_MEMBER = "team member"
+
+
 class Measure(Choice):
     RESPONSE = "response", "First response time"
     COMPLETION = "completion", "Completion time"

@@ -37,6 +37,7 @@ from models.choices import (
     FeedbackChannel,
     FeedbackType,
     Measure,
+    MemberRole,
     RequestChannel,
     StandardStatus,
     Unit,
@@ -57,6 +58,7 @@ from models.organisation import (
 )
 from models.register import Customer, Department
 from models.service_log import ServiceRequest
+from models.team import Member
 from models.text import fold
 
 Row = dict[str, Any]
@@ -192,6 +194,7 @@ class _DemoBuilder:
     def build(self) -> None:
         self.progress("Organisation", 0.0)
         self.organisation()
+        self.team()
         self.register()
         self.catalogue()
         self.requests()
@@ -226,6 +229,22 @@ class _DemoBuilder:
                     )
         bulk_insert(Closure, shutdown)
         self.calendar: WorkingCalendar = working_calendar()
+
+    def team(self) -> None:
+        """The business-support team whose work the demo records, one member retired."""
+        opened = datetime.combine(self.start, time(9))
+        members = [
+            self.stamp(
+                opened,
+                name=name,
+                email=f"{fold(name).replace(' ', '.')}@{text.EMAIL_DOMAIN}",
+                role=MemberRole(text.TEAM_ROLES.get(name, MemberRole.TEAM_MEMBER.value)),
+                deleted_at=None,
+            )
+            for name in (*text.OWNERS, text.LEAVER)
+        ]
+        members[-1]["deleted_at"] = datetime.combine(self.today - timedelta(days=60), time(17))
+        bulk_insert(Member, members)
 
     def register(self) -> None:
         rng, size = self.rng, self.size

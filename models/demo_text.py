@@ -373,3 +373,6 @@ ACTION_TITLES = (
     "Refresher training on the expenses process",
 )
 OWNERS = ("Priya Patel", "Tom Hughes", "Aisha Khan", "Gareth Evans", "Mei Chen")
+# The team: the owners above (Priya leads it), and one who has since left.
+TEAM_ROLES = {"Priya Patel": "team leader", "Mei Chen": "administrator"}
+LEAVER = "Daniel Okafor"

@@ -410,11 +410,32 @@ def _date_range(db: Database) -> None:
     )
 
 
+def _team(db: Database) -> None:
+    """Version 6: the people of the team."""
+    run_script(
+        db,
+        """
+        CREATE TABLE "member" (
+            "id" TEXT NOT NULL PRIMARY KEY,
+            "created_at" DATETIME NOT NULL,
+            "updated_at" DATETIME NOT NULL,
+            "deleted_at" DATETIME,
+            "name" VARCHAR(200) NOT NULL,
+            "email" VARCHAR(254) NOT NULL,
+            "role" VARCHAR(40) NOT NULL
+        );
+        CREATE INDEX "member_deleted_at" ON "member" ("deleted_at");
+        CREATE UNIQUE INDEX "member_name" ON "member" ("name");
+        """,
+    )
+
+
 MIGRATIONS: Sequence[Step] = (
     _initial_schema,
     _import_mappings,
     _demo_flag,
     _open_requests_index,
     _date_range,
+    _team,
 )
 SCHEMA_VERSION = len(MIGRATIONS)

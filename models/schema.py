@@ -11,6 +11,7 @@ from models.improvements import ImprovementAction
 from models.organisation import Closure, Settings
 from models.register import Customer, Department
 from models.service_log import ServiceRequest
+from models.team import Member
 
 ALL_MODELS = (
     Settings,
@@ -30,5 +31,6 @@ ALL_MODELS = (
     FeedbackCode,
     ImprovementAction,
     ImportMapping,
+    Member,
     AuditEntry,
 )

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QApplication,
+    QFormLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -18,16 +19,18 @@ class FirstRunPage(QWidget):
     """Welcome page for an empty database.
 
     Signals:
-        start_requested(str): the user named the organisation and wants to start.
+        start_requested(str, str): the organisation's name and the user's own, to start.
         demo_requested(): the user wants to explore with demo data.
         import_requested(): the user wants to start from a register kept in a spreadsheet.
     """
 
-    start_requested = Signal(str)
+    start_requested = Signal(str, str)
     demo_requested = Signal()
     import_requested = Signal()
 
-    def __init__(self, organisation_name: str = "", parent: QWidget | None = None) -> None:
+    def __init__(
+        self, organisation_name: str = "", your_name: str = "", parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("firstRunPage")
 
@@ -51,6 +54,14 @@ class FirstRunPage(QWidget):
         self.name_edit.returnPressed.connect(self._start)
         name_label = QLabel("Organisation &name:")
         name_label.setBuddy(self.name_edit)
+        self.you_edit = QLineEdit(your_name)
+        self.you_edit.setPlaceholderText("As your colleagues know you, e.g. Priya Patel")
+        self.you_edit.setMaxLength(200)
+        self.you_edit.setAccessibleName("Your name")
+        self.you_edit.textChanged.connect(self._update_buttons)
+        self.you_edit.returnPressed.connect(self._start)
+        you_label = QLabel("&Your name:")
+        you_label.setBuddy(self.you_edit)
 
         self.start_button = QPushButton("&Start")
         self.start_button.setDefault(True)
@@ -62,10 +73,12 @@ class FirstRunPage(QWidget):
         self.demo_button.setToolTip("Fill this database with a demo organisation to explore")
         self.demo_button.clicked.connect(self.demo_requested)
 
+        names = QFormLayout()
+        names.addRow(name_label, self.name_edit)
+        names.addRow(you_label, self.you_edit)
         name_row = QHBoxLayout()
-        name_row.addWidget(name_label)
-        name_row.addWidget(self.name_edit, 1)
-        name_row.addWidget(self.start_button)
+        name_row.addLayout(names, 1)
+        name_row.addWidget(self.start_button, 0, Qt.AlignmentFlag.AlignBottom)
         self.import_button = QPushButton("&Import a register…")
         self.import_button.setAccessibleName("Import a register of internal customers")
         self.import_button.setToolTip("Start from a CSV or Excel list of your internal customers")
@@ -82,7 +95,12 @@ class FirstRunPage(QWidget):
         column.addWidget(intro)
         column.addSpacing(16)
         column.addWidget(QLabel("<h3>Start with your organisation</h3>"))
-        column.addWidget(_paragraph("Name it as it should appear on reports and letters."))
+        column.addWidget(
+            _paragraph(
+                "Name it as it should appear on reports and letters, and say who you are: you "
+                "are the first member of the team (Edit ▸ Team… adds your colleagues)."
+            )
+        )
         column.addLayout(name_row)
         column.addSpacing(16)
         column.addWidget(QLabel("<h3>Or bring your register</h3>"))
@@ -115,23 +133,28 @@ class FirstRunPage(QWidget):
         outer.addLayout(across)
         outer.addStretch(2)
 
-        self.setTabOrder(self.name_edit, self.start_button)
+        self.setTabOrder(self.name_edit, self.you_edit)
+        self.setTabOrder(self.you_edit, self.start_button)
         self.setTabOrder(self.start_button, self.import_button)
         self.setTabOrder(self.import_button, self.demo_button)
         self._update_buttons()
 
+    def _ready(self) -> bool:
+        return bool(self.name_edit.text().strip() and self.you_edit.text().strip())
+
     def _update_buttons(self) -> None:
-        self.start_button.setEnabled(bool(self.name_edit.text().strip()))
+        self.start_button.setEnabled(self._ready())
 
     def _start(self) -> None:
         if self.start_button.isEnabled():
-            self.start_requested.emit(self.name_edit.text())
+            self.start_requested.emit(self.name_edit.text(), self.you_edit.text())
 
     def set_busy(self, busy: bool) -> None:
         self.name_edit.setEnabled(not busy)
+        self.you_edit.setEnabled(not busy)
         self.demo_button.setEnabled(not busy)
         self.import_button.setEnabled(not busy)
-        self.start_button.setEnabled(not busy and bool(self.name_edit.text().strip()))
+        self.start_button.setEnabled(not busy and self._ready())
 
 
 def _paragraph(text: str) -> QLabel:

@@ -38,6 +38,7 @@ from models.integrity import is_empty
 from models.organisation import get_settings, rename_organisation
 from models.schema import ALL_MODELS
 from models.service_log import RequestState
+from models.team import first_member, name_first_member
 from models.worklist import Area, DueGroup, DueItem
 from views.audit_log import AuditLogDialog
 from views.background import BackgroundTask
@@ -56,6 +57,7 @@ from views.register_tab import RegisterTab
 from views.service_log_tab import ServiceLogTab
 from views.settings_dialog import SettingsDialog
 from views.single_instance import InstanceServer
+from views.team_dialog import TeamDialog
 
 if TYPE_CHECKING:
     from views.report_dialog import ReportDialog
@@ -88,7 +90,8 @@ class MainWindow(QMainWindow):
         self.task: BackgroundTask | None = None
         self.audit_log: AuditLogDialog | None = None
 
-        self.first_run = FirstRunPage(get_settings().organisation_name)
+        you = first_member()
+        self.first_run = FirstRunPage(get_settings().organisation_name, you.name if you else "")
         self.first_run.start_requested.connect(self.start_organisation)
         self.first_run.demo_requested.connect(self.load_demo)
         self.first_run.import_requested.connect(lambda: self.import_file("customers"))
@@ -158,6 +161,7 @@ class MainWindow(QMainWindow):
         quit_action.setShortcuts([QKeySequence("Ctrl+Q"), QKeySequence("Alt+F4")])
 
         edit_menu = self.menuBar().addMenu("&Edit")
+        self.team_action = self._action(edit_menu, "&Team…", None, self.edit_team)
         self.settings_action = self._action(
             edit_menu, "&Settings…", QKeySequence.StandardKey.Preferences, self.edit_settings
         )
@@ -203,12 +207,15 @@ class MainWindow(QMainWindow):
             self.pages.setCurrentWidget(self.tabs)
         self.setWindowTitle(f"{organisation} — {APP_NAME}" if organisation else APP_NAME)
 
-    def start_organisation(self, name: str) -> None:
+    def start_organisation(self, name: str, you: str) -> None:
         try:
             rename_organisation(name)
+            change = name_first_member(you)
         except KnownError as error:
-            QMessageBox.warning(self, "Organisation name", str(error))
+            QMessageBox.warning(self, "Welcome to Rapport", str(error))
             return
+        if change is not None:
+            self.bus.announce(change)
         self.statusBar().showMessage("Organisation saved.", 5000)
         self.refresh()
 
@@ -240,6 +247,11 @@ class MainWindow(QMainWindow):
         from views.report_dialog import ReportDialog  # ReportLab and QtPdf: not at start-up
 
         dialog = ReportDialog(self.settings, self)
+        dialog.exec()
+        return dialog
+
+    def edit_team(self) -> TeamDialog:
+        dialog = TeamDialog(self.bus, self.settings, self)
         dialog.exec()
         return dialog
 

@@ -54,6 +54,8 @@ class PageSpec:
     extra_values: Callable[[Any], Values] | None = None  # more of a record for its form
     carry_on: tuple[str, ...] = ()  # quick entry: fields kept from one new record to the next
     on_form: Callable[[RecordForm], None] | None = None  # wire up a form's own behaviour
+    # how a soft delete is said: ("Delete", "deleted"), or ("Retire", "retired") for people
+    removal: tuple[str, str] = ("Delete", "deleted")
 
 
 class RecordPage(QWidget):
@@ -82,14 +84,16 @@ class RecordPage(QWidget):
             quick_filters=spec.quick_filters,
             tone=spec.tone,
             noun=spec.noun,
+            removed=spec.removal[1],
         )
         singular = spec.noun[0]
+        verb = spec.removal[0]
         self.toolbar = QToolBar()
         self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         self.new_action = self._action(f"&New {singular}…", "Ctrl+N", self.new_record)
         self.edit_action = self._action(f"&Edit {singular}…", "F2", self.edit_current)
         self.delete_action = self._action(
-            f"&Delete {singular}", QKeySequence.StandardKey.Delete, self.delete_current
+            f"&{verb} {singular}", QKeySequence.StandardKey.Delete, self.delete_current
         )
         self.restore_action = self._action(f"&Restore {singular}", "Ctrl+R", self.restore_current)
         self.toolbar.addSeparator()
@@ -205,11 +209,12 @@ class RecordPage(QWidget):
         record = self.current_record()
         if record is None or not self.delete_action.isEnabled():
             return
+        verb, removed = self.spec.removal
         answer = QMessageBox.question(
             self,
-            f"Delete {self.spec.noun[0]}",
-            f"Delete {self.spec.noun[0]} '{record}'?\n\nIt stays in the history and in past "
-            "reports, and can be restored: tick 'Show deleted', pick it and choose Restore.",
+            f"{verb} {self.spec.noun[0]}",
+            f"{verb} {self.spec.noun[0]} '{record}'?\n\nIt stays in the history and in past "
+            f"reports, and can be restored: tick 'Show {removed}', pick it and choose Restore.",
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
             QMessageBox.StandardButton.No,
         )

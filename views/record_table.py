@@ -66,6 +66,7 @@ class RecordTable(QWidget):
         quick_filters: Sequence[QuickFilter] = (),
         tone: Callable[[dict[str, Any]], Tone | None] | None = None,
         noun: tuple[str, str] = ("record", "records"),
+        removed: str = "deleted",  # or "retired", for people
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -100,8 +101,8 @@ class RecordTable(QWidget):
             self._fill_combo(quick)
             combo.currentIndexChanged.connect(self.apply_filters)
             bar.addWidget(combo, 1)
-        self.show_deleted = QCheckBox("Show &deleted")
-        self.show_deleted.setToolTip("List deleted records, to restore them")
+        self.show_deleted = QCheckBox(f"Show &{removed}")
+        self.show_deleted.setToolTip(f"List {removed} {noun[1]}, to restore them")
         self.show_deleted.toggled.connect(self.apply_filters)
         bar.addWidget(self.show_deleted)
         self.clear_button = QToolButton(text="Clear")

@@ -86,6 +86,8 @@ VALID: dict[str, str] = {
     "type": "generic positive",
     "theme": "Speed",
     "codes": "Post arrives on time",
+    "role": "team member",
+    "active": "yes",
 }
 # Columns naming a record: a hostile value there is an unknown name, never stored as text.
 REFERENCES = {"service", "customer", "department", "agreed_with"}

@@ -209,3 +209,13 @@ def test_the_demo_keeps_a_name_the_user_gave_and_their_own_closures(db):
     generate_demo("small")
     assert get_settings().organisation_name == "Acme Business Support"
     assert Closure.get_by_id(mine.id).created_at == FIXED_NOW
+
+
+def test_the_demo_has_a_team_with_one_member_retired(demo_db):
+    from models.choices import MemberRole
+    from models.team import Member
+
+    team = {m.name: (m.role, m.deleted_at is None) for m in Member.select()}
+    assert len(team) == 6
+    assert team["Priya Patel"] == (MemberRole.TEAM_LEADER, True)
+    assert [name for name, (_role, active) in team.items() if not active] == ["Daniel Okafor"]

@@ -34,6 +34,7 @@ from models.organisation import Closure, get_settings
 from models.register import Customer, Department
 from models.schema import ALL_MODELS
 from models.service_log import ServiceRequest
+from models.team import Member
 from tests.conftest import FIXED_NOW
 
 pytestmark = pytest.mark.usefixtures("db")
@@ -41,6 +42,7 @@ pytestmark = pytest.mark.usefixtures("db")
 
 def make_world() -> dict[str, object]:
     """One record of every entity, linked the way real data is."""
+    Member.create(name="Priya Patel", email="priya@example.org")
     hr = Department.create(name="Human Resources")
     zoe = Customer.create(
         name="Zoë Łukasiewicz",

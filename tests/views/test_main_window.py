@@ -5,10 +5,12 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import QRect, Qt
 from PySide6.QtWidgets import QPushButton
+from shiboken6 import isValid
 
 from models.db import close_database, open_database
 from models.integrity import is_empty
 from models.organisation import get_settings
+from models.team import Member, ensure_first_member
 from tests.views.keyboard import type_text
 from views.main_window import MainWindow
 
@@ -20,6 +22,7 @@ def open_window(qtbot, data_dir):
 
     def make() -> MainWindow:
         open_database(data_dir / "rapport.db")
+        ensure_first_member("priya")  # the login name, where the system keeps no full name
         window = MainWindow(data_dir, data_dir / "rapport.db")
         qtbot.addWidget(window)
         with qtbot.waitExposed(window):
@@ -29,7 +32,8 @@ def open_window(qtbot, data_dir):
 
     yield make
     for window in windows:
-        window.close()
+        if isValid(window):  # a test may have closed it, and a closing backup let Qt delete it
+            window.close()
     close_database()
 
 
@@ -52,6 +56,21 @@ def test_naming_the_organisation_opens_the_home_page(open_window, qtbot):
     assert window.pages.currentWidget() is window.tabs
     assert window.windowTitle() == "Business Support — Zoë's team — Rapport"
     assert window.register.customers.table.count.text() == "0 customers"
+
+
+def test_the_first_run_page_lets_the_user_correct_the_name_the_system_gave(open_window, qtbot):
+    window = open_window()
+    page = window.first_run
+    assert page.you_edit.text() == "priya"
+    type_text(page.name_edit, "Business Support")
+    page.you_edit.selectAll()
+    type_text(page.you_edit, "Priya Patel")
+    page.you_edit.clear()
+    assert not page.start_button.isEnabled()  # a team member needs a name
+    type_text(page.you_edit, "Priya Patel")
+    qtbot.mouseClick(page.start_button, Qt.MouseButton.LeftButton)
+    assert [(m.name, m.role.value) for m in Member.select()] == [("Priya Patel", "administrator")]
+    assert window.pages.currentWidget() is window.tabs
 
 
 def test_an_organisation_name_with_markup_is_shown_literally(open_window, qtbot):

@@ -1,0 +1,77 @@
+"""The team's members: a list imported and exported, and the first member of a new folder."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from desktop.cli import main
+from desktop.importing import export_file, import_file
+from desktop.kinds import FORMATS
+from desktop.user_name import os_full_name
+from models.choices import MemberRole
+from models.team import Member, ensure_first_member, first_member, name_first_member
+
+
+def write(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_a_team_imports_from_a_list_with_a_leaver_retired(db, tmp_path):
+    path = write(
+        tmp_path / "team.csv",
+        "name,email,role,active\nPriya Patel,priya@example.org,team leader,yes\n"
+        "Sam Jones,,team member,\nAlex Kim,alex@example.org,administrator,no\n",
+    )
+    plan = import_file(FORMATS["members"](), path)
+    assert plan.summary() == "team.csv: imported 3 team members."
+    members = {m.name: (m.role, m.deleted_at is None) for m in Member.select()}
+    assert members == {
+        "Priya Patel": (MemberRole.TEAM_LEADER, True),
+        "Sam Jones": (MemberRole.TEAM_MEMBER, True),
+        "Alex Kim": (MemberRole.ADMINISTRATOR, False),
+    }
+    out = tmp_path / "again.csv"
+    assert export_file(FORMATS["members"](), out) == 3
+    assert out.read_text(encoding="utf-8-sig").splitlines() == [
+        "name,email,role,active",
+        "Alex Kim,alex@example.org,administrator,no",
+        "Priya Patel,priya@example.org,team leader,yes",
+        "Sam Jones,,team member,yes",
+    ]
+
+
+def test_a_bad_member_row_names_itself_and_nothing_is_written(db, tmp_path):
+    path = write(
+        tmp_path / "team.csv",
+        "name,email,role\nPriya Patel,not-an-email,team leader\nSam,,captain\n,x@example.org,\n"
+        "Priya Patel,,\n",
+    )
+    plan = import_file(FORMATS["members"](), path)
+    assert [str(error) for error in plan.errors] == [
+        "Line 2, column email: This does not look like an email address (name@example.org).",
+        "Line 3, column role: 'captain' is not one of: administrator, team leader, team member",
+        "Line 4, column name: required, but empty.",
+        "Line 5, column name: 'Priya Patel' is on an earlier row of this file.",
+    ]
+    assert Member.select().count() == 0
+
+
+def test_members_import_and_export_on_the_command_line(db, data_dir, tmp_path, capsys):
+    path = write(tmp_path / "team.csv", "name,role\nPriya Patel,team leader\n")
+    assert main(["--data-dir", str(data_dir), "import", "members", str(path)]) == 0
+    assert "imported 1 team members" in capsys.readouterr().out
+    out = tmp_path / "team.xlsx"
+    assert main(["--data-dir", str(data_dir), "export", "members", str(out)]) == 0
+    assert "Exported 1 members" in capsys.readouterr().out
+
+
+def test_a_new_folder_starts_with_its_maker_who_may_correct_the_name(db):
+    made = ensure_first_member(os_full_name())
+    assert made is not None and made.name == os_full_name()
+    assert made.role is MemberRole.ADMINISTRATOR
+    assert ensure_first_member("Someone Else") is None  # only a team with nobody in it
+    name_first_member("  Priya   Patel ")
+    assert first_member().name == "Priya Patel"
+    assert name_first_member("Priya Patel") is None  # nothing to change
+    assert Member.select().count() == 1

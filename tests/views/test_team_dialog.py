@@ -1,0 +1,58 @@
+"""Edit ▸ Team…: colleagues added with the form, a leaver retired and brought back."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog
+
+from models.choices import MemberRole
+from models.team import Member, ensure_first_member
+from tests.views.keyboard import type_text
+from views.forms import RecordForm
+from views.team_dialog import TeamDialog
+
+
+def test_colleagues_are_added_and_a_leaver_is_retired(
+    db, show_main_window, dialogs, message_boxes, qtbot
+):
+    ensure_first_member("Priya Patel")
+    window = show_main_window()
+
+    def add(name: str, role: str):
+        def fill(form: QDialog) -> None:
+            assert isinstance(form, RecordForm) and form.windowTitle() == "New team member"
+            form.widgets["name"].setFocus()
+            type_text(form.widgets["name"], name)
+            role_box = form.widgets["role"]
+            role_box.setCurrentIndex(role_box.findData(role))
+            qtbot.mouseClick(form.ok_button, Qt.MouseButton.LeftButton)
+
+        return fill
+
+    def manage(dialog: QDialog) -> None:
+        assert isinstance(dialog, TeamDialog)
+        page = dialog.page
+        assert page.table.count.text() == "1 team member"
+        for name in ("Sam Jones", "Alex Kim"):
+            dialogs.expect(add(name, MemberRole.TEAM_MEMBER.value))
+            page.new_action.trigger()
+        assert page.table.count.text() == "3 team members"
+        alex = Member.get(Member.name == "Alex Kim")
+        page.table.select(alex.id)
+        assert page.delete_action.text() == "&Retire team member"
+        page.delete_action.trigger()
+        title, text = message_boxes.shown[-1][1:]
+        assert title == "Retire team member" and "tick 'Show retired'" in text
+        assert Member.get_by_id(alex.id).deleted_at is not None
+        assert page.table.count.text() == "2 team members"
+        page.table.show_deleted.setChecked(True)  # "Show retired"
+        assert page.table.show_deleted.text() == "Show &retired"
+        page.table.select(alex.id)
+        page.restore_action.trigger()
+        assert Member.get_by_id(alex.id).deleted_at is None
+        dialog.reject()
+
+    dialogs.expect(manage)
+    window.team_action.trigger()
+    assert sorted(m.name for m in Member.live()) == ["Alex Kim", "Priya Patel", "Sam Jones"]
+    window.close()
