@@ -74,6 +74,7 @@ def start_window(data_dir: Path) -> MainWindow | None:
     user agrees, rather than opened).
     """
     from desktop.backups import sweep_leftovers
+    from desktop.session import seat
     from desktop.user_name import os_full_name
     from models.team import ensure_first_member
     from views.data_protection import RecoveryKeyDialog, key_for_window
@@ -91,6 +92,7 @@ def start_window(data_dir: Path) -> MainWindow | None:
         chosen = key_for_window(data_dir)
         open_checked(data_dir, chosen.key)
         ensure_first_member(os_full_name())  # a new folder's team starts with its maker
+        seat(data_dir)
         log_file = start_logging(data_dir)
         log_qt_messages()
     except Cancelled:

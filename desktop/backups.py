@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import shutil
 import time
 from collections.abc import Iterable
@@ -21,6 +20,7 @@ from pathlib import Path
 
 from peewee import Database
 
+from desktop.json_files import read_json, write_json
 from desktop.paths import database_path
 from models import clock
 from models.audit import AuditEntry
@@ -158,7 +158,7 @@ def set_backup_folder(data_dir: Path, folder: Path | None) -> None:
                 f"Backups cannot be written to {folder}: {error.strerror or error}."
             ) from error
     chosen = str(folder) if folder is not None else None
-    _write_json(data_dir / SETTINGS_FILE, {**_settings(data_dir), "folder": chosen})
+    write_json(data_dir / SETTINGS_FILE, {**_settings(data_dir), "folder": chosen})
 
 
 def automatic_backups(data_dir: Path) -> bool:
@@ -167,15 +167,11 @@ def automatic_backups(data_dir: Path) -> bool:
 
 
 def set_automatic_backups(data_dir: Path, on: bool) -> None:
-    _write_json(data_dir / SETTINGS_FILE, {**_settings(data_dir), "automatic": bool(on)})
+    write_json(data_dir / SETTINGS_FILE, {**_settings(data_dir), "automatic": bool(on)})
 
 
 def _settings(data_dir: Path) -> dict[str, object]:
-    try:
-        loaded = json.loads((data_dir / SETTINGS_FILE).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return loaded if isinstance(loaded, dict) else {}
+    return read_json(data_dir / SETTINGS_FILE)
 
 
 # ---------------------------------------------------------------- taking and listing
@@ -219,7 +215,7 @@ def _description(path: Path) -> Path:
 
 
 def _describe(backup: Backup) -> None:
-    _write_json(
+    write_json(
         _description(backup.path),
         {
             "taken": backup.taken.isoformat(),
@@ -510,16 +506,6 @@ def _keep_current(
             f"The damaged database could not be kept in {folder} ({error}); nothing was changed."
         ) from error
     return target, False
-
-
-def _write_json(path: Path, content: dict[str, object]) -> None:
-    """Write whole or not at all (a temporary file renamed into place)."""
-    partial = path.with_name(f".{path.name}.part")
-    with open(partial, "w", encoding="utf-8") as file:
-        json.dump(content, file, indent=2)
-        file.flush()
-        os.fsync(file.fileno())
-    partial.replace(path)
 
 
 # ---------------------------------------------------------------- leftovers

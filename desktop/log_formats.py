@@ -31,6 +31,7 @@ from models.feedback import Code, Feedback, FeedbackCode
 from models.listing import rowid_of
 from models.operations import create_many
 from models.organisation import get_settings, working_calendar
+from models.people import member_at_keyboard
 from models.register import Customer, Department
 from models.scores import SCALES, Scale
 from models.service_log import ServiceRequest
@@ -242,6 +243,7 @@ class ComplaintsFormat(_LogFormat):
                         "channel": None,
                         "who": complaint.referred_to if kind is ComplaintEventKind.REFERRED else "",
                         "recorded_by": "import",
+                        "member": member_at_keyboard(),
                     }
                 )
         bulk_insert(ComplaintEvent, events)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from peewee import Database
 
+from desktop.json_files import read_json, write_json
 from desktop.keys import (
     ENVIRONMENT,
     key_from_environment,
@@ -19,6 +20,8 @@ from models.db import KeyNeeded, is_encrypted, open_database
 from models.encryption import new_key
 from models.errors import KnownError
 from models.organisation import ensure_bank_holidays_seeded
+from models.people import set_member_at_keyboard
+from models.team import Member, first_member
 
 
 def ensure_data_folder(data_dir: Path) -> None:
@@ -56,6 +59,7 @@ def open_data_folder(data_dir: Path, key: str | None = None) -> Database:
     ensure_data_folder(data_dir)
     db = open_database(database_path(data_dir), key=key or folder_key(data_dir))
     ensure_bank_holidays_seeded()
+    seat(data_dir)
     return db
 
 
@@ -98,3 +102,30 @@ def open_scratch() -> Database:
     db = open_database(Path(":memory:"))
     ensure_bank_holidays_seeded()
     return db
+
+
+YOU_FILE = "you.json"  # in the data folder: which member this folder's user is
+
+
+def seat(data_dir: Path) -> Member | None:
+    """Put the folder's user at the keyboard: the member chosen for this folder (Settings),
+    else the team's first, who is then remembered as the choice. None while there is no team."""
+    chosen = read_json(Path(data_dir) / YOU_FILE).get("member")
+    member = Member.get_or_none(Member.id == str(chosen)) if isinstance(chosen, str) else None
+    if member is None or member.deleted_at is not None:
+        member = first_member()
+        if member is not None:
+            choose_you(data_dir, member)
+    set_member_at_keyboard(member.id if member is not None else None)
+    return member
+
+
+def choose_you(data_dir: Path, member: Member) -> None:
+    """This folder's user is `member` from now on (the window's Settings)."""
+    try:
+        write_json(Path(data_dir) / YOU_FILE, {"member": member.id.hex})
+    except OSError as error:
+        raise KnownError(
+            f"Rapport cannot remember who you are in {data_dir}: {error.strerror or error}."
+        ) from error
+    set_member_at_keyboard(member.id)

@@ -17,6 +17,7 @@ from peewee import (
     ForeignKeyField,
     Node,
     TextField,
+    UUIDField,
     fn,
 )
 
@@ -30,6 +31,7 @@ from models.listing import (
     Query,
     rowid_of,
 )
+from models.people import Member, member_at_keyboard
 from models.text import FOLDED
 
 MASKED = "(confidential)"
@@ -48,7 +50,8 @@ NAME_FIELDS = ("name", "reference", "title", "statement", "description", "commen
 
 class AuditEntry(Record):
     at = DateTimeField(default=clock.now, index=True)
-    user = CharField(max_length=200)
+    user = CharField(max_length=200)  # the login, as entries made before there was a team say
+    member = UUIDField(null=True)  # the member at the keyboard (their name is shown, as it is now)
     action = ChoiceField(AuditAction)
     table_name = CharField(max_length=100)
     record_id = CharField(max_length=40, index=True)
@@ -79,6 +82,7 @@ def record_change(
         }
     base = {
         "user": os_user(),
+        "member": member_at_keyboard(),
         "action": action,
         "table_name": record._meta.table_name,
         "record_id": record.id.hex if hasattr(record.id, "hex") else str(record.id),
@@ -113,9 +117,17 @@ def record_name(record: Record) -> str:
     return str(text) if text else record.id.hex
 
 
+def who_did_it() -> Node:
+    """Who made an entry, as a person reads it: the member's name as it is now, or for an
+    entry made before there was a team, the login it recorded."""
+    named = Member.select(Member.name).where(Member.id == AuditEntry.member)
+    return fn.COALESCE(named, AuditEntry.user)
+
+
 def audit_users() -> list[str]:
     """Everyone who has changed something, for the audit log's filter."""
-    query = AuditEntry.select(AuditEntry.user).distinct().order_by(AuditEntry.user)
+    who = who_did_it()
+    query = AuditEntry.select(who).distinct().order_by(who.collate(FOLDED))
     return [user for (user,) in query.tuples()]
 
 
@@ -168,11 +180,12 @@ def audit_listing() -> AuditListing:
     entry = AuditEntry
     name = _record_name()
     old, new = _shown_value(entry.old_value), _shown_value(entry.new_value)
+    who = who_did_it()
     return AuditListing(
         model=entry,
         columns=(
             ListColumn("at", entry.at),
-            ListColumn("user", entry.user, searchable=True),
+            ListColumn("user", who, searchable=True, sort_expression=who.collate(FOLDED)),
             ListColumn("action", entry.action),
             ListColumn("table", entry.table_name),
             ListColumn("record", name, searchable=True, sort_expression=name.collate(FOLDED)),
@@ -183,7 +196,7 @@ def audit_listing() -> AuditListing:
         ),
         filters={
             "table": lambda query, table: query.where(entry.table_name == table),
-            "user": lambda query, user: query.where(entry.user == user),
+            "user": lambda query, user: query.where(who == user),
             "action": lambda query, action: query.where(entry.action == action),
             "record": lambda query, key: query.where(entry.record_id == key),
             "from": lambda query, day: query.where(entry.at >= _start_of(day)),

@@ -27,6 +27,7 @@ from models.complaints import Complaint, ComplaintEvent, complaint_dues, holds, 
 from models.errors import KnownError
 from models.operations import Change, check_fields, create, typed, update
 from models.organisation import get_settings, working_calendar
+from models.people import Member, member_at_keyboard
 from models.words import moment_text
 
 S = ComplaintStatus
@@ -241,6 +242,7 @@ def _event(complaint: Complaint, kind: ComplaintEventKind, at: datetime, **field
         channel=fields.get("channel"),
         who=fields.get("who", ""),
         recorded_by=audit.os_user(),
+        member=member_at_keyboard(),
     )
 
 
@@ -303,6 +305,34 @@ def recompute_open_complaint_dues() -> int:
             ).where(Complaint.id == complaint.id).execute()
             changed += 1
     return changed
+
+
+@dataclass(frozen=True)
+class TimelineRow:
+    """One step of a complaint's timeline as the window and the record show it."""
+
+    at: datetime
+    step: str  # "Acknowledged (phone)"
+    who: str  # with whom it was spoken, or to whom it was referred
+    by: str  # the member who recorded it, or the login an older entry recorded
+    note: str
+
+
+def timeline_rows(complaint: Complaint) -> list[TimelineRow]:
+    """The complaint's timeline in words, members named as they are called now."""
+    events = timeline(complaint)
+    keys = {event.member for event in events if event.member is not None}
+    names = dict(Member.select(Member.id, Member.name).where(Member.id.in_(list(keys))).tuples())
+    return [
+        TimelineRow(
+            at=event.at,
+            step=event.kind.label + (f" ({event.channel.label.lower()})" if event.channel else ""),
+            who=event.who,
+            by=names.get(event.member) or event.recorded_by,
+            note=event.note,
+        )
+        for event in events
+    ]
 
 
 def timeline(complaint: Complaint) -> list[ComplaintEvent]:

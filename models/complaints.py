@@ -16,6 +16,7 @@ from peewee import (
     DateTimeField,
     ForeignKeyField,
     TextField,
+    UUIDField,
     fn,
 )
 
@@ -102,7 +103,8 @@ class ComplaintEvent(Record):
     note = TextField(default="")
     channel = ChoiceField(FeedbackChannel, null=True)  # for communications
     who = CharField(max_length=200, default="")  # who spoke, or to whom it was referred
-    recorded_by = CharField(max_length=200, default="")  # the operating-system user
+    recorded_by = CharField(max_length=200, default="")  # the login, before there was a team
+    member = UUIDField(null=True)  # the member who recorded it
 
 
 @validates(Complaint)

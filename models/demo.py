@@ -148,6 +148,8 @@ class _DemoBuilder:
     def __init__(self, size: DemoSize, seed: int, today: date, progress: Progress) -> None:
         self.size = size
         self.rng = random.Random(seed)
+        # who recorded each step: drawn apart, so the rest of the demo stays as it was
+        self.team_rng = random.Random(f"{seed}-team")
         self.progress = progress
         self.today = today
         self.now = datetime.combine(today, time(0))  # the demo's story ends as today begins
@@ -245,6 +247,7 @@ class _DemoBuilder:
         ]
         members[-1]["deleted_at"] = datetime.combine(self.today - timedelta(days=60), time(17))
         bulk_insert(Member, members)
+        self.member_ids = [row["id"] for row in members[:-1]]
 
     def register(self) -> None:
         rng, size = self.rng, self.size
@@ -729,6 +732,7 @@ class _DemoBuilder:
                     channel=extra.get("channel"),
                     who=extra.get("who", ""),
                     recorded_by="priya.patel",
+                    member=self.team_rng.choice(self.member_ids),
                 )
             )
             row["status"] = _EVENT_STATUS.get(kind, row["status"])

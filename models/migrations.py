@@ -430,6 +430,16 @@ def _team(db: Database) -> None:
     )
 
 
+def _who_by_key(db: Database) -> None:
+    """Version 7: the audit trail and a complaint's timeline name the member at the keyboard
+    by key; entries made before keep the login they recorded."""
+    run_script(
+        db,
+        'ALTER TABLE "audit_entry" ADD COLUMN "member" TEXT;'
+        'ALTER TABLE "complaint_event" ADD COLUMN "member" TEXT;',
+    )
+
+
 MIGRATIONS: Sequence[Step] = (
     _initial_schema,
     _import_mappings,
@@ -437,5 +447,6 @@ MIGRATIONS: Sequence[Step] = (
     _open_requests_index,
     _date_range,
     _team,
+    _who_by_key,
 )
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -18,6 +18,7 @@ from models.audit import AuditEntry, os_user, record_change
 from models.base import Record, SoftDeleteRecord, bulk_insert, database
 from models.choices import AuditAction
 from models.errors import KnownError
+from models.people import member_at_keyboard
 from models.validation import DateRange, field_problems
 
 R = TypeVar("R", bound=Record)
@@ -275,6 +276,7 @@ def create_many(model: type[R], rows: Sequence[Mapping[str, Any]]) -> list[R]:
             "updated_at": moment,
             "at": moment,
             "user": user,
+            "member": member_at_keyboard(),
             "action": AuditAction.CREATE,
             "table_name": table,
             "record_id": _plain(record.id),

@@ -8,25 +8,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from peewee import CharField
-
-from models.base import ChoiceField, SoftDeleteRecord
 from models.choices import MemberRole
 from models.listing import ListColumn, Listing
 from models.operations import Change, Problems, create, update, validates
+from models.people import Member
 from models.text import FOLDED
 from models.validation import bad_email, name_problems, text_of
-
-
-class Member(SoftDeleteRecord):
-    """One person of the team."""
-
-    name = CharField(max_length=200, unique=True)
-    email = CharField(max_length=254, default="")
-    role = ChoiceField(MemberRole, default=MemberRole.TEAM_MEMBER)
-
-    def __str__(self) -> str:
-        return self.name
 
 
 @validates(Member)

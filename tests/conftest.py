@@ -69,6 +69,15 @@ def no_system_keyring(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("RAPPORT_DB_KEY", raising=False)
 
 
+@pytest.fixture(autouse=True)
+def nobody_at_the_keyboard() -> Iterator[None]:
+    """No test leaves a member at the keyboard for the next (it is the process's state)."""
+    from models.people import at_keyboard
+
+    with at_keyboard(None):
+        yield
+
+
 @pytest.fixture
 def memory_keyring(monkeypatch: pytest.MonkeyPatch) -> MemoryKeyring:
     backend = MemoryKeyring()

@@ -35,7 +35,7 @@ from models.complaint_lifecycle import (
     dues_now,
     log_complaint,
     take_step,
-    timeline,
+    timeline_rows,
     update_complaint,
 )
 from models.complaints import COMPLAINT_LISTING, Complaint, Worklist, next_deadline
@@ -261,8 +261,8 @@ class ComplaintDetail(QWidget):
             value.setAccessibleName(label)
             self.values[name] = value
             facts.addRow(f"{label}:", value)
-        self.timeline = QTableWidget(0, 4)
-        self.timeline.setHorizontalHeaderLabels(["When", "Step", "Who", "Note"])
+        self.timeline = QTableWidget(0, 5)
+        self.timeline.setHorizontalHeaderLabels(["When", "Step", "With whom", "By", "Note"])
         self.timeline.setAccessibleName("Timeline")
         self.timeline.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.timeline.verticalHeader().setVisible(False)
@@ -372,15 +372,14 @@ class ComplaintDetail(QWidget):
         }
         for name, label in self.values.items():
             label.setText(shown[name] or EMPTY)
-        events = timeline(complaint)
-        self.timeline.setRowCount(len(events))
-        for row, event in enumerate(events):
-            who = event.who + (f" ({event.channel.label.lower()})" if event.channel else "")
+        steps = timeline_rows(complaint)
+        self.timeline.setRowCount(len(steps))
+        for row, step in enumerate(steps):
             for column, text in enumerate(
-                (date_label(event.at), event.kind.label, who, event.note)
+                (date_label(step.at), step.step, step.who, step.by, step.note)
             ):
                 self.timeline.setItem(row, column, QTableWidgetItem(text))
-        for column in range(3):  # the note takes what is left, and wraps
+        for column in range(4):  # the note takes what is left, and wraps
             self.timeline.resizeColumnToContents(column)
         self.timeline.resizeRowsToContents()
 

@@ -256,7 +256,7 @@ class MainWindow(QMainWindow):
         return dialog
 
     def edit_settings(self) -> SettingsDialog:
-        dialog = SettingsDialog(self.bus, self)
+        dialog = SettingsDialog(self.bus, self.data_dir, self)
         if dialog.exec():
             self.statusBar().showMessage(
                 "Settings saved; open items follow the new calendar.", 8000

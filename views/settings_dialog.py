@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QDate, QTime
@@ -27,10 +28,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.session import choose_you
 from models import clock
 from models.choices import Unit
 from models.errors import KnownError
-from models.operations import ValidationError
+from models.operations import ValidationError, fetch
 from models.organisation import (
     YEARS_AHEAD,
     add_closure,
@@ -42,6 +44,8 @@ from models.organisation import (
     remove_closure,
     update_settings,
 )
+from models.people import member_at_keyboard
+from models.team import Member, member_choices
 from views.data_bus import DataBus
 from views.format import date_label
 
@@ -49,12 +53,28 @@ WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 AFFECTED = frozenset({"settings", "closure", "service_request", "complaint"})
 
 
+def _hex(key: Any) -> str | None:
+    return None if key is None else key.hex
+
+
 class SettingsDialog(QDialog):
-    def __init__(self, bus: DataBus, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, bus: DataBus, data_dir: Path | None = None, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Settings")
         self.bus = bus
+        self.data_dir = data_dir  # where "who you are" is remembered; None: not asked
         settings = get_settings()
+
+        self.you = QComboBox()
+        self.you.setAccessibleName("You are")
+        self.you.setToolTip("The team member your changes are recorded under, on this computer")
+        for name, key in member_choices():
+            self.you.addItem(name, key)
+        at_keyboard = member_at_keyboard()
+        if at_keyboard is not None:
+            self.you.setCurrentIndex(max(self.you.findData(at_keyboard.hex), 0))
 
         self.organisation = QLineEdit(settings.organisation_name)
         self.organisation.setAccessibleName("Organisation name")
@@ -104,6 +124,8 @@ class SettingsDialog(QDialog):
 
         general = QGroupBox("Organisation and working calendar")
         form = QFormLayout(general)
+        if data_dir is not None and self.you.count():
+            form.addRow("&You are:", self.you)
         form.addRow("Organisation &name:", self.organisation)
         form.addRow("Office hours:", hours)
         form.addRow("Working days:", days)
@@ -246,6 +268,9 @@ class SettingsDialog(QDialog):
     def accept(self) -> None:
         try:
             update_settings(**self.values())
+            chosen = self.you.currentData()
+            if self.data_dir is not None and chosen and chosen != _hex(member_at_keyboard()):
+                choose_you(self.data_dir, fetch(Member, chosen))
         except ValidationError as error:
             QMessageBox.warning(
                 self, "Settings", "Please put right:\n" + "\n".join(error.problems.values())

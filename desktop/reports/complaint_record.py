@@ -24,7 +24,7 @@ from desktop.reports.typography import (
     write_pdf,
 )
 from models import clock
-from models.complaint_lifecycle import dues_now, timeline
+from models.complaint_lifecycle import dues_now, timeline_rows
 from models.complaints import Complaint
 from models.delivery import met
 from models.improvements import actions_for_complaint
@@ -99,23 +99,23 @@ def build_complaint_record(
     story += [para("Details", "h2"), para(complaint.details or EMPTY)]
     if complaint.remedy_sought:
         story += [para("Remedy sought", "h2"), para(complaint.remedy_sought)]
-    events = timeline(complaint)
+    steps = timeline_rows(complaint)
     story += [
         para("Timeline and communications", "h2"),
         table(
-            ["When", "What", "Who", "Note"],
+            ["When", "What", "With whom", "By", "Note"],
             [
                 [
-                    moment_text(event.at),
-                    event.kind.label
-                    + (f" ({event.channel.label.lower()})" if event.channel else ""),
-                    event.who or event.recorded_by or EMPTY,
-                    whole(event.note or ""),
+                    moment_text(step.at),
+                    step.step,
+                    step.who or EMPTY,
+                    step.by or EMPTY,
+                    whole(step.note or ""),
                 ]
-                for event in events
+                for step in steps
             ]
-            or [["", "Nothing recorded yet.", "", ""]],
-            [0.17, 0.23, 0.18, 0.42],
+            or [["", "Nothing recorded yet.", "", "", ""]],
+            [0.15, 0.19, 0.15, 0.15, 0.36],
         ),
     ]
     if complaint.referred_to:

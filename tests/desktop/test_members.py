@@ -9,6 +9,7 @@ from desktop.importing import export_file, import_file
 from desktop.kinds import FORMATS
 from desktop.user_name import os_full_name
 from models.choices import MemberRole
+from models.db import open_database
 from models.team import Member, ensure_first_member, first_member, name_first_member
 
 
@@ -75,3 +76,71 @@ def test_a_new_folder_starts_with_its_maker_who_may_correct_the_name(db):
     assert first_member().name == "Priya Patel"
     assert name_first_member("Priya Patel") is None  # nothing to change
     assert Member.select().count() == 1
+
+
+def test_the_folder_remembers_who_is_at_the_keyboard_and_the_trail_names_them(
+    db, data_dir, tmp_path
+):
+    from desktop.session import YOU_FILE, choose_you, seat
+    from models.audit import AuditEntry, audit_users, os_user, who_did_it
+    from models.operations import create, soft_delete, update
+    from models.people import member_at_keyboard
+    from models.register import Department
+
+    before, _ = create(Department, name="Made before there was a team")
+    priya = ensure_first_member("Priya Patel")
+    sam, _ = create(Member, name="Sam Jones")
+    assert seat(data_dir) == priya and member_at_keyboard() == priya.id
+    assert (data_dir / YOU_FILE).exists()  # the first member, remembered as the choice
+    choose_you(data_dir, sam)
+    finance, _ = create(Department, name="Finance")
+    update(finance, notes="Second floor")
+    assert seat(data_dir) == sam  # as remembered for this folder
+    update(sam, name="Samuel Jones")  # the trail shows a member as they are called now
+    names = dict(
+        AuditEntry.select(AuditEntry.record_id, who_did_it())
+        .where(AuditEntry.table_name == "department")
+        .tuples()
+    )
+    assert names[finance.id.hex] == "Samuel Jones"
+    assert names[before.id.hex] == os_user()  # made before there was a team: the login
+    assert "Samuel Jones" in audit_users()
+    soft_delete(Member.get_by_id(sam.id))  # retired: the folder's user falls back to the first
+    assert seat(data_dir) == priya
+
+
+def test_a_command_records_the_member_chosen_for_the_folder(db, data_dir, tmp_path, capsys):
+    from desktop.session import choose_you
+    from models.audit import AuditEntry, who_did_it
+    from models.operations import create
+
+    ensure_first_member("Priya Patel")
+    mei, _ = create(Member, name="Mei Chen")
+    choose_you(data_dir, mei)
+    path = write(tmp_path / "services.csv", "name\nPost\n")
+    assert main(["--data-dir", str(data_dir), "import", "services", str(path)]) == 0
+    open_database(data_dir / "rapport.db")
+    who = AuditEntry.select(who_did_it()).where(AuditEntry.table_name == "service").scalar()
+    assert who == "Mei Chen"
+
+
+def test_the_complaint_record_names_the_member_who_acknowledged_it(db, tmp_path):
+    from datetime import datetime
+
+    from pypdf import PdfReader
+
+    from desktop.reports.complaint_record import build_complaint_record
+    from models.choices import ComplaintEventKind
+    from models.complaint_lifecycle import log_complaint, take_step
+    from models.operations import create
+    from models.people import at_keyboard
+
+    ensure_first_member("Priya Patel")
+    mei, _ = create(Member, name="Mei Chen")
+    with at_keyboard(mei.id):
+        complaint, _ = log_complaint(received_at=datetime(2026, 11, 2, 10), summary="Post late")
+        take_step(complaint, ComplaintEventKind.ACKNOWLEDGED, at=datetime(2026, 11, 2, 11))
+    out = tmp_path / "record.pdf"
+    build_complaint_record(complaint, out)
+    text = " ".join(page.extract_text() for page in PdfReader(out).pages)
+    assert "Acknowledged" in text and "Mei Chen" in text

@@ -30,6 +30,11 @@ def step(tab, dialogs, kind, handler) -> None:
 
 
 def test_a_complaint_from_receipt_to_follow_up(tab, dialogs, message_boxes):
+    from models.people import set_member_at_keyboard
+    from models.team import Member
+
+    set_member_at_keyboard(Member.get(Member.name == "Mei Chen").id)  # the fixture resets it
+
     def new(form: QDialog) -> None:
         assert isinstance(form, RecordForm)
         fill(form, "summary", "Laptop docks order delayed by two weeks")
@@ -106,13 +111,14 @@ def test_a_complaint_from_receipt_to_follow_up(tab, dialogs, message_boxes):
         "Received",
         "Acknowledged",
         "Investigation started",
-        "Communication",
+        "Communication (phone)",
         "Referred",
         "Referral outcome",
         "Resolved",
         "Closed after follow-up",
     ]
-    assert timeline.item(3, 2).text() == "Payroll helpdesk (phone)"
+    assert timeline.item(3, 2).text() == "Payroll helpdesk"  # with whom
+    assert timeline.item(1, 3).text() == "Mei Chen"  # the member at the keyboard recorded it
     assert tab.detail.values["acknowledge"].text().endswith("— met")
     assert tab.detail.values["resolve"].text().endswith("— met")
     assert tab.detail.values["status"].text() == "Closed"

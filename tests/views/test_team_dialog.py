@@ -56,3 +56,27 @@ def test_colleagues_are_added_and_a_leaver_is_retired(
     window.team_action.trigger()
     assert sorted(m.name for m in Member.live()) == ["Alex Kim", "Priya Patel", "Sam Jones"]
     window.close()
+
+
+def test_settings_say_who_you_are_on_this_computer(db, data_dir, show_main_window, dialogs):
+    from desktop.session import seat
+    from models.operations import create
+    from models.people import member_at_keyboard
+    from views.settings_dialog import SettingsDialog
+
+    ensure_first_member("Priya Patel")
+    sam, _ = create(Member, name="Sam Jones")
+    seat(data_dir)
+    window = show_main_window()
+
+    def choose(dialog: QDialog) -> None:
+        assert isinstance(dialog, SettingsDialog)
+        assert dialog.you.currentText() == "Priya Patel"
+        dialog.you.setCurrentIndex(dialog.you.findText("Sam Jones"))
+        dialog.accept()
+
+    dialogs.expect(choose)
+    window.settings_action.trigger()
+    assert member_at_keyboard() == sam.id
+    assert seat(data_dir) == sam  # remembered for this folder
+    window.close()
