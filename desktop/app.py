@@ -74,9 +74,7 @@ def start_window(data_dir: Path) -> MainWindow | None:
     user agrees, rather than opened).
     """
     from desktop.backups import sweep_leftovers
-    from desktop.session import seat
-    from desktop.user_name import os_full_name
-    from models.team import ensure_first_member
+    from desktop.session import settle_who
     from views.data_protection import RecoveryKeyDialog, key_for_window
     from views.main_window import MainWindow
     from views.start_checks import open_checked, warn_if_network_share
@@ -91,10 +89,9 @@ def start_window(data_dir: Path) -> MainWindow | None:
         warn_if_network_share(data_dir)
         chosen = key_for_window(data_dir)
         open_checked(data_dir, chosen.key)
-        ensure_first_member(os_full_name())  # a new folder's team starts with its maker
-        seat(data_dir)
         log_file = start_logging(data_dir)
         log_qt_messages()
+        you = settle_who(data_dir)  # a new folder's team starts with its maker
     except Cancelled:
         lock.release()
         return None
@@ -108,6 +105,8 @@ def start_window(data_dir: Path) -> MainWindow | None:
     log.info("Window opened on %s", database_path(data_dir))
     if chosen.new:
         RecoveryKeyDialog(chosen.key or "", data_dir, window).exec()
+    if you is None:  # a team, but nobody chosen here yet (a restored or shared folder)
+        window.ask_who_you_are()
     return window
 
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import logging
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,12 +19,15 @@ from desktop.keys import (
     stored_key,
 )
 from desktop.paths import database_path
+from desktop.user_name import os_full_name
 from models.db import KeyNeeded, is_encrypted, open_database
 from models.encryption import new_key
 from models.errors import KnownError
-from models.organisation import ensure_bank_holidays_seeded
+from models.organisation import ensure_bank_holidays_seeded, get_settings
 from models.people import set_member_at_keyboard
-from models.team import Member, first_member
+from models.team import Member, demo_lead, ensure_first_member
+
+log = logging.getLogger(__name__)
 
 
 def ensure_data_folder(data_dir: Path) -> None:
@@ -108,24 +114,38 @@ YOU_FILE = "you.json"  # in the data folder: which member this folder's user is
 
 
 def seat(data_dir: Path) -> Member | None:
-    """Put the folder's user at the keyboard: the member chosen for this folder (Settings),
-    else the team's first, who is then remembered as the choice. None while there is no team."""
+    """Put the folder's user at the keyboard: the member chosen for this folder (Settings, or
+    made for them on its first start; in the demo, its team leader). None where none is chosen
+    or they have been retired: entries then record the login, as before there was a team, and
+    the window asks."""
     chosen = read_json(Path(data_dir) / YOU_FILE).get("member")
-    member = Member.get_or_none(Member.id == str(chosen)) if isinstance(chosen, str) else None
-    if member is None or member.deleted_at is not None:
-        member = first_member()
-        if member is not None:
-            choose_you(data_dir, member)
+    member = None
+    if isinstance(chosen, str):
+        with contextlib.suppress(ValueError):
+            member = Member.get_or_none(Member.id == uuid.UUID(chosen))
+    if member is not None and member.deleted_at is not None:
+        member = None
+    if member is None and get_settings().demo:  # in the demo you play its team leader
+        member = demo_lead()
     set_member_at_keyboard(member.id if member is not None else None)
     return member
 
 
+def settle_who(data_dir: Path) -> Member | None:
+    """The window's start (and a restore): a team with nobody in it starts with this user,
+    named as the system knows them and chosen as them; then the folder's choice is seated."""
+    if not Member.select().exists():
+        made = ensure_first_member(os_full_name())
+        if made is not None:
+            choose_you(data_dir, made)
+    return seat(data_dir)
+
+
 def choose_you(data_dir: Path, member: Member) -> None:
-    """This folder's user is `member` from now on (the window's Settings)."""
+    """This folder's user is `member` from now on. A folder where the choice cannot be written
+    still opens: the choice holds until the window closes."""
+    set_member_at_keyboard(member.id)
     try:
         write_json(Path(data_dir) / YOU_FILE, {"member": member.id.hex})
     except OSError as error:
-        raise KnownError(
-            f"Rapport cannot remember who you are in {data_dir}: {error.strerror or error}."
-        ) from error
-    set_member_at_keyboard(member.id)
+        log.warning("Who you are could not be remembered in %s: %s", data_dir, error)

@@ -31,7 +31,7 @@ from models.listing import (
     Query,
     rowid_of,
 )
-from models.people import Member, member_at_keyboard
+from models.people import member_at_keyboard, name_or_login
 from models.text import FOLDED
 
 MASKED = "(confidential)"
@@ -120,8 +120,7 @@ def record_name(record: Record) -> str:
 def who_did_it() -> Node:
     """Who made an entry, as a person reads it: the member's name as it is now, or for an
     entry made before there was a team, the login it recorded."""
-    named = Member.select(Member.name).where(Member.id == AuditEntry.member)
-    return fn.COALESCE(named, AuditEntry.user)
+    return name_or_login(AuditEntry.member, AuditEntry.user)
 
 
 def audit_users() -> list[str]:

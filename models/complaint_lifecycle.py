@@ -27,7 +27,7 @@ from models.complaints import Complaint, ComplaintEvent, complaint_dues, holds, 
 from models.errors import KnownError
 from models.operations import Change, check_fields, create, typed, update
 from models.organisation import get_settings, working_calendar
-from models.people import Member, member_at_keyboard
+from models.people import member_at_keyboard, name_or_login
 from models.words import moment_text
 
 S = ComplaintStatus
@@ -307,6 +307,9 @@ def recompute_open_complaint_dues() -> int:
     return changed
 
 
+_IN_ORDER = (ComplaintEvent.at, ComplaintEvent.created_at)  # as the steps happened
+
+
 @dataclass(frozen=True)
 class TimelineRow:
     """One step of a complaint's timeline as the window and the record show it."""
@@ -320,15 +323,18 @@ class TimelineRow:
 
 def timeline_rows(complaint: Complaint) -> list[TimelineRow]:
     """The complaint's timeline in words, members named as they are called now."""
-    events = timeline(complaint)
-    keys = {event.member for event in events if event.member is not None}
-    names = dict(Member.select(Member.id, Member.name).where(Member.id.in_(list(keys))).tuples())
+    by = name_or_login(ComplaintEvent.member, ComplaintEvent.recorded_by).alias("by")
+    events = (
+        ComplaintEvent.select(ComplaintEvent, by)
+        .where(ComplaintEvent.complaint == complaint.id)
+        .order_by(*_IN_ORDER)
+    )
     return [
         TimelineRow(
             at=event.at,
             step=event.kind.label + (f" ({event.channel.label.lower()})" if event.channel else ""),
             who=event.who,
-            by=names.get(event.member) or event.recorded_by,
+            by=event.by,
             note=event.note,
         )
         for event in events
@@ -337,7 +343,7 @@ def timeline_rows(complaint: Complaint) -> list[TimelineRow]:
 
 def timeline(complaint: Complaint) -> list[ComplaintEvent]:
     """The complaint's events in the order they happened (what the timeline view lists)."""
-    return list(complaint.events.order_by(ComplaintEvent.at, ComplaintEvent.created_at))
+    return list(complaint.events.order_by(*_IN_ORDER))
 
 
 def update_complaint(complaint: Complaint, **values: Any) -> Change:

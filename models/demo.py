@@ -233,21 +233,28 @@ class _DemoBuilder:
         self.calendar: WorkingCalendar = working_calendar()
 
     def team(self) -> None:
-        """The business-support team whose work the demo records, one member retired."""
+        """The business-support team whose work the demo records, one member retired; a
+        member already in the team (the user, made on the window's first start) is kept, and
+        a demo name they already have is not taken twice."""
         opened = datetime.combine(self.start, time(9))
+        taken = {fold(name) for (name,) in Member.select(Member.name).tuples()}
         members = [
             self.stamp(
                 opened,
                 name=name,
                 email=f"{fold(name).replace(' ', '.')}@{text.EMAIL_DOMAIN}",
                 role=MemberRole(text.TEAM_ROLES.get(name, MemberRole.TEAM_MEMBER.value)),
-                deleted_at=None,
+                deleted_at=(
+                    datetime.combine(self.today - timedelta(days=60), time(17))
+                    if name == text.LEAVER
+                    else None
+                ),
             )
             for name in (*text.OWNERS, text.LEAVER)
+            if fold(name) not in taken
         ]
-        members[-1]["deleted_at"] = datetime.combine(self.today - timedelta(days=60), time(17))
         bulk_insert(Member, members)
-        self.member_ids = [row["id"] for row in members[:-1]]
+        self.member_ids = [key for (key,) in Member.live(Member.id).order_by(Member.name).tuples()]
 
     def register(self) -> None:
         rng, size = self.rng, self.size

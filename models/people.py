@@ -10,7 +10,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from peewee import CharField
+from peewee import CharField, Field, Node, fn
 
 from models.base import ChoiceField, SoftDeleteRecord
 from models.choices import MemberRole
@@ -25,6 +25,12 @@ class Member(SoftDeleteRecord):
 
     def __str__(self) -> str:
         return self.name
+
+
+def name_or_login(key: Field, login: Field) -> Node:
+    """Who made an entry, as a person reads it: the member's name as it is now, else the login
+    an entry made before there was a team recorded (for the audit trail and the timeline)."""
+    return fn.COALESCE(Member.select(Member.name).where(Member.id == key), login)
 
 
 _at_keyboard: uuid.UUID | None = None

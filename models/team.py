@@ -8,6 +8,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from peewee import fn
+
 from models.choices import MemberRole
 from models.listing import ListColumn, Listing
 from models.operations import Change, Problems, create, update, validates
@@ -55,18 +57,19 @@ def ensure_first_member(full_name: str) -> Member | None:
     return member
 
 
-def first_member() -> Member | None:
-    """The member a data folder started with (the oldest still in the team)."""
-    return Member.live().order_by(Member.created_at, Member.name).first()
-
-
-def name_first_member(name: str) -> Change | None:
-    """The first-run page's correction of the name the system gave: the first member renamed
-    (or made, where there is none yet). None where nothing changes."""
+def member_for_your_name(name: str, you: Member | None) -> tuple[Member, Change | None]:
+    """Who the first-run page's "Your name" means: a member already called so (chosen, never
+    renamed: a colleague keeps their record), else `you` renamed, else a new member (an
+    administrator: they set the folder up). Returns the member and what changed."""
     name = " ".join(name.split())
-    member = first_member()
-    if member is None:
-        return create(Member, name=name, role=MemberRole.ADMINISTRATOR)[1]
-    if member.name == name:
-        return None
-    return update(member, name=name)
+    taken = Member.live().where(fn.LOWER(Member.name) == name.lower()).first()
+    if taken is not None:
+        return taken, None
+    if you is not None:
+        return you, update(you, name=name)
+    return create(Member, name=name, role=MemberRole.ADMINISTRATOR)
+
+
+def demo_lead() -> Member | None:
+    """Who a user plays in the demo organisation: its team leader."""
+    return Member.live().where(Member.role == MemberRole.TEAM_LEADER).order_by(Member.name).first()

@@ -9,6 +9,7 @@ from PySide6.QtCore import QByteArray, QSettings, QTimer, qVersion
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
+    QInputDialog,
     QLabel,
     QMainWindow,
     QMessageBox,
@@ -29,16 +30,19 @@ from desktop.backups import (
 from desktop.folder_lock import FolderLock
 from desktop.importing import export_file
 from desktop.kinds import FORMATS
+from desktop.session import choose_you, settle_who
 from models.base import database
 from models.complaints import Worklist
 from models.db import close_database
 from models.demo import generate_demo
 from models.errors import KnownError
 from models.integrity import is_empty
+from models.operations import fetch
 from models.organisation import get_settings, rename_organisation
+from models.people import member_at_keyboard
 from models.schema import ALL_MODELS
 from models.service_log import RequestState
-from models.team import first_member, name_first_member
+from models.team import Member, member_choices, member_for_your_name
 from models.worklist import Area, DueGroup, DueItem
 from views.audit_log import AuditLogDialog
 from views.background import BackgroundTask
@@ -90,11 +94,15 @@ class MainWindow(QMainWindow):
         self.task: BackgroundTask | None = None
         self.audit_log: AuditLogDialog | None = None
 
-        you = first_member()
-        self.first_run = FirstRunPage(get_settings().organisation_name, you.name if you else "")
+        you = member_at_keyboard()
+        self.first_run = FirstRunPage(
+            get_settings().organisation_name, fetch(Member, you).name if you else ""
+        )
         self.first_run.start_requested.connect(self.start_organisation)
-        self.first_run.demo_requested.connect(self.load_demo)
-        self.first_run.import_requested.connect(lambda: self.import_file("customers"))
+        self.first_run.demo_requested.connect(lambda: self.take_your_name() and self.load_demo())
+        self.first_run.import_requested.connect(
+            lambda: self.take_your_name() and self.import_file("customers")
+        )
         self.register = RegisterTab(self.bus, self.settings)
         self.catalogue = CatalogueTab(self.bus, self.settings)
         self.overview = OverviewTab(self.bus)
@@ -207,17 +215,33 @@ class MainWindow(QMainWindow):
             self.pages.setCurrentWidget(self.tabs)
         self.setWindowTitle(f"{organisation} — {APP_NAME}" if organisation else APP_NAME)
 
-    def start_organisation(self, name: str, you: str) -> None:
+    def start_organisation(self, name: str, _you: str) -> None:
         try:
             rename_organisation(name)
-            change = name_first_member(you)
         except KnownError as error:
             QMessageBox.warning(self, "Welcome to Rapport", str(error))
             return
-        if change is not None:
-            self.bus.announce(change)
+        if not self.take_your_name():
+            return
         self.statusBar().showMessage("Organisation saved.", 5000)
         self.refresh()
+
+    def take_your_name(self) -> bool:
+        """The first-run page's "Your name", whichever way the user starts: the member they
+        are (a colleague already in the team is chosen, never renamed) is chosen as them."""
+        typed = self.first_run.you_edit.text()
+        if not typed.strip():
+            return True
+        you = member_at_keyboard()
+        try:
+            member, change = member_for_your_name(typed, fetch(Member, you) if you else None)
+        except KnownError as error:
+            QMessageBox.warning(self, "Welcome to Rapport", str(error))
+            return False
+        choose_you(self.data_dir, member)
+        if change is not None:
+            self.bus.announce(change)
+        return True
 
     def load_demo(self) -> None:
         """Generate the small demo organisation in the background, with progress and cancel."""
@@ -249,6 +273,25 @@ class MainWindow(QMainWindow):
         dialog = ReportDialog(self.settings, self)
         dialog.exec()
         return dialog
+
+    def ask_who_you_are(self) -> None:
+        """Which member this folder's user is, where none is chosen yet: their changes are
+        recorded under that name (Settings ▸ You are changes it later)."""
+        choices = member_choices()
+        if not choices:
+            return
+        names = [name for name, _key in choices]
+        name, chosen = QInputDialog.getItem(
+            self,
+            "Who are you?",
+            "Rapport records your changes under your name. Which member of the team are you?",
+            names,
+            0,
+            False,
+        )
+        if chosen:
+            choose_you(self.data_dir, fetch(Member, dict(choices)[name]))
+            self.statusBar().showMessage(f"Your changes are recorded as {name}.", 8000)
 
     def edit_team(self) -> TeamDialog:
         dialog = TeamDialog(self.bus, self.settings, self)
@@ -440,11 +483,15 @@ class MainWindow(QMainWindow):
         close_database()
 
     def database_replaced(self, _restored: object) -> None:
-        """After a restore every list, form and figure is read again."""
+        """After a restore every list, form and figure is read again, and who you are is
+        found in the restored team (a backup from before you joined has no record of you)."""
         self.backup_timer.start()
+        you = settle_who(self.data_dir)
         self.bus.announce(model._meta.table_name for model in ALL_MODELS)
         self.refresh()
         self.statusBar().showMessage("The backup was restored.", 8000)
+        if you is None:
+            self.ask_who_you_are()
 
     def back_up_daily(self) -> None:
         """The automatic backup, once a day while the window is open, in the background."""

@@ -73,8 +73,7 @@ class SettingsDialog(QDialog):
         for name, key in member_choices():
             self.you.addItem(name, key)
         at_keyboard = member_at_keyboard()
-        if at_keyboard is not None:
-            self.you.setCurrentIndex(max(self.you.findData(at_keyboard.hex), 0))
+        self.you.setCurrentIndex(self.you.findData(_hex(at_keyboard)))  # none: nobody chosen
 
         self.organisation = QLineEdit(settings.organisation_name)
         self.organisation.setAccessibleName("Organisation name")
@@ -268,7 +267,7 @@ class SettingsDialog(QDialog):
     def accept(self) -> None:
         try:
             update_settings(**self.values())
-            chosen = self.you.currentData()
+            chosen = self.you.currentData()  # changed only by the user: a retired "you" stays
             if self.data_dir is not None and chosen and chosen != _hex(member_at_keyboard()):
                 choose_you(self.data_dir, fetch(Member, chosen))
         except ValidationError as error:

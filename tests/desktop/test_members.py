@@ -10,7 +10,7 @@ from desktop.kinds import FORMATS
 from desktop.user_name import os_full_name
 from models.choices import MemberRole
 from models.db import open_database
-from models.team import Member, ensure_first_member, first_member, name_first_member
+from models.team import Member, ensure_first_member
 
 
 def write(path: Path, text: str) -> Path:
@@ -67,31 +67,46 @@ def test_members_import_and_export_on_the_command_line(db, data_dir, tmp_path, c
     assert "Exported 1 members" in capsys.readouterr().out
 
 
-def test_a_new_folder_starts_with_its_maker_who_may_correct_the_name(db):
-    made = ensure_first_member(os_full_name())
+def test_a_new_folder_starts_with_its_maker_who_may_correct_the_name(db, data_dir):
+    from desktop.session import settle_who
+    from models.team import member_for_your_name
+
+    made = settle_who(data_dir)  # the window's first start: the team starts with its maker
     assert made is not None and made.name == os_full_name()
     assert made.role is MemberRole.ADMINISTRATOR
     assert ensure_first_member("Someone Else") is None  # only a team with nobody in it
-    name_first_member("  Priya   Patel ")
-    assert first_member().name == "Priya Patel"
-    assert name_first_member("Priya Patel") is None  # nothing to change
-    assert Member.select().count() == 1
+    member, change = member_for_your_name("  Priya   Patel ", made)
+    assert (member.id, member.name) == (made.id, "Priya Patel") and change is not None
+    sam = Member.create(name="Sam Jones")
+    chosen, change = member_for_your_name("sam jones", member)  # a colleague: chosen, kept
+    assert (chosen.id, chosen.name, change) == (sam.id, "Sam Jones", None)
+    assert Member.select().count() == 2
+
+
+def test_the_system_name_is_cleaned_of_what_a_name_may_not_hold(monkeypatch):
+    from desktop import user_name
+
+    monkeypatch.setattr(user_name, "_unix_full_name", lambda: "Zo\udce9 \x07 Smith")
+    assert user_name.os_full_name() == "Zo Smith"
+    monkeypatch.setattr(user_name, "_unix_full_name", lambda: "")
+    monkeypatch.setattr(user_name, "os_user", lambda: "priya")
+    assert user_name.os_full_name() == "priya"
 
 
 def test_the_folder_remembers_who_is_at_the_keyboard_and_the_trail_names_them(
     db, data_dir, tmp_path
 ):
-    from desktop.session import YOU_FILE, choose_you, seat
+    from desktop.session import YOU_FILE, choose_you, seat, settle_who
     from models.audit import AuditEntry, audit_users, os_user, who_did_it
     from models.operations import create, soft_delete, update
     from models.people import member_at_keyboard
     from models.register import Department
 
     before, _ = create(Department, name="Made before there was a team")
-    priya = ensure_first_member("Priya Patel")
+    priya = settle_who(data_dir)
+    assert priya is not None and member_at_keyboard() == priya.id
+    assert (data_dir / YOU_FILE).exists()  # made for this user, and chosen as them
     sam, _ = create(Member, name="Sam Jones")
-    assert seat(data_dir) == priya and member_at_keyboard() == priya.id
-    assert (data_dir / YOU_FILE).exists()  # the first member, remembered as the choice
     choose_you(data_dir, sam)
     finance, _ = create(Department, name="Finance")
     update(finance, notes="Second floor")
@@ -105,18 +120,22 @@ def test_the_folder_remembers_who_is_at_the_keyboard_and_the_trail_names_them(
     assert names[finance.id.hex] == "Samuel Jones"
     assert names[before.id.hex] == os_user()  # made before there was a team: the login
     assert "Samuel Jones" in audit_users()
-    soft_delete(Member.get_by_id(sam.id))  # retired: the folder's user falls back to the first
-    assert seat(data_dir) == priya
+    soft_delete(Member.get_by_id(sam.id))  # retired: nobody is chosen, never someone else
+    assert seat(data_dir) is None and member_at_keyboard() is None
+    (data_dir / YOU_FILE).write_text("not json", encoding="utf-8")
+    assert seat(data_dir) is None  # a damaged choice is no choice
 
 
 def test_a_command_records_the_member_chosen_for_the_folder(db, data_dir, tmp_path, capsys):
     from desktop.session import choose_you
     from models.audit import AuditEntry, who_did_it
     from models.operations import create
+    from models.people import set_member_at_keyboard
 
     ensure_first_member("Priya Patel")
     mei, _ = create(Member, name="Mei Chen")
     choose_you(data_dir, mei)
+    set_member_at_keyboard(None)  # the command must find out for itself
     path = write(tmp_path / "services.csv", "name\nPost\n")
     assert main(["--data-dir", str(data_dir), "import", "services", str(path)]) == 0
     open_database(data_dir / "rapport.db")

@@ -31,6 +31,13 @@ def test_start_window_opens_the_data_folder_and_shows_the_window(
     assert window.isVisible()
     assert window.pages.currentWidget() is window.first_run
     assert (folder / "rapport.db").exists()
+    from desktop.user_name import os_full_name
+    from models.people import member_at_keyboard
+    from models.team import Member
+
+    you = Member.get(Member.name == os_full_name())  # the new team's first member, and you
+    assert member_at_keyboard() == you.id and (folder / "you.json").exists()
+    assert window.first_run.you_edit.text() == os_full_name()
     window.close()
     close_database()
 

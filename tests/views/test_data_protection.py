@@ -147,6 +147,7 @@ def test_a_plain_database_from_an_earlier_rapport_is_encrypted_with_every_row(
     customers = Customer.select().count()
     close_database()
     dialogs.expect(keep_recovery_key({}))
+    dialogs.choose_item("Priya Patel")  # a team, but nobody chosen here yet: who are you?
     window = opened(qtbot, data_dir)
     assert window is not None and is_encrypted(data_dir / "rapport.db")
     assert Customer.select().count() == customers

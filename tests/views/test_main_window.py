@@ -7,6 +7,7 @@ from PySide6.QtCore import QRect, Qt
 from PySide6.QtWidgets import QPushButton
 from shiboken6 import isValid
 
+from desktop.session import choose_you
 from models.db import close_database, open_database
 from models.integrity import is_empty
 from models.organisation import get_settings
@@ -22,7 +23,9 @@ def open_window(qtbot, data_dir):
 
     def make() -> MainWindow:
         open_database(data_dir / "rapport.db")
-        ensure_first_member("priya")  # the login name, where the system keeps no full name
+        made = ensure_first_member("priya")  # the login, where the system keeps no full name
+        if made is not None:
+            choose_you(data_dir, made)  # as the window's first start does
         window = MainWindow(data_dir, data_dir / "rapport.db")
         qtbot.addWidget(window)
         with qtbot.waitExposed(window):

@@ -59,19 +59,19 @@ def test_colleagues_are_added_and_a_leaver_is_retired(
 
 
 def test_settings_say_who_you_are_on_this_computer(db, data_dir, show_main_window, dialogs):
-    from desktop.session import seat
+    from desktop.session import seat, settle_who
+    from desktop.user_name import os_full_name
     from models.operations import create
     from models.people import member_at_keyboard
     from views.settings_dialog import SettingsDialog
 
-    ensure_first_member("Priya Patel")
+    settle_who(data_dir)  # the window's first start: you are the team's first member
     sam, _ = create(Member, name="Sam Jones")
-    seat(data_dir)
     window = show_main_window()
 
     def choose(dialog: QDialog) -> None:
         assert isinstance(dialog, SettingsDialog)
-        assert dialog.you.currentText() == "Priya Patel"
+        assert dialog.you.currentText() == os_full_name()
         dialog.you.setCurrentIndex(dialog.you.findText("Sam Jones"))
         dialog.accept()
 
@@ -80,3 +80,31 @@ def test_settings_say_who_you_are_on_this_computer(db, data_dir, show_main_windo
     assert member_at_keyboard() == sam.id
     assert seat(data_dir) == sam  # remembered for this folder
     window.close()
+
+
+def test_a_folder_with_a_team_but_no_choice_asks_who_you_are(
+    demo_db, data_dir, show_main_window, dialogs
+):
+    from desktop.session import YOU_FILE, seat
+    from models.organisation import Settings
+    from models.people import member_at_keyboard
+
+    assert seat(data_dir).name == "Priya Patel"  # in the demo you play its team leader
+    Settings.update(demo=False).execute()  # an organisation's own team: nobody chosen here
+    assert seat(data_dir) is None
+    window = show_main_window()
+    dialogs.choose_item("Mei Chen")
+    window.ask_who_you_are()
+    mei = Member.get(Member.name == "Mei Chen")
+    assert member_at_keyboard() == mei.id and (data_dir / YOU_FILE).exists()
+    assert seat(data_dir) == mei
+    window.close()
+
+
+def test_the_demo_keeps_a_member_already_in_the_team(db):
+    from models.demo import generate_demo
+
+    ensure_first_member("Priya Patel")  # the user shares a name with the demo's team leader
+    generate_demo("small", seed=1)
+    assert Member.select().where(Member.name == "Priya Patel").count() == 1
+    assert Member.select().count() == 6
