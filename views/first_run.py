@@ -46,22 +46,12 @@ class FirstRunPage(QWidget):
             "collect — and prints the monthly evaluation report."
         )
 
-        self.name_edit = QLineEdit(organisation_name)
-        self.name_edit.setPlaceholderText("e.g. Business Support, Adult Services Directorate")
-        self.name_edit.setMaxLength(200)
-        self.name_edit.setAccessibleName("Organisation name")
-        self.name_edit.textChanged.connect(self._update_buttons)
-        self.name_edit.returnPressed.connect(self._start)
-        name_label = QLabel("Organisation &name:")
-        name_label.setBuddy(self.name_edit)
-        self.you_edit = QLineEdit(your_name)
-        self.you_edit.setPlaceholderText("As your colleagues know you, e.g. Priya Patel")
-        self.you_edit.setMaxLength(200)
-        self.you_edit.setAccessibleName("Your name")
-        self.you_edit.textChanged.connect(self._update_buttons)
-        self.you_edit.returnPressed.connect(self._start)
-        you_label = QLabel("&Your name:")
-        you_label.setBuddy(self.you_edit)
+        self.name_edit = self._name_box(
+            organisation_name, "Organisation name", "e.g. Business Support, Adult Services"
+        )
+        self.you_edit = self._name_box(
+            your_name, "Your name", "As your colleagues know you, e.g. Priya Patel"
+        )
 
         self.start_button = QPushButton("&Start")
         self.start_button.setDefault(True)
@@ -74,8 +64,8 @@ class FirstRunPage(QWidget):
         self.demo_button.clicked.connect(self.demo_requested)
 
         names = QFormLayout()
-        names.addRow(name_label, self.name_edit)
-        names.addRow(you_label, self.you_edit)
+        names.addRow("Organisation &name:", self.name_edit)
+        names.addRow("&Your name:", self.you_edit)
         name_row = QHBoxLayout()
         name_row.addLayout(names, 1)
         name_row.addWidget(self.start_button, 0, Qt.AlignmentFlag.AlignBottom)
@@ -138,6 +128,15 @@ class FirstRunPage(QWidget):
         self.setTabOrder(self.start_button, self.import_button)
         self.setTabOrder(self.import_button, self.demo_button)
         self._update_buttons()
+
+    def _name_box(self, text: str, name: str, example: str) -> QLineEdit:
+        box = QLineEdit(text)
+        box.setPlaceholderText(example)
+        box.setMaxLength(200)
+        box.setAccessibleName(name)
+        box.textChanged.connect(self._update_buttons)
+        box.returnPressed.connect(self._start)
+        return box
 
     def _ready(self) -> bool:
         return bool(self.name_edit.text().strip() and self.you_edit.text().strip())
