@@ -12,7 +12,7 @@ from typing import Any
 from peewee import fn
 
 from desktop import cells
-from desktop.importing import Column, ImportKind, RowProblem, check_new_name
+from desktop.importing import Column, ImportKind, OncePerFile, RowProblem, check_new_name
 from models import clock
 from models.base import SoftDeleteRecord
 from models.catalogue import Service, Standard
@@ -132,18 +132,14 @@ class CustomersFormat(ImportKind):
 
     def start(self) -> None:
         self.directory = Directory()
-        self.seen_in_file: set[str] = set()
+        self.in_file = OncePerFile()
 
     def build(self, row: Mapping[str, Any]) -> dict[str, Any]:
         email = row["email"] or ""
         if not email:  # known by name alone: the name must not be taken the same way
             if row["name"] in self.directory.without_email:
                 raise RowProblem("name", f"{quoted(row['name'])} is already in the register.")
-            if f"name:{row['name']}" in self.seen_in_file:
-                raise RowProblem(
-                    "name", f"{quoted(row['name'])} appears on an earlier row of this file."
-                )
-            self.seen_in_file.add(f"name:{row['name']}")
+            self.in_file.claim("name", row["name"], key=row["name"])  # names match exactly
         if email:
             key = email.lower()
             if key in self.directory.by_email:
@@ -151,11 +147,7 @@ class CustomersFormat(ImportKind):
                     "email",
                     f"a customer with the email {quoted(email)} is already in the register.",
                 )
-            if f"email:{key}" in self.seen_in_file:
-                raise RowProblem(
-                    "email", f"{quoted(email)} appears on an earlier row of this file."
-                )
-            self.seen_in_file.add(f"email:{key}")
+            self.in_file.claim("email", email)
         department = row["department"]
         return {
             "name": row["name"],
@@ -203,15 +195,10 @@ class ServicesFormat(ImportKind):
     )
 
     def start(self) -> None:
-        self.names_in_file: set[str] = set()
+        self.in_file = OncePerFile()
 
     def build(self, row: Mapping[str, Any]) -> dict[str, Any]:
-        key = row["name"].lower()
-        if key in self.names_in_file:
-            raise RowProblem(
-                "name", f"{quoted(row['name'])} appears on an earlier row of this file."
-            )
-        self.names_in_file.add(key)
+        self.in_file.claim("name", row["name"])
         return {
             "name": row["name"],
             "category": row["category"] or "",
@@ -324,22 +311,19 @@ class MembersFormat(ImportKind):
     )
 
     def start(self) -> None:
-        self.names_in_file: set[str] = set()
+        self.in_file = OncePerFile()
 
     def build(self, row: Mapping[str, Any]) -> dict[str, Any]:
-        key = row["name"].lower()
-        if key in self.names_in_file:
-            raise RowProblem("name", f"{quoted(row['name'])} is on an earlier row of this file.")
-        self.names_in_file.add(key)
-        retired = row["active"] is False
+        self.in_file.claim("name", row["name"])
         return {
             "name": row["name"],
             "email": row["email"] or "",
             "role": row["role"] or MemberRole.TEAM_MEMBER,
-        } | ({"deleted_at": clock.now()} if retired else {})
+            "deleted_at": clock.now() if row["active"] is False else None,  # retired
+        }
 
     def write(self, records: Sequence[dict[str, Any]]) -> int:
-        return len(create_many(Member, [{"deleted_at": None} | record for record in records]))
+        return len(create_many(Member, records))
 
     def export_rows(self, ids: Sequence[Any] | None) -> Iterable[list[Any]]:
         """Every member, retired ones too (as not active), so the list imports again whole."""

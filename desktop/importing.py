@@ -159,6 +159,21 @@ class ImportPlan:
         return "\n".join([done, *self.notes])
 
 
+class OncePerFile:
+    """What a file may name only once (a service's name, a customer's email): a later row
+    naming it again is refused, pointing to the earlier one."""
+
+    def __init__(self) -> None:
+        self.seen: set[tuple[str, str]] = set()
+
+    def claim(self, column: str, value: str, key: str | None = None) -> None:
+        """`value` of `column`, compared as `key` (by default ignoring case)."""
+        claimed = (column, value.lower() if key is None else key)
+        if claimed in self.seen:
+            raise RowProblem(column, f"{quoted(value)} appears on an earlier row of this file.")
+        self.seen.add(claimed)
+
+
 def check_new_name(model: type[Record], name: str, column: str, what: str) -> None:
     """A record an import makes by naming it (a customer's department, a feedback code)
     follows the rules of its kind's names: length, characters, not a deleted one's."""

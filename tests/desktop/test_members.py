@@ -53,7 +53,7 @@ def test_a_bad_member_row_names_itself_and_nothing_is_written(db, tmp_path):
         "Line 2, column email: This does not look like an email address (name@example.org).",
         "Line 3, column role: 'captain' is not one of: administrator, team leader, team member",
         "Line 4, column name: required, but empty.",
-        "Line 5, column name: 'Priya Patel' is on an earlier row of this file.",
+        "Line 5, column name: 'Priya Patel' appears on an earlier row of this file.",
     ]
     assert Member.select().count() == 0
 
