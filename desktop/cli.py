@@ -17,6 +17,7 @@ from desktop import APP_NAME, __version__
 from desktop.folder_lock import FolderLock
 from desktop.paths import DATA_DIR_VARIABLE, database_path, resolve_data_dir
 from desktop.session import (
+    NewKey,
     ensure_data_folder,
     folder_key,
     has_database,
@@ -369,7 +370,7 @@ def run_restore(args: argparse.Namespace, data_dir: Path) -> int:
         sweep_leftovers(data_dir)
         key, new = stored_key(data_dir), None
         if key is None and not has_database(data_dir) and _needs_new_key(args.file):
-            new = key_for_new_database(data_dir)  # a plain backup becomes encrypted data
+            new = _key_for_new_database(data_dir)  # a plain backup becomes encrypted data
             key = new.key
         restored = restore_backup(data_dir, args.file, key)
     if new is not None and not new.given:
@@ -424,10 +425,26 @@ def _open_or_create(data_dir: Path) -> None:
     if has_database(data_dir):
         open_data_folder(data_dir)
         return
-    new = key_for_new_database(data_dir)
+    new = _key_for_new_database(data_dir)
     open_data_folder(data_dir, key=new.key)
     if not new.given:
         print(recovery_notice(new.key, data_dir), file=sys.stderr)
+
+
+def _key_for_new_database(data_dir: Path) -> NewKey:
+    """The new database's key; no command makes a plain one, nor one whose key it cannot keep
+    (the window can seal it with a passphrase instead)."""
+    from desktop.keys import ENVIRONMENT, keyring_name
+
+    new = key_for_new_database(data_dir)
+    if not new.in_keyring:
+        raise KnownError(
+            f"Rapport encrypts its data and cannot keep a new key on this computer "
+            f"({keyring_name()}). Give the key in the {ENVIRONMENT} environment variable "
+            f"(64 hexadecimal digits), or open {data_dir} in the Rapport window once, which "
+            "can seal the key with a passphrase."
+        )
+    return new
 
 
 def recovery_notice(key: str, data_dir: Path) -> str:

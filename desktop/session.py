@@ -14,7 +14,6 @@ from desktop.json_files import read_json, write_json
 from desktop.keys import (
     ENVIRONMENT,
     key_from_environment,
-    keyring_name,
     store_key,
     stored_key,
 )
@@ -78,28 +77,27 @@ def has_database(data_dir: Path) -> bool:
 @dataclass(frozen=True)
 class NewKey:
     key: str
-    given: bool  # in RAPPORT_DB_KEY: the user has it already; else its recovery key is shown
+    source: str  # "given" (RAPPORT_DB_KEY), "kept" (the folder's, in the keyring) or "made"
+    in_keyring: bool = True  # False: made where there is no keyring, to be kept another way
+
+    @property
+    def given(self) -> bool:
+        """The user has it already; otherwise its recovery key is to be shown."""
+        return self.source == "given"
 
 
 def key_for_new_database(data_dir: Path) -> NewKey:
-    """The key a new database is encrypted with: RAPPORT_DB_KEY, or the key already kept for
-    the folder (never replaced, so its backups still open), else a new one kept in the keyring.
-    A KnownError where there is no keyring and no key given: no command makes a plain one."""
+    """The key a new (or newly encrypted) database takes, for the window and every command:
+    RAPPORT_DB_KEY, or the key already kept for the folder (never replaced, so its backups
+    still open), else a new one, kept in the keyring where there is one."""
     given = key_from_environment()
     if given is not None:
-        return NewKey(given, given=True)
+        return NewKey(given, "given")
     kept = stored_key(data_dir)
-    if kept is not None:  # kept by an earlier try that made no database: shown again
-        return NewKey(kept, given=False)
+    if kept is not None:
+        return NewKey(kept, "kept")
     key = new_key()
-    if not store_key(data_dir, key):
-        raise KnownError(
-            f"Rapport encrypts its data and cannot keep a new key on this computer "
-            f"({keyring_name()}). Give the key in the {ENVIRONMENT} environment variable "
-            f"(64 hexadecimal digits), or open {data_dir} in the Rapport window once, which "
-            "can seal the key with a passphrase."
-        )
-    return NewKey(key, given=False)
+    return NewKey(key, "made", in_keyring=store_key(data_dir, key))
 
 
 def open_scratch() -> Database:

@@ -26,12 +26,12 @@ from PySide6.QtWidgets import (
 from desktop.backups import backup_folder
 from desktop.keys import keyring_name, protected_key_file, store_key, stored_key
 from desktop.paths import database_path
+from desktop.session import has_database, key_for_new_database
 from models.db import close_database, is_encrypted, open_database
 from models.encryption import (
     encrypt_backups,
     encrypt_database,
     key_from_recovery,
-    new_key,
     protect_key,
     recovery_text,
     stays_plain,
@@ -68,29 +68,26 @@ def key_for_window(data_dir: Path, parent: QWidget | None = None) -> WindowKey:
                 raise Cancelled
             key = dialog.key
         return WindowKey(key, False)
-    exists = path.exists() and path.stat().st_size > 0
+    exists = has_database(data_dir)
     if exists and stays_plain(path):
         return WindowKey(None, False)
-    kept = stored_key(data_dir)
-    if kept is not None:  # a plain database where an encrypted one was (restored from an old
-        if exists:  # backup): encrypt it with the same key, so that every backup still opens
-            _encrypt(path, kept, parent)
-        return WindowKey(kept, False)
-    key = new_key()
-    if not store_key(data_dir, key):
+    # A plain database where an encrypted one was (restored from an old backup) takes the key
+    # kept for the folder, so that every backup still opens.
+    chosen = key_for_new_database(data_dir)
+    if not chosen.in_keyring:
         chooser = PassphraseDialog(parent)
         if not chooser.exec():
             raise Cancelled
         sealed = protected_key_file(data_dir)
         try:
-            sealed.write_text(protect_key(key, chooser.passphrase()), "utf-8")
+            sealed.write_text(protect_key(chosen.key, chooser.passphrase()), "utf-8")
         except OSError as error:
             raise KnownError(
                 f"The key could not be saved in {sealed}: {error.strerror or error}."
             ) from error
     if exists:
-        _encrypt(path, key, parent)
-    return WindowKey(key, True)
+        _encrypt(path, chosen.key, parent)
+    return WindowKey(chosen.key, chosen.source == "made")
 
 
 def _encrypt(path: Path, key: str, parent: QWidget | None) -> None:
