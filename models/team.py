@@ -52,9 +52,7 @@ def ensure_first_member(full_name: str) -> Member | None:
     team has members already."""
     if Member.select().exists():
         return None
-    name = " ".join(full_name.split())[:200] or "Me"
-    member, _change = create(Member, name=name, role=MemberRole.ADMINISTRATOR)
-    return member
+    return _founder(full_name)[0]
 
 
 def member_for_your_name(name: str, you: Member | None) -> tuple[Member, Change | None]:
@@ -67,7 +65,12 @@ def member_for_your_name(name: str, you: Member | None) -> tuple[Member, Change 
         return taken, None
     if you is not None:
         return you, update(you, name=name)
-    return create(Member, name=name, role=MemberRole.ADMINISTRATOR)
+    return _founder(name)
+
+
+def _founder(name: str) -> tuple[Member, Change]:
+    """The member who sets a data folder up: an administrator of its team."""
+    return create(Member, name=" ".join(name.split()), role=MemberRole.ADMINISTRATOR)
 
 
 def demo_lead() -> Member | None:
