@@ -123,8 +123,6 @@ class SettingsDialog(QDialog):
 
         general = QGroupBox("Organisation and working calendar")
         form = QFormLayout(general)
-        if data_dir is not None and self.you.count():
-            form.addRow("&You are:", self.you)
         form.addRow("Organisation &name:", self.organisation)
         form.addRow("Office hours:", hours)
         form.addRow("Working days:", days)
@@ -170,6 +168,10 @@ class SettingsDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
+        if data_dir is not None and self.you.count():  # per computer: not the organisation's
+            yours = QGroupBox("On this computer")
+            QFormLayout(yours).addRow("&You are:", self.you)
+            layout.addWidget(yours)
         layout.addWidget(general)
         layout.addWidget(procedure)
         layout.addWidget(closed, 1)
