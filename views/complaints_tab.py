@@ -267,6 +267,10 @@ class ComplaintDetail(QWidget):
         self.timeline.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.timeline.verticalHeader().setVisible(False)
         self.timeline.horizontalHeader().setStretchLastSection(True)
+        self.timeline.horizontalHeader().setMaximumSectionSize(130)  # the note keeps its room
+        self.timeline.horizontalHeader().sectionResized.connect(  # wrapped notes shown whole
+            lambda *_: self.timeline.resizeRowsToContents()
+        )
         self.timeline.setWordWrap(True)
         steps = QGroupBox("Next steps")
         self.steps_grid = QGridLayout(steps)
