@@ -115,7 +115,7 @@ def build_complaint_record(
                 for step in steps
             ]
             or [["", "Nothing recorded yet.", "", "", ""]],
-            [0.15, 0.19, 0.15, 0.15, 0.36],
+            [0.17, 0.18, 0.14, 0.14, 0.37],
         ),
     ]
     if complaint.referred_to:
