@@ -24,6 +24,7 @@ from models.base import ChoiceField, Record, SoftDeleteRecord, database
 from models.choices import AuditAction, Measure, StandardStatus, Unit
 from models.listing import ListColumn, Listing
 from models.operations import Change, Problems, create, update, validates
+from models.people import Member, member_name, owner_problems
 from models.register import Customer, Department
 from models.text import FOLDED
 from models.validation import name_problems, required, text_of
@@ -60,6 +61,7 @@ class Standard(SoftDeleteRecord):
     agreed_on = DateField(null=True)
     review_on = DateField(null=True, index=True)
     status = ChoiceField(StandardStatus, default=StandardStatus.AGREED)
+    looked_after_by = ForeignKeyField(Member, null=True, backref="+", on_delete="RESTRICT")
 
     class Meta:
         constraints = (Check("target >= 0"),)
@@ -76,6 +78,7 @@ class Agreement(SoftDeleteRecord):
     signed_on = DateField(null=True)
     next_review = DateField(null=True)
     notes = TextField(default="")
+    looked_after_by = ForeignKeyField(Member, null=True, backref="+", on_delete="RESTRICT")
 
 
 class AgreementService(Record):
@@ -174,6 +177,7 @@ def standard_problems(values: Mapping[str, Any], record: Standard | None) -> Pro
     agreed, review = values.get("agreed_on"), values.get("review_on")
     if agreed and review and review < agreed:
         problems["review_on"] = "The review date comes before the date it was agreed."
+    problems |= owner_problems(values, record, "looked_after_by")
     return {field: message for field, message in problems.items() if message}
 
 
@@ -224,6 +228,7 @@ def agreement_problems(values: Mapping[str, Any], record: Agreement | None) -> P
     signed, review = values.get("signed_on"), values.get("next_review")
     if signed and review and review < signed:
         problems["next_review"] = "The next review comes before the date it was signed."
+    problems |= owner_problems(values, record, "looked_after_by")
     return {field: message for field, message in problems.items() if message}
 
 
@@ -269,6 +274,7 @@ STANDARD_LISTING = Listing(
         ListColumn("agreed_on", Standard.agreed_on),
         ListColumn("review_on", Standard.review_on),
         ListColumn("status", Standard.status, searchable=True),
+        ListColumn("looked_after_by", member_name(Standard.looked_after_by)),
     ),
     joins=lambda query: (
         query.join(
@@ -295,6 +301,7 @@ AGREEMENT_LISTING = Listing(
         ListColumn("signed_off_by", Agreement.signed_off_by, searchable=True),
         ListColumn("signed_on", Agreement.signed_on),
         ListColumn("next_review", Agreement.next_review),
+        ListColumn("looked_after_by", member_name(Agreement.looked_after_by)),
     ),
     joins=lambda query: (
         query.join(

@@ -201,6 +201,7 @@ class ComplaintEventKind(Choice):
     RESOLVED = "resolved"
     CLOSED = "closed", "Closed after follow-up"
     REOPENED = "reopened"
+    ASSIGNED = "assigned", "Passed to"
     COMMUNICATION = "communication"
     NOTE = "note"
 

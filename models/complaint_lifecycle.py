@@ -246,6 +246,12 @@ def _event(complaint: Complaint, kind: ComplaintEventKind, at: datetime, **field
     )
 
 
+def note_assignment(complaint: Complaint, owner: str, note: str = "") -> None:
+    """A complaint passed to a colleague: a step of its timeline, naming them, with why."""
+    check_fields(ComplaintEvent, {"note": note})
+    _event(complaint, K.ASSIGNED, clock.now(), who=owner, note=note)
+
+
 def _refresh_dues(
     complaint: Complaint,
     rules: tuple[Any, Any] | None = None,

@@ -35,6 +35,7 @@ from models.errors import KnownError
 from models.listing import ListColumn, Listing
 from models.operations import Problems, validates
 from models.organisation import Settings
+from models.people import Member, member_name, owned_by, owner_problems
 from models.register import Customer, Department
 from models.validation import required, text_of
 
@@ -72,6 +73,7 @@ class Complaint(SoftDeleteRecord):
     closed_at = DateTimeField(null=True)
     followed_up_on = DateField(null=True)  # customer contacted after resolution
     satisfied = BooleanField(null=True)  # with the outcome
+    owner = ForeignKeyField(Member, null=True, backref="complaints", on_delete="RESTRICT")
 
     def __str__(self) -> str:
         return self.reference
@@ -147,6 +149,7 @@ def complaint_problems(values: Mapping[str, Any], record: Complaint | None) -> P
         taken = clash.first()
         if taken is not None:
             problems["reference"] = f"Another complaint is already {taken.reference}."
+    problems |= owner_problems(values, record, needed="complaint")
     return {field: message for field, message in problems.items() if message}
 
 
@@ -287,6 +290,7 @@ COMPLAINT_LISTING = Listing(
         ListColumn("resolve_due", Complaint.resolve_due),
         ListColumn("resolved_at", Complaint.resolved_at),
         ListColumn("confidential", Complaint.confidential),
+        ListColumn("owner", member_name(Complaint.owner)),
     ),
     joins=lambda query: (
         query.join(Customer, JOIN.LEFT_OUTER, on=Complaint.customer == Customer.id)
@@ -297,6 +301,7 @@ COMPLAINT_LISTING = Listing(
         "status": lambda query, status: query.where(Complaint.status == status),
         "worklist": _on_worklist,
         "category": lambda query, category: query.where(Complaint.category == category),
+        "owner": lambda query, who: query.where(owned_by(Complaint.owner, who)),
     },
     default_sort="received_at",
     default_descending=True,

@@ -255,6 +255,9 @@ class _DemoBuilder:
         ]
         bulk_insert(Member, members)
         self.member_ids = [key for (key,) in Member.live(Member.id).order_by(Member.name).tuples()]
+        self.member_by_name = {
+            fold(name): key for name, key in Member.select(Member.name, Member.id).tuples()
+        }
 
     def register(self) -> None:
         rng, size = self.rng, self.size
@@ -903,7 +906,7 @@ class _DemoBuilder:
                     analysis="Root cause: no step in the process makes it happen every time.",
                     options="1. Remind staff. 2. Change the process. 3. Change the system.",
                     chosen_action="Change the process and check it monthly.",
-                    owner=rng.choice(text.OWNERS),
+                    owner=self.member_by_name[fold(rng.choice(text.OWNERS))],
                     due_on=due_on,
                     status=status,
                     completed_on=min(due_on, self.today - timedelta(days=1)) if done else None,

@@ -16,6 +16,7 @@ from models.complaints import Complaint
 from models.feedback import Code, Feedback
 from models.listing import ListColumn, Listing
 from models.operations import Problems, validates
+from models.people import Member, member_name, owned_by, owner_problems
 from models.validation import required, text_of
 
 
@@ -30,7 +31,7 @@ class ImprovementAction(SoftDeleteRecord):
     analysis = TextField(default="")  # root cause
     options = TextField(default="")
     chosen_action = TextField(default="")
-    owner = CharField(max_length=200, default="")
+    owner = ForeignKeyField(Member, null=True, backref="actions", on_delete="RESTRICT")
     due_on = DateField(null=True, index=True)
     status = ChoiceField(ActionStatus, default=ActionStatus.IDENTIFIED)
     completed_on = DateField(null=True)
@@ -53,6 +54,7 @@ def action_problems(values: Mapping[str, Any], record: ImprovementAction | None)
         and values.get("effective") is None
     ):
         problems["effective"] = "Say whether it worked before marking it reviewed."
+    problems |= owner_problems(values, record, needed="improvement action")
     completed, due = values.get("completed_on"), values.get("due_on")
     if completed and completed > clock.today():
         problems["completed_on"] = "cannot be in the future."
@@ -98,7 +100,7 @@ ACTION_LISTING = Listing(
             fn.COALESCE(Complaint.reference, Code.name, Standard.statement, ""),
             searchable=True,
         ),
-        ListColumn("owner", ImprovementAction.owner, searchable=True),
+        ListColumn("owner", member_name(ImprovementAction.owner)),
         ListColumn("due_on", ImprovementAction.due_on),
         ListColumn("status", ImprovementAction.status, searchable=True),
         ListColumn("review_on", ImprovementAction.review_on),
@@ -114,6 +116,7 @@ ACTION_LISTING = Listing(
     filters={
         "status": lambda query, status: query.where(ImprovementAction.status == status),
         "overdue": lambda query, _: query.where(overdue_on(clock.today())),
+        "owner": lambda query, who: query.where(owned_by(ImprovementAction.owner, who)),
     },
     default_sort="due_on",
 )

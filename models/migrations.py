@@ -7,9 +7,12 @@ the schema these steps build is the one the models describe.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable, Sequence
 
 from peewee import Database
+
+from models import clock
 
 Step = Callable[[Database], None]
 
@@ -440,6 +443,44 @@ def _who_by_key(db: Database) -> None:
     )
 
 
+def _owners(db: Database) -> None:
+    """Version 8: who owns each request, complaint and improvement action, and who looks after
+    each agreement's and standard's reviews. An action's owner was free text: each distinct name
+    (spaces tidied, case ignored) becomes a member, or is the member already called so."""
+    owned = ("service_request", "complaint", "improvement_action")
+    looked_after = ("agreement", "standard")
+    for table, column in [(t, "owner_id") for t in owned] + [
+        (t, "looked_after_by_id") for t in looked_after
+    ]:
+        run_script(
+            db,
+            f'ALTER TABLE "{table}" ADD COLUMN "{column}" TEXT '
+            'REFERENCES "member" ("id") ON DELETE RESTRICT;'
+            f'CREATE INDEX "{table}_{column}" ON "{table}" ("{column}");',
+        )
+    members = {
+        name.lower(): key for key, name in db.execute_sql('SELECT "id", "name" FROM "member"')
+    }
+    moment = str(clock.now())
+    owners = db.execute_sql(
+        'SELECT "id", "owner" FROM "improvement_action" WHERE trim("owner") != \'\''
+    ).fetchall()
+    for action, written in owners:
+        name = " ".join(written.split())[:200]
+        key = members.get(name.lower())
+        if key is None:
+            key = members[name.lower()] = uuid.uuid4().hex
+            db.execute_sql(
+                'INSERT INTO "member" ("id", "created_at", "updated_at", "deleted_at", "name", '
+                '"email", "role") VALUES (?, ?, ?, NULL, ?, \'\', ?)',
+                (key, moment, moment, name, "team member"),
+            )
+        db.execute_sql(
+            'UPDATE "improvement_action" SET "owner_id" = ? WHERE "id" = ?', (key, action)
+        )
+    run_script(db, 'ALTER TABLE "improvement_action" DROP COLUMN "owner";')
+
+
 MIGRATIONS: Sequence[Step] = (
     _initial_schema,
     _import_mappings,
@@ -448,5 +489,6 @@ MIGRATIONS: Sequence[Step] = (
     _date_range,
     _team,
     _who_by_key,
+    _owners,
 )
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -134,6 +134,8 @@ def fetch(model: type[R], record_id: Any) -> R:
 
 def create(model: type[R], **values: Any) -> tuple[R, Change]:
     """A new record from `values`, after validation."""
+    if "owner" in model._meta.fields and "owner" not in values:
+        values["owner"] = member_at_keyboard()  # new work is yours unless given to someone
     _check(model, values, None)
     with database.atomic():
         record = model.create(**typed(model, values))

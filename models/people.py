@@ -7,8 +7,9 @@ writes, can name the member who made a change without an import circle.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from typing import Any
 
 from peewee import CharField, Field, Node, fn
 
@@ -31,6 +32,58 @@ def name_or_login(key: Field, login: Field) -> Node:
     """Who made an entry, as a person reads it: the member's name as it is now, else the login
     an entry made before there was a team recorded (for the audit trail and the timeline)."""
     return fn.COALESCE(Member.select(Member.name).where(Member.id == key), login)
+
+
+def owner_problems(
+    values: Mapping[str, Any], record: Any, field: str = "owner", *, needed: str | None = None
+) -> dict[str, str]:
+    """The rule of every owner (and "looked after by"): when it changes, someone still in the
+    team; and once a record has one, taken away only where it is optional (`needed` names the
+    record that must keep one)."""
+    new = _key(values.get(field))
+    old = _key(getattr(record, f"{field}_id", None)) if record is not None else None
+    if new == old:
+        return {}
+    if new is None:
+        if needed and old is not None:
+            return {field: f"A {needed} needs an owner: choose who in the team deals with it."}
+        return {}
+    member = Member.get_or_none(Member.id == new)
+    if member is None:
+        return {field: "There is no such member of the team."}
+    if member.deleted_at is not None:
+        return {field: f"{member.name} has left the team: choose someone still in it."}
+    return {}
+
+
+def _key(value: Any) -> uuid.UUID | None:
+    """A member, its key or its hex key, as a key."""
+    value = getattr(value, "id", value)
+    if value in (None, ""):
+        return None
+    try:
+        return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
+    except ValueError:
+        return uuid.UUID(int=0)  # no member has it: "no such member"
+
+
+MINE = "mine"  # an owner filter's word for the member at the keyboard
+NOBODY = "nobody"  # … and for work no one owns yet
+
+
+def owned_by(field: Field, who: Any) -> Node:
+    """The condition of an owner filter: `who` is a member's key, MINE or NOBODY."""
+    if who == NOBODY:
+        return field.is_null()
+    key = member_at_keyboard() if who == MINE else _key(who)
+    return field == key if key is not None else field.in_([])  # no one at the keyboard: none
+
+
+def member_name(field: Field) -> Node:
+    """The name of the member `field` holds, as a list's column (members are few: a lookup by
+    key per row costs less than a join every list would have to alias)."""
+    # in a function, so that peewee does not read the name back as the key it compares
+    return fn.COALESCE(Member.select(Member.name).where(Member.id == field), "")
 
 
 _at_keyboard: uuid.UUID | None = None

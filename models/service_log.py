@@ -17,6 +17,7 @@ from models.delivery import StandardBook, key, request_dues
 from models.listing import ListColumn, Listing
 from models.operations import Change, Problems, after_change, create, update, validates
 from models.organisation import working_calendar
+from models.people import Member, member_name, owned_by, owner_problems
 from models.register import Customer, Department
 
 
@@ -45,6 +46,7 @@ class ServiceRequest(SoftDeleteRecord):
     completion_standard = ForeignKeyField(Standard, null=True, backref="+", on_delete="RESTRICT")
     response_due = DateTimeField(null=True)
     completion_due = DateTimeField(null=True)
+    owner = ForeignKeyField(Member, null=True, backref="requests", on_delete="RESTRICT")
 
 
 # The open requests by completion date: what is due and overdue reads these, not every request.
@@ -129,6 +131,7 @@ SERVICE_REQUEST_LISTING = Listing(
         ListColumn("completed_at", ServiceRequest.completed_at),
         ListColumn("accurate", ServiceRequest.accurate),
         ListColumn("needs_met", ServiceRequest.needs_met),
+        ListColumn("owner", member_name(ServiceRequest.owner)),
     ),
     joins=lambda query: (
         query.join(Service, on=ServiceRequest.service == Service.id)
@@ -143,6 +146,7 @@ SERVICE_REQUEST_LISTING = Listing(
             ServiceRequest.department == department
         ),
         "state": _in_state,
+        "owner": lambda query, who: query.where(owned_by(ServiceRequest.owner, who)),
     },
     default_sort="received_at",
     default_descending=True,  # a log reads newest first
@@ -171,6 +175,7 @@ def request_problems(values: Mapping[str, Any], record: ServiceRequest | None) -
         problems["completed_at"] = "The request was completed before its first response."
     if values.get("needs_met") is not None and not completed:
         problems["needs_met"] = "Record when it was completed before the customer's confirmation."
+    problems |= owner_problems(values, record)
     return {field: message for field, message in problems.items() if message}
 
 

@@ -6,6 +6,9 @@ response-by moment, otherwise at its completion-by moment; a complaint not yet a
 acknowledge-by moment, otherwise at its resolve-by moment (none while on hold: the clock is
 stopped). Overdue means that deadline has passed; due today, that it falls later today. The
 counts are complete; the items listed are the most pressing few of each kind.
+
+Everyone's work, or one person's: the work they own and the reviews of the agreements and
+standards they look after (`who` is a member's key, or MINE for the member at the keyboard).
 """
 
 from __future__ import annotations
@@ -15,14 +18,15 @@ from datetime import date, datetime, time
 from enum import StrEnum
 from typing import Any
 
-from peewee import JOIN
+from peewee import JOIN, fn
 
-from models.catalogue import Service, Standard
+from models.catalogue import Agreement, Service, Standard
 from models.choices import ComplaintStatus
 from models.complaints import CONFIDENTIAL, OPEN_STATUSES, Complaint, next_due_column
 from models.delivery import IN_FORCE
 from models.improvements import ImprovementAction, due_by, overdue_on
-from models.register import Customer
+from models.people import member_name, owned_by
+from models.register import Customer, Department
 from models.service_log import ServiceRequest, next_deadline_column
 
 LISTED = 50  # items listed of each kind; the counts say how many more there are
@@ -34,6 +38,7 @@ class Area(StrEnum):
     REQUEST = "request"
     COMPLAINT = "complaint"
     STANDARD = "standard"
+    AGREEMENT = "agreement"
     ACTION = "action"
 
 
@@ -46,6 +51,7 @@ class DueItem:
     due: datetime | date
     overdue: bool
     parent_id: Any = None  # the service of a standard: the catalogue opens it first
+    owner: str = ""  # who owns it, or looks after it
 
 
 @dataclass(frozen=True)
@@ -60,13 +66,17 @@ class DueGroup:
         return self.overdue + self.today
 
 
-def due_now(now: datetime, listed: int = LISTED) -> list[DueGroup]:
-    """Everything overdue or due later today, as at `now`."""
+Who = Any  # None for everyone, else a member's key or MINE
+
+
+def due_now(now: datetime, listed: int = LISTED, who: Who = None) -> list[DueGroup]:
+    """Everything overdue or due later today as at `now`, of everyone or of `who`."""
     return [
-        _requests(now, listed),
-        _complaints(now, listed),
-        _reviews(now.date(), listed),
-        _actions(now.date(), listed),
+        _requests(now, listed, who),
+        _complaints(now, listed, who),
+        _reviews(now.date(), listed, who),
+        _agreement_reviews(now.date(), listed, who),
+        _actions(now.date(), listed, who),
     ]
 
 
@@ -80,9 +90,11 @@ def _counts(query: Any, deadline: Any, now: Any, end: Any) -> tuple[int, int]:
     return overdue, today
 
 
-def _requests(now: datetime, listed: int) -> DueGroup:
+def _requests(now: datetime, listed: int, who: Who) -> DueGroup:
     deadline = next_deadline_column()
-    open_ = ServiceRequest.live().where(ServiceRequest.completed_at.is_null())
+    open_ = ServiceRequest.live().where(
+        ServiceRequest.completed_at.is_null(), *_only(ServiceRequest.owner, who)
+    )
     overdue, today = _counts(open_, deadline, now, _end_of(now.date()))
     rows = (
         ServiceRequest.select(
@@ -92,6 +104,7 @@ def _requests(now: datetime, listed: int) -> DueGroup:
             ServiceRequest.response_due,
             Service.name,
             Customer.name,
+            member_name(ServiceRequest.owner),
             deadline.alias("deadline"),
         )
         .join(Service, on=ServiceRequest.service == Service.id)
@@ -101,13 +114,14 @@ def _requests(now: datetime, listed: int) -> DueGroup:
             ServiceRequest.deleted_at.is_null(),
             ServiceRequest.completed_at.is_null(),
             deadline <= _end_of(now.date()),
+            *_only(ServiceRequest.owner, who),
         )
         .order_by(deadline)
         .limit(listed)
         .tuples()
     )
     items = []
-    for ident, description, responded, response_due, service, customer, due in rows:
+    for ident, description, responded, response_due, service, customer, owner, due in rows:
         due = _moment(due)
         responding = responded is None and response_due is not None and _moment(response_due) == due
         who = f" for {customer}" if customer else ""
@@ -119,15 +133,16 @@ def _requests(now: datetime, listed: int) -> DueGroup:
                 f"{service}{who}: {_first_line(description)}",
                 due,
                 due < now,
+                owner=owner or "",
             )
         )
     return DueGroup(Area.REQUEST, overdue, today, items)
 
 
-def _complaints(now: datetime, listed: int) -> DueGroup:
+def _complaints(now: datetime, listed: int, who: Who) -> DueGroup:
     deadline = next_due_column()
     running = [status for status in OPEN_STATUSES if status is not ComplaintStatus.ON_HOLD]
-    open_ = Complaint.live().where(Complaint.status.in_(running))
+    open_ = Complaint.live().where(Complaint.status.in_(running), *_only(Complaint.owner, who))
     overdue, today = _counts(open_, deadline, now, _end_of(now.date()))
     rows = (
         Complaint.select(
@@ -136,12 +151,14 @@ def _complaints(now: datetime, listed: int) -> DueGroup:
             Complaint.summary,
             Complaint.confidential,
             Complaint.acknowledged_at,
+            member_name(Complaint.owner),
             deadline.alias("deadline"),
         )
         .where(
             Complaint.deleted_at.is_null(),
             Complaint.status.in_(running),
             deadline <= _end_of(now.date()),
+            *_only(Complaint.owner, who),
         )
         .order_by(deadline)
         .limit(listed)
@@ -155,17 +172,23 @@ def _complaints(now: datetime, listed: int) -> DueGroup:
             f"{reference}: {CONFIDENTIAL if confidential else _first_line(summary)}",
             _moment(due),
             _moment(due) < now,
+            owner=owner or "",
         )
-        for ident, reference, summary, confidential, acknowledged, due in rows
+        for ident, reference, summary, confidential, acknowledged, owner, due in rows
     ]
     return DueGroup(Area.COMPLAINT, overdue, today, items)
 
 
-def _reviews(today: date, listed: int) -> DueGroup:
+def _reviews(today: date, listed: int, who: Who) -> DueGroup:
     """Agreed standards whose review date has come."""
     in_force = (
         Standard.select(
-            Standard.id, Standard.statement, Standard.review_on, Service.id, Service.name
+            Standard.id,
+            Standard.statement,
+            Standard.review_on,
+            Service.id,
+            Service.name,
+            member_name(Standard.looked_after_by),
         )
         .join(Service)
         .where(
@@ -173,41 +196,88 @@ def _reviews(today: date, listed: int) -> DueGroup:
             Service.deleted_at.is_null(),
             Standard.status.in_(IN_FORCE),
             Standard.review_on <= today,
+            *_only(Standard.looked_after_by, who),
         )
     )
     overdue = in_force.where(Standard.review_on < today).count()
     items = [
-        DueItem(Area.STANDARD, ident, "Review", f"{service}: {statement}", on, on < today, parent)
-        for ident, statement, on, parent, service in in_force.order_by(Standard.review_on)
+        DueItem(
+            Area.STANDARD,
+            ident,
+            "Review",
+            f"{service}: {statement}",
+            on,
+            on < today,
+            parent,
+            owner or "",
+        )
+        for ident, statement, on, parent, service, owner in in_force.order_by(Standard.review_on)
         .limit(listed)
         .tuples()
     ]
     return DueGroup(Area.STANDARD, overdue, in_force.count() - overdue, items)
 
 
-def _actions(today: date, listed: int) -> DueGroup:
+def _agreement_reviews(today: date, listed: int, who: Who) -> DueGroup:
+    """Agreements whose next review has come."""
+    due = Agreement.live(
+        Agreement.id,
+        Agreement.title,
+        Agreement.next_review,
+        fn.COALESCE(Department.name, Customer.name, ""),
+        member_name(Agreement.looked_after_by),
+    ).join(Department, JOIN.LEFT_OUTER, on=Agreement.department == Department.id)
+    due = due.switch(Agreement).join(
+        Customer, JOIN.LEFT_OUTER, on=Agreement.customer == Customer.id
+    )
+    due = due.where(Agreement.next_review <= today, *_only(Agreement.looked_after_by, who))
+    overdue = due.where(Agreement.next_review < today).count()
+    items = [
+        DueItem(
+            Area.AGREEMENT,
+            ident,
+            "Review",
+            f"Agreement with {agreed_with}" + (f": {title}" if title else ""),
+            on,
+            on < today,
+            owner=owner or "",
+        )
+        for ident, title, on, agreed_with, owner in due.order_by(Agreement.next_review)
+        .limit(listed)
+        .tuples()
+    ]
+    return DueGroup(Area.AGREEMENT, overdue, due.count() - overdue, items)
+
+
+def _actions(today: date, listed: int, who: Who) -> DueGroup:
     """Improvement actions not yet implemented whose due date has come."""
     pending = ImprovementAction.live(
         ImprovementAction.id,
         ImprovementAction.title,
-        ImprovementAction.owner,
+        member_name(ImprovementAction.owner),
         ImprovementAction.due_on,
-    ).where(due_by(today))
+    ).where(due_by(today), *_only(ImprovementAction.owner, who))
     overdue = pending.where(overdue_on(today)).count()
     items = [
         DueItem(
             Area.ACTION,
             ident,
             "Implement",
-            title + (f" ({owner})" if owner else ""),
+            title,
             due_on,
             due_on < today,
+            owner=owner or "",
         )
         for ident, title, owner, due_on in pending.order_by(ImprovementAction.due_on)
         .limit(listed)
         .tuples()
     ]
     return DueGroup(Area.ACTION, overdue, pending.count() - overdue, items)
+
+
+def _only(field: Any, who: Who) -> list[Any]:
+    """The condition that keeps `who`'s work (none for everyone's)."""
+    return [] if who is None else [owned_by(field, who)]
 
 
 def _moment(value: Any) -> datetime:

@@ -42,7 +42,7 @@ pytestmark = pytest.mark.usefixtures("db")
 
 def make_world() -> dict[str, object]:
     """One record of every entity, linked the way real data is."""
-    Member.create(name="Priya Patel", email="priya@example.org")
+    priya = Member.create(name="Priya Patel", email="priya@example.org")
     hr = Department.create(name="Human Resources")
     zoe = Customer.create(
         name="Zoë Łukasiewicz",
@@ -130,7 +130,7 @@ def make_world() -> dict[str, object]:
         title="Confirm completion every time",
         source=ActionSource.COMPLAINT,
         complaint=complaint,
-        owner="Priya Patel",
+        owner=priya,
         due_on=date(2026, 12, 18),
         status=ActionStatus.PLANNED,
     )

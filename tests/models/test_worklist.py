@@ -12,6 +12,7 @@ from models.choices import ActionStatus, ComplaintStatus, Measure, StandardStatu
 from models.complaints import COMPLAINT_LISTING, Complaint, Worklist
 from models.improvements import ImprovementAction
 from models.listing import ListRequest
+from models.people import Member
 from models.register import Customer
 from models.service_log import SERVICE_REQUEST_LISTING, RequestState, ServiceRequest
 from models.worklist import Area, due_now
@@ -65,8 +66,10 @@ def groups(db):
     standard("Review next month", date(2026, 12, 11))
     standard("Retired, never reviewed again", date(2026, 1, 1), StandardStatus.RETIRED)
 
+    priya = Member.create(name="Priya")
+
     def action(title, due_on, status=ActionStatus.IN_PROGRESS):
-        ImprovementAction.create(title=title, due_on=due_on, status=status, owner="Priya")
+        ImprovementAction.create(title=title, due_on=due_on, status=status, owner=priya)
 
     action("Late", date(2026, 11, 10))
     action("Today", date(2026, 11, 11))
@@ -104,9 +107,9 @@ def test_reviews_and_actions_by_date(groups):
     ]
     assert reviews.items[0].parent_id is not None  # its service, for the catalogue
     assert (actions.overdue, actions.today) == (1, 1)
-    assert [(item.what, item.overdue) for item in actions.items] == [
-        ("Late (Priya)", True),
-        ("Today (Priya)", False),
+    assert [(item.what, item.owner, item.overdue) for item in actions.items] == [
+        ("Late", "Priya", True),
+        ("Today", "Priya", False),
     ]
 
 
