@@ -15,6 +15,7 @@ from peewee import CharField, Field, Node, fn
 
 from models.base import ChoiceField, SoftDeleteRecord
 from models.choices import MemberRole
+from models.text import FOLDED
 
 
 class Member(SoftDeleteRecord):
@@ -65,6 +66,18 @@ def _key(value: Any) -> uuid.UUID | None:
         return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
     except ValueError:
         return uuid.UUID(int=0)  # no member has it: "no such member"
+
+
+def owner_choices() -> list[tuple[str, str]]:
+    """(name, key) of everyone who may be named as an owner: the team, then those who have left
+    (so that a record they still own shows them; choosing one is refused by the rule)."""
+    query = Member.select(Member.name, Member.id, Member.deleted_at).order_by(
+        Member.deleted_at.is_null(False), Member.name.collate(FOLDED)
+    )
+    return [
+        (name if left is None else f"{name} (left the team)", key.hex)
+        for name, key, left in query.tuples()
+    ]
 
 
 MINE = "mine"  # an owner filter's word for the member at the keyboard

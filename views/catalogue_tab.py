@@ -38,6 +38,7 @@ from views.format import (
     yes_no_label,
 )
 from views.forms import FormField, Kind, choice_options
+from views.owners import owner_field
 from views.record_page import PageSpec, RecordPage, remember_splitter
 from views.record_table import QuickFilter
 from views.table_model import CENTRE, RIGHT, Tone, ViewColumn
@@ -111,6 +112,7 @@ STANDARD_PAGE = PageSpec(
         ViewColumn("agreed_on", "Agreed on", format=date_label, width=90),
         ViewColumn("review_on", "Review on", format=_review_label, width=150),
         ViewColumn("status", "Status", format=choice_label(StandardStatus), width=100),
+        ViewColumn("looked_after_by", "Looked after by", width=140),
     ),
     fields=(
         FormField("statement", "Standard as agreed", Kind.LONG_TEXT, required=True),
@@ -136,12 +138,14 @@ STANDARD_PAGE = PageSpec(
         FormField("customer", "…or with one customer", Kind.LOOKUP, options=customer_choices),
         FormField("agreed_on", "Agreed on", Kind.DATE),
         FormField("review_on", "Review on", Kind.DATE),
+        owner_field("Reviews looked after by", "looked_after_by"),
         FormField(
             "status", "Status", Kind.CHOICE, required=True, options=choice_options(StandardStatus)
         ),
     ),
     noun=("standard", "standards"),
     tone=_standard_tone,
+    listens_to=frozenset({"member"}),
     preview=_in_words,
 )
 
@@ -155,6 +159,7 @@ AGREEMENT_PAGE = PageSpec(
         ViewColumn("signed_off_by", "Signed off by", width=160),
         ViewColumn("signed_on", "Signed on", format=date_label, width=90),
         ViewColumn("next_review", "Next review", format=_review_label, width=150),
+        ViewColumn("looked_after_by", "Looked after by", width=140),
     ),
     fields=(
         FormField("title", "Title", placeholder="e.g. Service level agreement 2026–27"),
@@ -171,11 +176,12 @@ AGREEMENT_PAGE = PageSpec(
         FormField("signed_off_by", "Signed off by"),
         FormField("signed_on", "Signed on", Kind.DATE),
         FormField("next_review", "Next review", Kind.DATE),
+        owner_field("Reviews looked after by", "looked_after_by"),
         FormField("notes", "Notes", Kind.LONG_TEXT),
     ),
     noun=("agreement", "agreements"),
     tone=lambda row: _standard_tone({"review_on": row["next_review"]}),
-    listens_to=frozenset({"department", "customer", "service", "standard"}),
+    listens_to=frozenset({"department", "customer", "service", "standard", "member"}),
     create=lambda values: save_agreement(None, values),
     update=lambda agreement, values: save_agreement(agreement, values)[1],
     extra_values=agreement_links,

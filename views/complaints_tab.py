@@ -45,6 +45,7 @@ from models.register import customer_choices, department_choices
 from views.data_bus import DataBus
 from views.format import EMPTY, choice_label, date_label, met_label, yes_no_label
 from views.forms import FormField, Kind, RecordForm, choice_options
+from views.owners import OWNER_FILTER, owner_field
 from views.record_page import PageSpec, RecordPage, remember_splitter
 from views.record_table import QuickFilter
 from views.table_model import Tone, ViewColumn
@@ -97,9 +98,11 @@ COMPLAINT_PAGE = PageSpec(
         ViewColumn("customer", "Customer", width=160),
         ViewColumn("acknowledge_due", "Acknowledge by", format=date_label, width=125),
         ViewColumn("resolve_due", "Resolve by", compute=_resolve_by, width=125),
+        ViewColumn("owner", "Owner", width=130),
     ),
     fields=(
         FormField("received_at", "Received", Kind.MOMENT, required=True),
+        owner_field(),
         FormField("customer", "Complainant", Kind.LOOKUP, options=customer_choices),
         FormField("department", "Department", Kind.LOOKUP, options=department_choices),
         FormField("service", "Service", Kind.LOOKUP, options=service_choices),
@@ -124,12 +127,16 @@ COMPLAINT_PAGE = PageSpec(
         ),
         QuickFilter("status", "Status", choice_options(ComplaintStatus), "Any status"),
         QuickFilter("category", "Category", choice_options(ComplaintCategory), "Any category"),
+        OWNER_FILTER,
     ),
     tone=_tone,
-    listens_to=frozenset({"complaint_event", "customer", "department", "settings", "closure"}),
+    listens_to=frozenset(
+        {"complaint_event", "customer", "department", "settings", "closure", "member"}
+    ),
     create=lambda values: log_complaint(**values),
     update=lambda complaint, values: update_complaint(complaint, **values),
     on_form=_tick_confidential_for_personal_categories,
+    assignable=True,
 )
 
 _WHEN = FormField("at", "When", Kind.MOMENT, required=True)

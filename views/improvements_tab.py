@@ -17,6 +17,7 @@ from models.words import day_text
 from views.data_bus import DataBus
 from views.format import choice_label, date_label, yes_no_label
 from views.forms import FormField, Kind, choice_options
+from views.owners import OWNER_FILTER, owner_field
 from views.record_page import PageSpec, RecordPage
 from views.record_table import QuickFilter
 from views.table_model import CENTRE, Tone, ViewColumn
@@ -47,7 +48,7 @@ ACTION_PAGE = PageSpec(
         FormField("analysis", "Root cause", Kind.LONG_TEXT),
         FormField("options", "Options considered", Kind.LONG_TEXT),
         FormField("chosen_action", "Chosen action", Kind.LONG_TEXT),
-        FormField("owner", "Owner"),
+        owner_field(),
         FormField("due_on", "Due", Kind.DATE),
         FormField(
             "status", "Status", Kind.CHOICE, required=True, options=choice_options(ActionStatus)
@@ -63,9 +64,11 @@ ACTION_PAGE = PageSpec(
     quick_filters=(
         QuickFilter("status", "Status", choice_options(ActionStatus), "Any status"),
         QuickFilter("overdue", "Overdue", lambda: [("Overdue", 1)], "Overdue or not"),
+        OWNER_FILTER,
     ),
     tone=lambda row: Tone.DANGER if action_overdue(row, clock.today()) else None,
-    listens_to=frozenset({"complaint", "code"}),
+    listens_to=frozenset({"complaint", "code", "member"}),
+    assignable=True,
 )
 
 

@@ -105,7 +105,7 @@ class MainWindow(QMainWindow):
         )
         self.register = RegisterTab(self.bus, self.settings)
         self.catalogue = CatalogueTab(self.bus, self.settings)
-        self.overview = OverviewTab(self.bus)
+        self.overview = OverviewTab(self.bus, self.settings)
         self.overview.open_requested.connect(self.open_due)
         self.tabs = QTabWidget()
         self.tabs.addTab(self.overview, "&Overview")
@@ -373,12 +373,18 @@ class MainWindow(QMainWindow):
             table = self.improvements.actions.table
             if overdue:
                 chosen["overdue"] = 1
+        elif area is Area.AGREEMENT:
+            self.tabs.setCurrentWidget(self.catalogue)
+            self.catalogue.pages.setCurrentIndex(1)
+            table = self.catalogue.agreements.table
         else:
             self.tabs.setCurrentWidget(self.catalogue)
             self.catalogue.pages.setCurrentIndex(0)
             if item is not None:
                 self.catalogue.services.table.show_record(item.parent_id)
             table = self.catalogue.standards.table
+        if self.overview.whose() is not None and "owner" in table.combos:
+            chosen["owner"] = self.overview.whose()  # the list shows the same person's work
         if item is None:
             table.clear_filters(chosen)
             table.view.setFocus()

@@ -9,15 +9,17 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFont, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QButtonGroup,
     QFrame,
     QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
+    QRadioButton,
     QScrollArea,
     QSplitter,
     QTreeWidget,
@@ -31,6 +33,7 @@ from desktop.headlines import Headline, headlines
 from models import clock
 from models.integrity import is_empty
 from models.monitoring import Rag, TrendPoint, shared_rows, summary, trend
+from models.people import MINE
 from models.periods import Period
 from models.words import moment_text
 from models.worklist import Area, DueGroup, DueItem, due_now
@@ -48,9 +51,11 @@ AREA_NAMES = {
     Area.REQUEST: "Service requests",
     Area.COMPLAINT: "Complaints",
     Area.STANDARD: "Standards to review",
+    Area.AGREEMENT: "Agreements to review",
     Area.ACTION: "Improvement actions",
 }
 ITEM_ROLE = Qt.ItemDataRole.UserRole + 1
+WHOSE_KEY = "overview/whose"
 
 
 @dataclass(frozen=True)
@@ -63,8 +68,9 @@ class OverviewFigures:
     empty: bool  # nothing recorded at all yet
 
 
-def work_out(progress: Progress, as_of: datetime | None = None) -> OverviewFigures:
-    """Everything the Overview shows, as at now."""
+def work_out(progress: Progress, as_of: datetime | None = None, who: Any = None) -> OverviewFigures:
+    """Everything the Overview shows, as at now; what is due of everyone's work, or of `who`'s
+    (MINE: the member at the keyboard)."""
     as_of = as_of or clock.now()
     month = Period.containing(as_of.date())
     progress("Working out this month", 0.0)
@@ -74,7 +80,8 @@ def work_out(progress: Progress, as_of: datetime | None = None) -> OverviewFigur
         progress("Working out the trend", 0.4)
         months = trend(month, TREND_MONTHS, as_of=as_of)
     progress("Finding what is due", 0.8)
-    return OverviewFigures(month, as_of, headlines(now, before), due_now(as_of), months, is_empty())
+    due = due_now(as_of, who=who)
+    return OverviewFigures(month, as_of, headlines(now, before), due, months, is_empty())
 
 
 class Tile(QFrame):
@@ -148,8 +155,11 @@ class OverviewTab(QWidget):
     open_requested = Signal(object)
     loaded = Signal()  # the figures on screen are up to date (for tests and the status bar)
 
-    def __init__(self, bus: DataBus, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, bus: DataBus, settings: QSettings | None = None, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
+        self.settings = settings
         self.refresher = Refresher(self._show, self._failed, self)
         self._stale = True
         self.figures: OverviewFigures | None = None
@@ -189,8 +199,19 @@ class OverviewTab(QWidget):
         self.tile_grid = QGridLayout()
         self.tile_grid.setSpacing(8)
 
+        self.mine = QRadioButton("&Mine")
+        self.mine.setToolTip("What is due of the work you own and the reviews you look after")
+        self.everyone = QRadioButton("E&veryone")
+        self.everyone.setToolTip("What is due of the whole team's work")
+        whose = QButtonGroup(self)
+        for button in (self.mine, self.everyone):
+            whose.addButton(button)
+        mine_kept = settings is not None and settings.value(WHOSE_KEY) == MINE
+        (self.mine if mine_kept else self.everyone).setChecked(True)
+        self.mine.toggled.connect(self._whose_changed)
+
         self.due = QTreeWidget()
-        self.due.setHeaderLabels(["What", "To do", "Due"])
+        self.due.setHeaderLabels(["What", "To do", "Due", "Owner"])
         self.due.setAccessibleName("Due today and overdue")
         self.due.setRootIsDecorated(True)
         self.due.setUniformRowHeights(True)
@@ -199,13 +220,19 @@ class OverviewTab(QWidget):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.ResizeToContents)
         self.due.itemActivated.connect(self._activated)  # double-click or Enter
         due_box = QWidget()
         due_column = QVBoxLayout(due_box)
         due_column.setContentsMargins(0, 0, 0, 0)
         due_title = QLabel("<b>Due today and overdue</b> — double-click to open")
         due_title.setBuddy(self.due)
-        due_column.addWidget(due_title)
+        due_top = QHBoxLayout()
+        due_top.addWidget(due_title, 1)
+        due_top.addWidget(QLabel("Whose:"))
+        due_top.addWidget(self.mine)
+        due_top.addWidget(self.everyone)
+        due_column.addLayout(due_top)
         due_column.addWidget(self.due, 1)
 
         self.chart = TrendChart(
@@ -256,7 +283,17 @@ class OverviewTab(QWidget):
         self.timer.stop()
         self._stale = False
         self.as_at.setText(WORKING)
-        self.refresher.refresh(work_out)
+        who = self.whose()
+        self.refresher.refresh(lambda progress: work_out(progress, who=who))
+
+    def whose(self) -> str | None:
+        """MINE, or None for everyone's work."""
+        return MINE if self.mine.isChecked() else None
+
+    def _whose_changed(self) -> None:
+        if self.settings is not None:
+            self.settings.setValue(WHOSE_KEY, self.whose() or "everyone")
+        self.refresh()
 
     def stop(self) -> None:
         """Cancel any work under way and wait for it (before the window closes)."""
@@ -311,11 +348,11 @@ class OverviewTab(QWidget):
             top.setFont(0, font)
             top.setToolTip(0, "Double-click to list them all in their tab")
             for item in group.items:
-                row = QTreeWidgetItem([item.what, item.task, date_label(item.due)])
+                row = QTreeWidgetItem([item.what, item.task, date_label(item.due), item.owner])
                 row.setData(0, ITEM_ROLE, item)
                 row.setToolTip(0, f"Overdue: {item.what}" if item.overdue else item.what)
                 if item.overdue:
-                    for column in range(3):
+                    for column in range(4):
                         row.setForeground(column, QColor(WORSE))
                 top.addChild(row)
             shown = len(group.items)
@@ -326,6 +363,7 @@ class OverviewTab(QWidget):
             self.due.addTopLevelItem(top)
             top.setFirstColumnSpanned(True)
             top.setExpanded(True)
+        self.due.setColumnHidden(3, self.whose() is not None)  # mine: all the owners are you
 
     def _activated(self, item: QTreeWidgetItem, _column: int) -> None:
         target = item.data(0, ITEM_ROLE)

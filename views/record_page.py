@@ -22,13 +22,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from models.assignment import assign
 from models.base import SoftDeleteRecord
+from models.complaints import Complaint
 from models.errors import KnownError
 from models.listing import Listing
 from models.operations import Change, create, fetch, restore, soft_delete, update
 from views.data_bus import DataBus
 from views.forms import FormField, RecordForm
 from views.history import HistoryDialog
+from views.owners import AssignDialog, your_key
 from views.record_table import QuickFilter, RecordTable
 from views.table_model import Tone, ViewColumn
 
@@ -56,6 +59,7 @@ class PageSpec:
     on_form: Callable[[RecordForm], None] | None = None  # wire up a form's own behaviour
     # how a soft delete is said: ("Delete", "deleted"), or ("Retire", "retired") for people
     removal: tuple[str, str] = ("Delete", "deleted")
+    assignable: bool = False  # records with an owner: Assign… hands the selected ones on
 
 
 class RecordPage(QWidget):
@@ -85,6 +89,7 @@ class RecordPage(QWidget):
             tone=spec.tone,
             noun=spec.noun,
             removed=spec.removal[1],
+            several=spec.assignable,
         )
         singular = spec.noun[0]
         verb = spec.removal[0]
@@ -96,6 +101,12 @@ class RecordPage(QWidget):
             f"&{verb} {singular}", QKeySequence.StandardKey.Delete, self.delete_current
         )
         self.restore_action = self._action(f"&Restore {singular}", "Ctrl+R", self.restore_current)
+        self.assign_action = None
+        if spec.assignable:
+            self.assign_action = self._action("&Assign…", "Ctrl+Shift+A", self.assign_selected)
+            self.assign_action.setToolTip(
+                f"Give the selected {spec.noun[1]} to a member of the team (Ctrl+Shift+A)"
+            )
         self.toolbar.addSeparator()
         self.history_action = self._action("&History…", "Ctrl+H", self.show_history)
         self.history_action.setToolTip(f"Who changed this {singular}, when, and what (Ctrl+H)")
@@ -143,6 +154,8 @@ class RecordPage(QWidget):
         self.restore_action.setEnabled(chosen and deleted_view)
         self.restore_action.setVisible(deleted_view)
         self.history_action.setEnabled(chosen)  # a deleted record's history too
+        if self.assign_action is not None:
+            self.assign_action.setEnabled(chosen and not deleted_view)
 
     def _data_changed(self, tables: frozenset[str]) -> None:
         if tables & (self.spec.listens_to | {self.spec.model._meta.table_name}):
@@ -187,7 +200,8 @@ class RecordPage(QWidget):
 
         while True:  # quick entry: after each save a new form, until the user cancels
             title = f"New {self.spec.noun[0]}" + (f" ({len(made) + 1})" if made else "")
-            values = self.defaults() | (starting or {}) | kept
+            owner = your_key() if any(f.name == "owner" for f in self.spec.fields) else {}
+            values = owner | self.defaults() | (starting or {}) | kept
             dialog = self.form(title, save, values=values, fixed=self.context | (linked or {}))
             if not dialog.exec() or not self.spec.carry_on:
                 break
@@ -229,6 +243,18 @@ class RecordPage(QWidget):
         if self.run_operation(lambda: restore(record)):
             self.table.show_deleted.setChecked(False)
             self.table.select(record.id)
+
+    def assign_selected(self) -> AssignDialog | None:
+        """Hand the selected records to a member of the team, in one operation."""
+        if self.assign_action is None or not self.assign_action.isEnabled():
+            return None
+        records = [fetch(self.spec.model, key) for key in self.table.selected_ids()]
+        noted = any(isinstance(record, Complaint) for record in records)
+        dialog = AssignDialog(len(records), self.spec.noun, noted=noted, parent=self)
+        if dialog.exec():
+            member, note = dialog.chosen()
+            self.run_operation(lambda: assign(records, member, note))
+        return dialog
 
     def show_history(self) -> HistoryDialog | None:
         """The selected record's audit trail, read only."""

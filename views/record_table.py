@@ -43,6 +43,7 @@ class QuickFilter:
     label: str  # for screen readers and the tooltip
     options: Callable[[], Sequence[tuple[str, Any]]]
     all_label: str  # the first entry, which filters nothing: "All departments"
+    remembered: bool = False  # the user's choice is kept for next time (whose work)
 
 
 class RecordTable(QWidget):
@@ -67,6 +68,7 @@ class RecordTable(QWidget):
         tone: Callable[[dict[str, Any]], Tone | None] | None = None,
         noun: tuple[str, str] = ("record", "records"),
         removed: str = "deleted",  # or "retired", for people
+        several: bool = False,  # several rows may be selected at once (to assign them)
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -93,12 +95,16 @@ class RecordTable(QWidget):
             combo = QComboBox()
             combo.setAccessibleName(quick.label)
             combo.setToolTip(quick.label)
-            combo.setMinimumContentsLength(6)  # shrinks with the window; the list shows all
+            combo.setMinimumContentsLength(3)  # shrinks with the window; the list shows all
             combo.setSizeAdjustPolicy(
                 QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
             )
             self.combos[quick.key] = combo
             self._fill_combo(quick)
+            if quick.remembered:
+                kept = settings.value(self._filter_key(quick))
+                combo.setCurrentIndex(max(combo.findData(kept), 0))
+                combo.activated.connect(lambda _index, quick=quick: self._remember_filter(quick))
             combo.currentIndexChanged.connect(self.apply_filters)
             bar.addWidget(combo, 1)
         self.show_deleted = QCheckBox(f"Show &{removed}")
@@ -108,7 +114,7 @@ class RecordTable(QWidget):
         self.clear_button = QToolButton(text="Clear")
         self.clear_button.setToolTip("Clear the search and filters")
         self.clear_button.setAccessibleName("Clear search and filters")
-        self.clear_button.clicked.connect(lambda: self.clear_filters())
+        self.clear_button.clicked.connect(self._clear_clicked)
         bar.addWidget(self.clear_button)
         self.count = QLabel()
         self.count.setAccessibleName(f"Number of {noun[1]} shown")
@@ -122,7 +128,11 @@ class RecordTable(QWidget):
         self.view.setModel(self.model)
         self.view.setAccessibleName(noun[1].capitalize())
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.setSelectionMode(
+            QAbstractItemView.SelectionMode.ExtendedSelection
+            if several
+            else QAbstractItemView.SelectionMode.SingleSelection
+        )
         self.view.setAlternatingRowColors(True)
         self.view.setWordWrap(False)
         default = listing.default_sort
@@ -217,6 +227,20 @@ class RecordTable(QWidget):
         self.search.blockSignals(False)
         self.apply_filters()
 
+    def _clear_clicked(self) -> None:
+        self.clear_filters()
+        for quick in self.quick_filters:
+            if quick.remembered:
+                self._remember_filter(quick)
+
+    def _filter_key(self, quick: QuickFilter) -> str:
+        return f"tables/{self.name}/filters/{quick.key}"
+
+    def _remember_filter(self, quick: QuickFilter) -> None:
+        """Keep the user's choice (not one made for them, as opening a record from the
+        Overview clears the filters to find it)."""
+        self.settings.setValue(self._filter_key(quick), self.combos[quick.key].currentData())
+
     def focus_search(self) -> None:
         self.search.setFocus()
         self.search.selectAll()
@@ -247,6 +271,13 @@ class RecordTable(QWidget):
     def current_id(self) -> Any:
         index = self.view.currentIndex()
         return self.model.row_id(index.row()) if index.isValid() else None
+
+    def selected_ids(self) -> list[Any]:
+        """The ids of the selected rows, in the order listed (the current one if none is)."""
+        rows = sorted(index.row() for index in self.view.selectionModel().selectedRows())
+        ids = [self.model.row_id(row) for row in rows]
+        current = self.current_id()
+        return [i for i in ids if i is not None] or ([] if current is None else [current])
 
     def select(self, record_id: Any, *, within: int | None = None) -> bool:
         """Make `record_id` the current row, fetching pages to reach it (up to `within`)."""

@@ -19,6 +19,7 @@ from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -126,6 +127,13 @@ class ReportDialog(QDialog):
         self.prepared_by = QLineEdit(str(settings.value("reports/prepared_by", "") or ""))
         self.prepared_by.setPlaceholderText("Your name, for the cover")
         self.prepared_by.setAccessibleName("Prepared by")
+        # off each time: naming individuals in a management pack is the team leader's choice
+        self.by_owner = QCheckBox("Appendix: work by &owner (names individuals)")
+        self.by_owner.setAccessibleName("Appendix: work by owner (names individuals)")
+        self.by_owner.setToolTip(
+            "Add a page with each member's open, overdue and finished requests, complaints "
+            "and improvement actions."
+        )
         self.make_button = QPushButton("&Make report")
         self.make_button.setDefault(True)
         self.make_button.clicked.connect(self.make)
@@ -137,6 +145,7 @@ class ReportDialog(QDialog):
         kind_label.setBuddy(self.kind)
         form.addRow(kind_label, choice)
         form.addRow("Prepared &by:", self.prepared_by)
+        form.addRow("", self.by_owner)
         self.choices = QWidget()
         self.choices.setLayout(form)
         self.choices.setVisible(complaint is None)
@@ -224,10 +233,11 @@ class ReportDialog(QDialog):
                 ),
             )
         period, prepared_by = self.chosen_period(), self.prepared_by.text().strip()
+        by_owner = self.by_owner.isChecked()
         return (
             f"Monitoring report {period.label()}",
             lambda target, progress: build_monitoring_report(
-                period, target, prepared_by=prepared_by, progress=progress
+                period, target, prepared_by=prepared_by, progress=progress, by_owner=by_owner
             ),
         )
 

@@ -22,6 +22,7 @@ from models.service_log import (
 from views.data_bus import DataBus
 from views.format import date_label, met_label, yes_no_label
 from views.forms import FormField, Kind
+from views.owners import OWNER_FILTER, owner_field
 from views.record_page import PageSpec, RecordPage
 from views.record_table import QuickFilter
 from views.table_model import CENTRE, Tone, ViewColumn
@@ -68,10 +69,12 @@ REQUEST_PAGE = PageSpec(
             compute=_met("completed_at", "completion_due"),
         ),
         ViewColumn("needs_met", "Needs met", align=CENTRE, format=yes_no_label, width=75),
+        ViewColumn("owner", "Owner", width=130),
     ),
     fields=(
         FormField("service", "Service", Kind.LOOKUP, required=True, options=service_choices),
         FormField("received_at", "Received", Kind.MOMENT, required=True),
+        owner_field(),
         FormField(
             "customer",
             "Customer",
@@ -111,12 +114,16 @@ REQUEST_PAGE = PageSpec(
         ),
         QuickFilter("service", "Service", service_choices, "All services"),
         QuickFilter("department", "Department", department_choices, "All departments"),
+        OWNER_FILTER,
     ),
     tone=_state_tone,
-    listens_to=frozenset({"service", "standard", "customer", "department", "settings", "closure"}),
+    listens_to=frozenset(
+        {"service", "standard", "customer", "department", "settings", "closure", "member"}
+    ),
     create=lambda values: record_request(**values),
     update=lambda request, values: update_request(request, **values),
-    carry_on=("service", "channel"),
+    carry_on=("service", "channel", "owner"),
+    assignable=True,
 )
 
 

@@ -82,9 +82,11 @@ def collect_garbage_after_each_test():
 @pytest.fixture
 def show_main_window(qtbot, data_dir):
     """Open the main window on the data folder's (already open) database, shown."""
+    from desktop.session import seat
     from views.main_window import MainWindow
 
     def show() -> MainWindow:
+        seat(data_dir)  # as the application does: in the demo, you are its team leader
         window = MainWindow(data_dir, data_dir / "rapport.db")
         qtbot.addWidget(window)
         with qtbot.waitExposed(window):

@@ -73,7 +73,7 @@ def test_a_customers_history_shows_its_creation_and_each_change(
         assert dialog.summary.text() == "5 entries, newest first."
         assert cells(dialog, 0) == [
             "25/11/2026 10:35",
-            "priya",
+            "Priya Patel",  # the member at the keyboard (in the demo, its team leader)
             "Changed",
             "Job title",
             "Clerk → Team Manager",

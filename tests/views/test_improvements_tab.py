@@ -25,7 +25,8 @@ def test_an_action_made_from_a_complaint_links_back_to_it(demo_db, show_main_win
         assert form.widgets["source"].currentData() == ActionSource.COMPLAINT.value
         assert form.widgets["complaint"].currentText().startswith(complaint.reference)
         assert form.widgets["problem"].toPlainText() == complaint.summary
-        fill(form, "owner", "Priya Patel")
+        assert form.widgets["owner"].currentText() == "Priya Patel"  # you, by default
+        fill(form, "owner", "Tom Hughes")
         fill(form, "due_on", "18/12/2026")
         fill(form, "chosen_action", "Confirm completion to the customer every time")
         form.ok_button.click()
@@ -35,9 +36,9 @@ def test_an_action_made_from_a_complaint_links_back_to_it(demo_db, show_main_win
     action = ImprovementAction.get(
         ImprovementAction.title == f"Prevent a repeat of {complaint.reference}"
     )
-    assert (action.complaint_id, action.owner, action.source) == (
+    assert (action.complaint_id, action.owner.name, action.source) == (
         complaint.id,
-        "Priya Patel",
+        "Tom Hughes",
         ActionSource.COMPLAINT,
     )
     assert (
@@ -72,7 +73,7 @@ def test_actions_from_a_feedback_item_and_from_a_popular_code(
     window.tabs.setCurrentWidget(window.feedback)
     item = Feedback.select().where(Feedback.comment != "").first()
     assert window.feedback.entries.table.select(item.id)
-    dialogs.expect(lambda form: (fill(form, "owner", "Tom"), form.ok_button.click()))
+    dialogs.expect(lambda form: (fill(form, "owner", "Tom Hughes"), form.ok_button.click()))
     window.feedback.action_action.trigger()
     from_item = ImprovementAction.get(ImprovementAction.feedback == item.id)
     assert (from_item.source, from_item.problem) == (ActionSource.FEEDBACK, item.comment)
