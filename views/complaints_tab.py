@@ -248,6 +248,7 @@ class ComplaintDetail(QWidget):
         facts.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         for name, label in (
             ("status", "Status"),
+            ("owner", "Owner"),
             ("summary", "Summary"),
             ("complainant", "Complainant"),
             ("service", "Service"),
@@ -353,6 +354,7 @@ class ComplaintDetail(QWidget):
         resolved = met_label(complaint.resolved_at, resolve_due, now)
         shown = {
             "status": complaint.status.label,
+            "owner": str(complaint.owner) if complaint.owner_id else "",
             "summary": complaint.summary,
             "complainant": who,
             "service": complaint.service.name if complaint.service_id else "",

@@ -141,6 +141,7 @@ def test_a_team_shares_out_its_work(window, qtbot, dialogs, data_dir, tmp_path):
     dialogs.expect(assign_to("Sam Jones", "Sam knows the post room"))
     complaints.assign_action.trigger()
     assert Complaint.get_by_id(complaint.id).owner == sam
+    assert window.complaints.detail.values["owner"].text() == "Sam Jones"
     steps = [(row.step, row.who, row.by, row.note) for row in timeline_rows(complaint)]
     assert steps[-2:] == [
         ("Acknowledged", "", "Priya Patel", ""),
