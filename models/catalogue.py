@@ -24,7 +24,7 @@ from models.base import ChoiceField, Record, SoftDeleteRecord, database
 from models.choices import AuditAction, Measure, StandardStatus, Unit
 from models.listing import ListColumn, Listing
 from models.operations import Change, Problems, create, update, validates
-from models.people import Member, member_name, owner_problems
+from models.people import Member, member_name, owned_by, owner_problems
 from models.register import Customer, Department
 from models.text import FOLDED
 from models.validation import name_problems, required, text_of
@@ -283,7 +283,10 @@ STANDARD_LISTING = Listing(
         .switch(Standard)
         .join(Customer, JOIN.LEFT_OUTER, on=Standard.customer == Customer.id)
     ),
-    filters={"service": lambda query, service: query.where(Standard.service == service)},
+    filters={
+        "service": lambda query, service: query.where(Standard.service == service),
+        "owner": lambda query, who: query.where(owned_by(Standard.looked_after_by, who)),
+    },
     default_sort="statement",
 )
 
@@ -312,6 +315,7 @@ AGREEMENT_LISTING = Listing(
         .switch(Agreement)
         .join(Customer, JOIN.LEFT_OUTER, on=Agreement.customer == Customer.id)
     ),
+    filters={"owner": lambda query, who: query.where(owned_by(Agreement.looked_after_by, who))},
     default_sort="agreed_with",
 )
 

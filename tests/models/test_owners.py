@@ -250,3 +250,23 @@ def test_free_text_owners_become_members_and_no_row_is_lost(data_dir, fixed_cloc
         assert entry.by == "jsmith"  # an entry from before the team keeps its login
     finally:
         close_database()
+
+
+def test_standards_and_agreements_filter_by_who_looks_after_them(team):
+    from models.catalogue import AGREEMENT_LISTING, STANDARD_LISTING
+
+    priya, sam = team
+    service = Service.create(name="Post")
+    for who in (priya, sam, None):
+        Standard.create(service=service, statement=f"By {who}", measure=Measure.RESPONSE,
+                        target=4, unit=Unit.WORKING_HOURS, looked_after_by=who)  # fmt: skip
+        Agreement.create(department=Department.create(name=f"For {who}"), looked_after_by=who)
+
+    def listed(listing, who):
+        rows = listing.page(ListRequest(filters={"owner": who}), 0, 100)
+        return sorted(row[-1] for row in rows)  # the last column: who looks after it
+
+    assert listed(STANDARD_LISTING, MINE) == ["Priya Patel"]
+    assert listed(AGREEMENT_LISTING, sam.id.hex) == ["Sam Jones"]
+    assert listed(AGREEMENT_LISTING, NOBODY) == [""]
+    assert listed(STANDARD_LISTING, None) == ["", "Priya Patel", "Sam Jones"]
