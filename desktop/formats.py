@@ -1,7 +1,8 @@
 """The import and export formats of DESIGN.md §4, one class per KIND.
 
 Customers are matched by email when the value is an email, otherwise by exact name; services
-and departments by exact name. An export writes the same columns, so it imports again unchanged.
+and departments by exact name; members (an owner, who looks after a standard) by name or email
+(models.team). An export writes the same columns, so it imports again unchanged.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from models.catalogue import Service, Standard
 from models.choices import CustomerKind, Measure, MemberRole, StandardStatus, Unit
 from models.operations import create_many
 from models.register import Customer, Department
-from models.team import Member
+from models.team import Member, TeamIndex
 from models.words import quoted
 
 _CHUNK = 500
@@ -47,6 +48,7 @@ class Directory:
                 self.without_email.add(name)
             self.by_name.setdefault(name, []).append(id_)
         self.new_departments: dict[str, Any] = {}
+        self.team: TeamIndex | None = None  # read when a row first names a member
 
     def department(self, name: str, column: str, *, create: bool = False) -> Any:
         if name in self.departments:
@@ -82,6 +84,21 @@ class Directory:
             )
         return matches[0]
 
+    def member(self, text: str, column: str) -> Any:
+        """The member a row names (an owner): by name or email. One who has left the team is
+        found, for the record's own rule to refuse by name."""
+        if self.team is None:
+            self.team = TeamIndex()
+        found = self.team.find(text)
+        if found is not None:
+            return found.id
+        shared = self.team.sharing(text)
+        if shared > 1:
+            raise RowProblem(
+                column, f"{shared} members of the team have the email {quoted(text)}: give a name."
+            )
+        raise RowProblem(column, f"no member of the team has the name or email {quoted(text)}.")
+
     def create_new_departments(self) -> None:
         create_many(
             Department, [{"id": id_, "name": name} for name, id_ in self.new_departments.items()]
@@ -103,6 +120,11 @@ def records_in_order(
 
 def _names(model: type[SoftDeleteRecord]) -> dict[Any, str]:
     return dict(model.select(model.id, model.name).tuples())
+
+
+def member_names() -> dict[Any, str]:
+    """How an export names a member (an owner): by name, which is theirs alone."""
+    return _names(Member)
 
 
 def customer_reference(
@@ -228,6 +250,7 @@ class StandardsFormat(ImportKind):
         Column("agreed_with", field="department"),
         Column("agreed_on", read=cells.read_date),
         Column("review_on", read=cells.read_date),
+        Column("looked_after_by"),
     )
 
     def start(self) -> None:
@@ -260,6 +283,9 @@ class StandardsFormat(ImportKind):
             "agreed_on": row["agreed_on"],
             "review_on": row["review_on"],
             "status": StandardStatus.AGREED,
+            "looked_after_by": self.directory.member(row["looked_after_by"], "looked_after_by")
+            if row["looked_after_by"]
+            else None,
         }
 
     def write(self, records: Sequence[dict[str, Any]]) -> int:
@@ -268,7 +294,7 @@ class StandardsFormat(ImportKind):
     def export_rows(self, ids: Sequence[Any] | None) -> Iterable[list[Any]]:
         services, departments = _names(Service), _names(Department)
         emails = dict(Customer.select(Customer.id, Customer.email).tuples())
-        names = _names(Customer)
+        names, members = _names(Customer), member_names()
         rows = []
         for standard in records_in_order(Standard, ids, (Standard.statement,)):
             agreed_with = departments.get(standard.department_id) or customer_reference(
@@ -285,6 +311,7 @@ class StandardsFormat(ImportKind):
                     agreed_with,
                     standard.agreed_on,
                     standard.review_on,
+                    members.get(standard.looked_after_by_id, ""),
                 ]
             )
         if ids is None:  # by name, so that the same catalogue exports the same file anywhere

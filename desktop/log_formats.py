@@ -13,7 +13,7 @@ from datetime import datetime, time
 from typing import Any
 
 from desktop import cells
-from desktop.formats import Directory, customer_reference, records_in_order
+from desktop.formats import Directory, customer_reference, member_names, records_in_order
 from desktop.importing import Column, ImportKind, RowProblem, check_new_name
 from models import clock
 from models.base import bulk_insert
@@ -55,6 +55,13 @@ class _LogFormat(ImportKind):
             department = self.directory.customer_departments.get(key(customer))
         return customer, department
 
+    def owner(self, row: Mapping[str, Any]) -> Any:
+        """Whose work the row is: the member its owner cell names, else (as for a record made
+        in the window) the member at the keyboard."""
+        if row["owner"]:
+            return self.directory.member(row["owner"], "owner")
+        return member_at_keyboard()
+
     def export_names(self) -> tuple[dict, dict, dict, dict]:
         return (
             dict(Service.select(Service.id, Service.name).tuples()),
@@ -79,6 +86,7 @@ class RequestsFormat(_LogFormat):
         Column("needs_met", read=cells.read_yes_no),
         Column("description"),
         Column("notes"),
+        Column("owner"),
     )
     computed = ("response_due", "response_met", "completion_due", "completion_met")
 
@@ -101,6 +109,7 @@ class RequestsFormat(_LogFormat):
             "needs_met": row["needs_met"],
             "description": row["description"] or "",
             "notes": row["notes"] or "",
+            "owner": self.owner(row),
         }
         return values | request_dues(
             self.book,
@@ -120,6 +129,7 @@ class RequestsFormat(_LogFormat):
     def export_rows(self, ids: Sequence[Any] | None) -> Iterable[list[Any]]:
         services, departments, emails, names = self.export_names()
         now = clock.now()
+        members = member_names()
         order = (ServiceRequest.received_at, rowid_of(ServiceRequest))  # file order on ties
         for request in records_in_order(ServiceRequest, ids, order):
             yield [
@@ -133,6 +143,7 @@ class RequestsFormat(_LogFormat):
                 cells.write_yes_no(request.needs_met),
                 request.description,
                 request.notes,
+                members.get(request.owner_id, ""),
                 request.response_due,
                 cells.write_yes_no(
                     met(request.responded_at or request.completed_at, request.response_due, now)
@@ -161,6 +172,7 @@ class ComplaintsFormat(_LogFormat):
         Column("referred_on", read=cells.read_date),
         Column("resolved", read=cells.read_moment, field="resolved_at"),
         Column("resolution"),
+        Column("owner"),
     )
     computed = (
         "status",
@@ -212,6 +224,7 @@ class ComplaintsFormat(_LogFormat):
             "referred_on": referred_on,
             "resolved_at": row["resolved"],
             "resolution": row["resolution"] or "",
+            "owner": self.owner(row),
             "status": _status(row),
             "acknowledge_due": acknowledge_due,
             "resolve_due": resolve_due,
@@ -255,6 +268,7 @@ class ComplaintsFormat(_LogFormat):
     def export_rows(self, ids: Sequence[Any] | None) -> Iterable[list[Any]]:
         services, departments, emails, names = self.export_names()
         now = clock.now()
+        members = member_names()
         order = (Complaint.received_at, Complaint.reference)
         for complaint in records_in_order(Complaint, ids, order):
             hidden = complaint.confidential and not self.include_confidential
@@ -273,6 +287,7 @@ class ComplaintsFormat(_LogFormat):
                 complaint.referred_on,
                 complaint.resolved_at,
                 "" if hidden else complaint.resolution,
+                members.get(complaint.owner_id, ""),
                 complaint.status.value,
                 complaint.acknowledge_due,
                 cells.write_yes_no(met(complaint.acknowledged_at, complaint.acknowledge_due, now)),

@@ -76,3 +76,45 @@ def _founder(name: str) -> tuple[Member, Change]:
 def demo_lead() -> Member | None:
     """Who a user plays in the demo organisation: its team leader."""
     return Member.live().where(Member.role == MemberRole.TEAM_LEADER).order_by(Member.name).first()
+
+
+def member_by_name_or_email(text: str) -> Member | None:
+    """The member `text` names, as a person writes one in a list: see `TeamIndex.find`."""
+    return TeamIndex().find(text)
+
+
+class TeamIndex:
+    """Every member, those who have left too, read once to find many by what a file writes
+    (an import's owners); members are few."""
+
+    def __init__(self) -> None:
+        self.by_name: dict[str, Member] = {}
+        self.by_email: dict[str, list[Member]] = {}
+        # those still in the team last, so that they win where two names differ only in case
+        order = (Member.deleted_at.is_null(), Member.name)
+        for member in Member.select().order_by(*order):
+            self.by_name[_tidied(member.name)] = member
+            if member.email.strip():
+                self.by_email.setdefault(member.email.strip().casefold(), []).append(member)
+
+    def find(self, text: str) -> Member | None:
+        """By name (case and spacing aside), else by email (case aside), one still in the team
+        before one who has left. None for no one, and where several in the team share the
+        email: only their names tell them apart (`sharing` says how many)."""
+        named = self.by_name.get(_tidied(text))
+        if named is not None:
+            return named
+        with_email = self.by_email.get(text.strip().casefold(), [])
+        in_team = [member for member in with_email if member.deleted_at is None]
+        if len(in_team) > 1:
+            return None
+        return in_team[0] if in_team else next(iter(with_email), None)
+
+    def sharing(self, email: str) -> int:
+        """How many members still in the team have `email`."""
+        with_email = self.by_email.get(email.strip().casefold(), [])
+        return sum(member.deleted_at is None for member in with_email)
+
+
+def _tidied(name: str) -> str:
+    return " ".join(name.split()).casefold()

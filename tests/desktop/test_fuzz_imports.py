@@ -37,6 +37,7 @@ from models.db import close_database, open_database
 from models.integrity import record_counts
 from models.operations import create
 from models.register import Customer, Department
+from models.team import Member
 
 # A valid cell for every column any kind has; a new column must say what a valid one is.
 VALID: dict[str, str] = {
@@ -88,9 +89,11 @@ VALID: dict[str, str] = {
     "codes": "Post arrives on time",
     "role": "team member",
     "active": "yes",
+    "owner": "mei@example.org",
+    "looked_after_by": "Mei Chen",
 }
 # Columns naming a record: a hostile value there is an unknown name, never stored as text.
-REFERENCES = {"service", "customer", "department", "agreed_with"}
+REFERENCES = {"service", "customer", "department", "agreed_with", "owner", "looked_after_by"}
 ENCODINGS = ("utf-8", "utf-8-sig", "cp1252", "utf-16")
 SEPARATORS = (",", ";", "\t")
 
@@ -181,8 +184,8 @@ def _reads_dates(column: Column) -> bool:
 
 @pytest.fixture(scope="session")
 def reference_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A database with what the valid cells name: the Post service, Finance, Sam (and the
-    bank holidays every command adds first)."""
+    """A database with what the valid cells name: the Post service, Finance, Sam, Mei of the
+    team (and the bank holidays every command adds first)."""
     folder = tmp_path_factory.mktemp("fuzz-template")
     open_data_folder(folder)
     finance, _ = create(Department, name="Finance")
@@ -194,6 +197,7 @@ def reference_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
         kind=CustomerKind.COLLEAGUE,
         department=finance,
     )
+    create(Member, name="Mei Chen", email="mei@example.org")
     close_database()
     return folder / "rapport.db"
 

@@ -225,3 +225,31 @@ def test_a_value_quoted_with_its_quotes_doubled_still_imports(db, tmp_path):
     path = write(tmp_path / "services.csv", 'name,description\n"5"" floppy","Disks, ""old"""\n')
     assert import_file(FORMATS["services"](), path).ok
     assert Service.get().description == 'Disks, "old"'
+
+
+def test_an_owner_cell_is_a_member_to_find_never_text_to_keep(db, tmp_path):
+    from models.service_log import ServiceRequest
+    from models.team import Member
+
+    create(Service, name="Post")
+    priya, _ = create(Member, name="Priya Patel", email="priya@example.org")
+    path = write(
+        tmp_path / "requests.csv",
+        "service,received,owner\n"
+        "Post,2026-11-02,Priya\u00a0\u00a0Patel\n"  # non-breaking spaces, pasted from a page
+        'Post,2026-11-02,"=HYPERLINK(""http://example.invalid"",""Priya Patel"")"\n'
+        f"Post,2026-11-02,{'x' * 300}\n"
+        "Post,2026-11-02,Priya\x07Patel\n",
+    )
+    plan = check_file(FORMATS["requests"](), path)
+    assert [str(error) for error in plan.errors] == [
+        "Line 3, column owner: no member of the team has the name or email "
+        '\'=HYPERLINK("http://example.invalid","Pr…\'.',
+        f"Line 4, column owner: no member of the team has the name or email '{'x' * 39}…'.",
+        "Line 5, column owner: no member of the team has the name or email 'Priya\x07Patel'.",
+    ]
+    fine = write(
+        tmp_path / "fine.csv", "service,received,owner\nPost,2026-11-02,PRIYA\u00a0PATEL\n"
+    )
+    assert import_file(FORMATS["requests"](), fine).ok
+    assert ServiceRequest.get().owner_id == priya.id

@@ -42,6 +42,16 @@ def test_a_team_imports_from_a_list_with_a_leaver_retired(db, tmp_path):
     ]
 
 
+def test_the_members_kind_has_the_columns_of_the_issue():
+    """name*, email, role, active: what a team's list holds (DESIGN.md §4)."""
+    assert [column.header for column in FORMATS["members"].columns] == [
+        "name*",
+        "email",
+        "role",
+        "active",
+    ]
+
+
 def test_a_bad_member_row_names_itself_and_nothing_is_written(db, tmp_path):
     path = write(
         tmp_path / "team.csv",
