@@ -149,7 +149,7 @@ def complaint_problems(values: Mapping[str, Any], record: Complaint | None) -> P
         taken = clash.first()
         if taken is not None:
             problems["reference"] = f"Another complaint is already {taken.reference}."
-    problems |= owner_problems(values, record, needed="complaint")
+    problems |= owner_problems(values, record, needed="complaint", finished=resolved is not None)
     return {field: message for field, message in problems.items() if message}
 
 

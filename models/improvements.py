@@ -54,7 +54,8 @@ def action_problems(values: Mapping[str, Any], record: ImprovementAction | None)
         and values.get("effective") is None
     ):
         problems["effective"] = "Say whether it worked before marking it reviewed."
-    problems |= owner_problems(values, record, needed="improvement action")
+    finished = values.get("status") in DONE  # list words compare equal to their text
+    problems |= owner_problems(values, record, needed="improvement action", finished=finished)
     completed, due = values.get("completed_on"), values.get("due_on")
     if completed and completed > clock.today():
         problems["completed_on"] = "cannot be in the future."

@@ -36,11 +36,17 @@ def name_or_login(key: Field, login: Field) -> Node:
 
 
 def owner_problems(
-    values: Mapping[str, Any], record: Any, field: str = "owner", *, needed: str | None = None
+    values: Mapping[str, Any],
+    record: Any,
+    field: str = "owner",
+    *,
+    needed: str | None = None,
+    finished: bool = False,
 ) -> dict[str, str]:
     """The rule of every owner (and "looked after by"): when it changes, someone still in the
-    team; and once a record has one, taken away only where it is optional (`needed` names the
-    record that must keep one)."""
+    team, unless the work is `finished` (history names who did it, whoever has left since);
+    and once a record has one, taken away only where it is optional (`needed` names the record
+    that must keep one)."""
     new = _key(values.get(field))
     old = _key(getattr(record, f"{field}_id", None)) if record is not None else None
     if new == old:
@@ -52,7 +58,7 @@ def owner_problems(
     member = Member.get_or_none(Member.id == new)
     if member is None:
         return {field: "There is no such member of the team."}
-    if member.deleted_at is not None:
+    if member.deleted_at is not None and not finished:
         return {field: f"{member.name} has left the team: choose someone still in it."}
     return {}
 

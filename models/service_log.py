@@ -175,7 +175,7 @@ def request_problems(values: Mapping[str, Any], record: ServiceRequest | None) -
         problems["completed_at"] = "The request was completed before its first response."
     if values.get("needs_met") is not None and not completed:
         problems["needs_met"] = "Record when it was completed before the customer's confirmation."
-    problems |= owner_problems(values, record)
+    problems |= owner_problems(values, record, finished=completed is not None)
     return {field: message for field, message in problems.items() if message}
 
 

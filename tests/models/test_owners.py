@@ -270,3 +270,18 @@ def test_standards_and_agreements_filter_by_who_looks_after_them(team):
     assert listed(AGREEMENT_LISTING, sam.id.hex) == ["Sam Jones"]
     assert listed(AGREEMENT_LISTING, NOBODY) == [""]
     assert listed(STANDARD_LISTING, None) == ["", "Priya Patel", "Sam Jones"]
+
+
+def test_finished_work_may_name_someone_who_has_left(team):
+    """History keeps who did the work: an export of it imports again after they left."""
+    _, sam = team
+    soft_delete(sam)
+    done = a_request(owner=sam, completed_at=datetime(2026, 11, 3, 9))
+    assert done.owner == sam
+    action, _ = create(ImprovementAction, title="Done", owner=sam, status=ActionStatus.REVIEWED,
+                       effective=True)  # fmt: skip
+    assert action.owner == sam
+    with pytest.raises(ValidationError, match="has left the team"):
+        create(ImprovementAction, title="Still to do", owner=sam, status="planned")
+    with pytest.raises(ValidationError, match="has left the team"):
+        assign([a_request()], sam)
