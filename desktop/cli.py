@@ -102,6 +102,12 @@ def build_parser() -> argparse.ArgumentParser:
     _period_options(monthly)
     monthly.add_argument("--out", metavar="FILE.pdf", type=Path, required=True)
     monthly.add_argument("--prepared-by", metavar="NAME", default="", help="for the cover")
+    monthly.add_argument(
+        "--by-owner",
+        action="store_true",
+        help="add the appendix of work by owner: each member's open, overdue and finished "
+        "requests, complaints and actions (it names individuals; off unless asked for)",
+    )
     monthly.set_defaults(handler=run_report_monthly)
     record = reports.add_parser(
         "complaint",
@@ -293,7 +299,9 @@ def run_report_monthly(args: argparse.Namespace, data_dir: Path) -> int:
     period, out = _period(args), _pdf_path(args.out)
     _open_existing(data_dir)
     started = time.perf_counter()
-    built = build_monitoring_report(period, out, prepared_by=args.prepared_by)
+    built = build_monitoring_report(
+        period, out, prepared_by=args.prepared_by, by_owner=args.by_owner
+    )
     seconds = time.perf_counter() - started
     print(f"Wrote {built.path}: {period.label()}, {built.pages} page(s) in {seconds:.1f} s.")
     return EXIT_OK

@@ -16,9 +16,11 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from typing import Any
+
+from peewee import Case, Node, fn
 
 from models import clock
 from models.base import database
@@ -29,6 +31,7 @@ from models.delivery import IN_FORCE, StandardBook, Timescale, key, met
 from models.feedback import Feedback
 from models.feedback_analysis import FeedbackFigures, feedback_figures, feedback_scores
 from models.improvements import DONE, ImprovementAction
+from models.people import member_name
 from models.periods import Period
 from models.register import Customer, Department
 from models.scores import csat, nps
@@ -178,6 +181,23 @@ def _read_request_rows(period: Period, as_of: datetime, department: Any) -> list
 
 def _timescale_rate(rows: Iterable[RequestRow], measure: str) -> Rate:
     return rate(getattr(row, measure) for row in rows if getattr(row, f"{measure}_standard"))
+
+
+def request_open_at(end: datetime) -> Node:
+    """The query condition: a request open at `end`, received by then and not completed."""
+    return (ServiceRequest.received_at <= end) & (
+        ServiceRequest.completed_at.is_null() | (ServiceRequest.completed_at > end)
+    )
+
+
+def request_overdue_at(end: datetime) -> Node:
+    """The query condition: open at `end` with a timescale already missed then, as the figures
+    judge it (`met`): not responded to by its respond-by, or not completed by its complete-by."""
+    awaiting_response = ServiceRequest.responded_at.is_null() | (ServiceRequest.responded_at > end)
+    return request_open_at(end) & (
+        (awaiting_response & (ServiceRequest.response_due < end))
+        | (ServiceRequest.completion_due < end)
+    )
 
 
 @dataclass(frozen=True)
@@ -413,20 +433,6 @@ def complaint_figures(period: Period, as_of: datetime, department: Any = None) -
         .tuples()
     )
     end = min(period.end, as_of)
-    still_open = list(
-        live.select(
-            Complaint.id,
-            Complaint.acknowledged_at,
-            Complaint.acknowledge_due,
-            Complaint.resolve_due,
-        )
-        .where(
-            Complaint.received_at <= end,
-            Complaint.resolved_at.is_null() | (Complaint.resolved_at > end),
-        )
-        .tuples()
-    )
-    held = _on_hold_at(end)
     referred = live.where(Complaint.referred_on.between(period.first, period.last)).count()
     return ComplaintFigures(
         received=len(received),
@@ -436,46 +442,55 @@ def complaint_figures(period: Period, as_of: datetime, department: Any = None) -
         resolved=len(resolved),
         resolved_on_time=rate(met(at, due, as_of) for at, due in resolved if due),
         referred=referred,
-        open=len(still_open),
-        # past its next deadline, as the worklist says: on hold, the clock is stopped
-        overdue=sum(
-            1
-            for ident, acknowledged, acknowledge_by, resolve_by in still_open
-            if ident not in held and _next_due(acknowledged, acknowledge_by, resolve_by, end) < end
-        ),
+        open=live.where(complaint_open_at(end)).count(),
+        overdue=live.where(complaint_overdue_at(end)).count(),
         by_category=dict(
             Counter(str(category) for _at, _due, category in received if category is not None)
         ),
     )
 
 
-def _next_due(
-    acknowledged: datetime | None,
-    acknowledge_by: datetime | None,
-    resolve_by: datetime | None,
-    end: datetime,
-) -> datetime:
+def complaint_open_at(end: datetime) -> Node:
+    """The query condition: a complaint open at `end`, received by then and not yet resolved."""
+    return (Complaint.received_at <= end) & (
+        Complaint.resolved_at.is_null() | (Complaint.resolved_at > end)
+    )
+
+
+def complaint_overdue_at(end: datetime) -> Node:
+    """The query condition: open at `end` and past its next deadline then, as the worklist
+    says; on hold, the clock is stopped, so never overdue."""
+    return complaint_open_at(end) & ~complaint_on_hold_at(end) & (complaint_next_due(end) < end)
+
+
+def complaint_next_due(end: datetime) -> Node:
     """An open complaint's next deadline as at `end`: acknowledging it (if not done by then),
-    else resolving it (`end` itself when the procedure set none: never overdue)."""
-    if acknowledge_by is not None and (acknowledged is None or acknowledged > end):
-        return acknowledge_by
-    return resolve_by or end
+    else resolving it (NULL when the procedure set none: never overdue)."""
+    return Case(
+        None, [(complaint_acknowledging_at(end), Complaint.acknowledge_due)], Complaint.resolve_due
+    )
 
 
-def _on_hold_at(moment: datetime) -> set[Any]:
-    """The complaints whose last hold or resumption up to `moment` was a hold."""
-    last: dict[Any, ComplaintEventKind] = {}
-    for complaint, kind in (
-        ComplaintEvent.select(ComplaintEvent.complaint, ComplaintEvent.kind)
+def complaint_acknowledging_at(end: datetime) -> Node:
+    """The query condition: an open complaint's next deadline at `end` is acknowledging it."""
+    return Complaint.acknowledge_due.is_null(False) & (
+        Complaint.acknowledged_at.is_null() | (Complaint.acknowledged_at > end)
+    )
+
+
+def complaint_on_hold_at(end: datetime) -> Node:
+    """The query condition: the complaint's last hold or resumption up to `end` was a hold."""
+    last = (
+        ComplaintEvent.select(ComplaintEvent.kind)
         .where(
+            ComplaintEvent.complaint == Complaint.id,
             ComplaintEvent.kind.in_([ComplaintEventKind.ON_HOLD, ComplaintEventKind.RESUMED]),
-            ComplaintEvent.at <= moment,
+            ComplaintEvent.at <= end,
         )
-        .order_by(ComplaintEvent.at)
-        .tuples()
-    ):
-        last[complaint] = kind
-    return {complaint for complaint, kind in last.items() if kind is ComplaintEventKind.ON_HOLD}
+        .order_by(ComplaintEvent.at.desc())
+        .limit(1)
+    )
+    return fn.COALESCE(last, "") == ComplaintEventKind.ON_HOLD.value
 
 
 # ---------------------------------------------------------------- improvement actions
@@ -497,14 +512,13 @@ def action_figures(period: Period, as_of: datetime) -> ActionFigures:
         ImprovementAction.live(
             ImprovementAction.created_at,
             ImprovementAction.completed_on,
-            ImprovementAction.due_on,
             ImprovementAction.status,
             ImprovementAction.review_on,
             ImprovementAction.effective,
         ).tuples()
     )
-    opened = completed = still_open = overdue = reviewed = effective = 0
-    for created, completed_on, due_on, status, review_on, worked in rows:
+    opened = completed = reviewed = effective = 0
+    for created, completed_on, status, review_on, worked in rows:
         made = created.date()
         if period.first <= made <= period.last:
             opened += 1
@@ -513,9 +527,6 @@ def action_figures(period: Period, as_of: datetime) -> ActionFigures:
             finished = made  # done without a date: as good as done from the start
         if finished is not None and period.first <= finished <= period.last:
             completed += 1
-        if made <= last and (finished is None or finished > last):
-            still_open += 1
-            overdue += due_on is not None and due_on < last
         if (
             status is ActionStatus.REVIEWED
             and review_on is not None
@@ -523,7 +534,34 @@ def action_figures(period: Period, as_of: datetime) -> ActionFigures:
         ):
             reviewed += 1
             effective += bool(worked)
-    return ActionFigures(opened, completed, still_open, overdue, reviewed, effective)
+    live = ImprovementAction.live()
+    return ActionFigures(
+        opened,
+        completed,
+        live.where(action_open_on(last)).count(),
+        live.where(action_overdue_on(last)).count(),
+        reviewed,
+        effective,
+    )
+
+
+def action_open_on(last: date) -> Node:
+    """The query condition: an action open at the end of `last`, made by then and not finished
+    by then (one done without a date counts as done from the day it was made)."""
+    return (ImprovementAction.created_at < datetime.combine(last + timedelta(days=1), time())) & (
+        (ImprovementAction.completed_on > last)
+        | (ImprovementAction.completed_on.is_null() & ImprovementAction.status.not_in(list(DONE)))
+    )
+
+
+def action_late_on(last: date) -> Node:
+    """The query condition, of an action open then: its due date had passed by `last`."""
+    return ImprovementAction.due_on < last
+
+
+def action_overdue_on(last: date) -> Node:
+    """The query condition: open at the end of `last`, and past its due date."""
+    return action_open_on(last) & action_late_on(last)
 
 
 # ---------------------------------------------------------------- the summary
@@ -809,24 +847,148 @@ def lessons_learned(period: Period) -> list[Lesson]:
     ]
 
 
-def actions_to_report(period: Period, as_of: datetime | None = None) -> dict[str, list[Any]]:
+@dataclass(frozen=True)
+class ActionRow:
+    """An improvement action as a report lists it."""
+
+    title: str
+    owner: str  # the member's name; "" when no one owns it
+    due_on: date | None
+    status: ActionStatus
+    overdue: bool = False  # at the period's end (for the actions open then)
+
+
+@dataclass(frozen=True)
+class ReviewedAction:
+    """An action reviewed in the period: did it work?"""
+
+    title: str
+    effective: bool | None
+    measure_before: str
+    measure_after: str
+    review_outcome: str
+
+
+@dataclass(frozen=True)
+class ActionsToReport:
+    open: list[ActionRow]  # at the period's end, the longest overdue first
+    reviewed: list[ReviewedAction]  # reviews recorded in the period
+
+
+def actions_to_report(period: Period, as_of: datetime | None = None) -> ActionsToReport:
     """Actions open at the period's end (overdue first) and those reviewed in it."""
     as_of = as_of or clock.now()
     last = min(period.last, as_of.date())
     open_ = (
-        ImprovementAction.live()
-        .where(
-            ImprovementAction.created_at <= period.end,
-            ImprovementAction.status.not_in(DONE) | (ImprovementAction.completed_on > last),
-        )
+        ImprovementAction.live(*_action_columns(), action_late_on(last))
+        .where(action_open_on(last))
         .order_by(ImprovementAction.due_on.is_null(), ImprovementAction.due_on)
     )
     reviewed = (
-        ImprovementAction.live()
+        ImprovementAction.live(
+            ImprovementAction.title,
+            ImprovementAction.effective,
+            ImprovementAction.measure_before,
+            ImprovementAction.measure_after,
+            ImprovementAction.review_outcome,
+        )
         .where(
             ImprovementAction.status == ActionStatus.REVIEWED,
             ImprovementAction.review_on.between(period.first, period.last),
         )
         .order_by(ImprovementAction.review_on)
     )
-    return {"open": list(open_), "reviewed": list(reviewed)}
+    return ActionsToReport(
+        open=[_action_row(*row) for row in open_.tuples()],
+        reviewed=[ReviewedAction(*row) for row in reviewed.tuples()],
+    )
+
+
+def complaint_actions(complaint: Any) -> list[ActionRow]:
+    """The improvement actions that came from `complaint`, as its printed record lists them."""
+    query = (
+        ImprovementAction.live(*_action_columns())
+        .where(ImprovementAction.complaint == key(complaint))
+        .order_by(ImprovementAction.created_at)
+    )
+    return [_action_row(*row) for row in query.tuples()]
+
+
+def _action_columns() -> tuple[Any, ...]:
+    return (
+        ImprovementAction.title,
+        member_name(ImprovementAction.owner),
+        ImprovementAction.due_on,
+        ImprovementAction.status,
+    )
+
+
+def _action_row(
+    title: str, owner: str | None, due_on: Any, status: Any, overdue: Any = False
+) -> ActionRow:
+    return ActionRow(title, owner or "", due_on, ActionStatus(status), bool(overdue))
+
+
+@dataclass(frozen=True)
+class OpenComplaint:
+    """A complaint open at the period's end, as the report lists it: no summary or details."""
+
+    reference: str
+    category: str | None
+    received_at: datetime
+    next_due: datetime | None  # acknowledge-by until acknowledged, then resolve-by
+    acknowledging: bool  # the next deadline is acknowledging it, not resolving it
+    on_hold: bool  # awaiting the customer: the clock is stopped
+    overdue: bool
+    owner: str  # the member's name; "" when no one owns it
+
+
+@dataclass(frozen=True)
+class OpenComplaints:
+    listed: list[OpenComplaint]  # overdue first, then by their next deadline
+    confidential: int  # open too, counted in the figures but never listed
+
+
+def open_complaints(period: Period, as_of: datetime | None = None) -> OpenComplaints:
+    """The complaints open at the period's end (or now, for the period in progress), as the
+    figures count them; confidential ones only counted."""
+    end = min(period.end, as_of or clock.now())
+    open_ = Complaint.live().where(complaint_open_at(end))
+    next_due = complaint_next_due(end)
+    overdue = complaint_overdue_at(end)
+    rows = (
+        open_.select(
+            Complaint.reference,
+            Complaint.category,
+            Complaint.received_at,
+            next_due.alias("next_due"),
+            complaint_acknowledging_at(end),
+            complaint_on_hold_at(end),
+            overdue,
+            member_name(Complaint.owner),
+        )
+        .where(~Complaint.confidential)
+        .order_by(overdue.desc(), next_due.is_null(), next_due, Complaint.received_at)
+        .tuples()
+    )
+    listed = [
+        OpenComplaint(
+            reference,
+            None if category is None else str(category),
+            _moment(received),
+            _moment(due),
+            bool(acknowledging),
+            bool(held),
+            bool(late),
+            owner or "",
+        )
+        for reference, category, received, due, acknowledging, held, late, owner in rows
+    ]
+    return OpenComplaints(listed, open_.where(Complaint.confidential).count())
+
+
+def _moment(value: Any) -> datetime | None:
+    """A moment read back from an expression (not a field), which SQLite gives as text."""
+    if value is None or isinstance(value, datetime):
+        return value
+    return datetime.fromisoformat(str(value))

@@ -15,6 +15,7 @@ from desktop.figures_text import EMPTY
 from desktop.reports.typography import (
     STATUS_FILLS,
     Built,
+    Lines,
     Progress,
     clipped,
     para,
@@ -27,12 +28,13 @@ from models import clock
 from models.complaint_lifecycle import dues_now, timeline_rows
 from models.complaints import Complaint
 from models.delivery import met
-from models.improvements import actions_for_complaint
+from models.monitoring import complaint_actions
 from models.organisation import get_settings
 from models.words import day_text, moment_text
 
 CONFIDENTIAL = "CONFIDENTIAL — handle under the complaints procedure's confidentiality rules"
 REFERENCE_LIMIT = 40  # as the column holds it: CMP-YYYY-NNNN, with room to spare
+OWNER_LINES = 2  # a member's name in the actions' owner column
 
 
 def _on_time(done: datetime | None, due: datetime | None, now: datetime) -> str:
@@ -49,6 +51,10 @@ def build_complaint_record(
     organisation = clipped(get_settings().organisation_name or "Rapport", lines=1)
     reference = clipped(complaint.reference, REFERENCE_LIMIT, lines=1)
     who = complaint.customer.name if complaint.customer_id else EMPTY
+    owner = complaint.owner if complaint.owner_id else None
+    owner_name = EMPTY if owner is None else clipped(owner.name)
+    if owner is not None and owner.deleted_at is not None:
+        owner_name += " (left the team)"
     acknowledge_due, resolve_due = dues_now(complaint)
     timescales = [
         ("Acknowledge", acknowledge_due, complaint.acknowledged_at),
@@ -70,6 +76,7 @@ def build_complaint_record(
                 ["Service", complaint.service.name if complaint.service_id else EMPTY],
                 ["Category", complaint.category.label if complaint.category else EMPTY],
                 ["Status", complaint.status.label],
+                ["Owner", owner_name],
                 ["Confidential", "Yes" if complaint.confidential else "No"],
             ],
             [0.25, 0.75],
@@ -157,7 +164,7 @@ def build_complaint_record(
             [0.25, 0.75],
         ),
     ]
-    actions = actions_for_complaint(complaint)
+    actions = complaint_actions(complaint)
     if actions:
         story += [
             para("Improvement actions", "h2"),
@@ -166,7 +173,7 @@ def build_complaint_record(
                 [
                     [
                         action.title,
-                        action.owner or EMPTY,
+                        Lines(action.owner or EMPTY, "cell", OWNER_LINES),
                         day_text(action.due_on),
                         action.status.label,
                     ]

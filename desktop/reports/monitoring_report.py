@@ -46,12 +46,15 @@ from desktop.reports.typography import (
 from models import clock
 from models.choices import ComplaintCategory, FeedbackChannel, FeedbackType
 from models.monitoring import (
+    OpenComplaint,
     Rag,
+    Rate,
     Summary,
     actions_to_report,
     comments,
     department_figures,
     lessons_learned,
+    open_complaints,
     shared_rows,
     standard_trend,
     summary,
@@ -61,6 +64,7 @@ from models.organisation import get_settings
 from models.periods import Period
 from models.scores import SCALES
 from models.words import day_text, moment_text
+from models.workload import OwnerWork, work_by_owner
 
 TREND_MONTHS = 12
 STANDARD_TREND_MONTHS = 6
@@ -68,6 +72,10 @@ STATEMENT_LIMIT = 300  # a standard's statement in its cell, beneath the service
 SERVICE_LINES = 3  # the service's name above it
 MEASURE_LIMIT = 100  # each side of an action's "before → after"
 SETTING_LIMIT = 10  # a holiday country or region code, as its column holds it
+REFERENCE_LIMIT = 40  # a complaint's reference: CMP-YYYY-NNNN, with room to spare
+OWNER_LINES = 2  # a member's name in an owner column
+NO_ONE = "No one yet"  # the owner of work nobody owns
+LEFT = "left the team"  # beneath the name of a member who has
 
 
 def build_monitoring_report(
@@ -77,8 +85,10 @@ def build_monitoring_report(
     prepared_by: str = "",
     as_of: datetime | None = None,
     progress: Progress | None = None,
+    by_owner: bool = False,
 ) -> Built:
-    """Write the report for `period` to `path` (written whole, or not at all)."""
+    """Write the report for `period` to `path` (written whole, or not at all); `by_owner` adds
+    the appendix of each member's work, which names individuals (off unless chosen)."""
     register_fonts()
     as_of = as_of or clock.now()
     say = progress or (lambda _stage, _fraction: None)
@@ -91,6 +101,7 @@ def build_monitoring_report(
         say("Working out the figures", 0.6)
         standard_history = standard_trend(period, STANDARD_TREND_MONTHS, as_of=as_of)
         departments = department_figures(period, as_of=as_of)
+        owners = work_by_owner(period, as_of=as_of) if by_owner else None
     settings = get_settings()
     organisation = clipped(settings.organisation_name or "Rapport", lines=1)
     say("Working out the figures", 1.0)
@@ -103,6 +114,8 @@ def build_monitoring_report(
     story += _feedback_section(now, before, months, period)
     story += _actions_section(now, period, as_of)
     story += _departments_section(departments)
+    if owners is not None:
+        story += _owners_appendix(owners)
     story += _methodology(settings)
     story += _sign_off()
 
@@ -264,6 +277,7 @@ def _complaints_section(now: Summary, before: Summary, period: Period) -> list[A
     ranked = sorted(c.by_category.items(), key=lambda pair: (-pair[1], pair[0]))
     labels = [ComplaintCategory(name).label for name, _count in ranked]
     story.append(bar_chart(labels, [count for _name, count in ranked]))
+    story += _open_complaints(period, now.as_of)
     lessons = lessons_learned(period)
     story.append(para("Lessons learned from complaints resolved", "h2"))
     if lessons:
@@ -286,6 +300,58 @@ def _complaints_section(now: Summary, before: Summary, period: Period) -> list[A
         )
     )
     return story
+
+
+def _open_complaints(period: Period, as_of: datetime) -> list[Any]:
+    found = open_complaints(period, as_of)
+    story: list[Any] = [para("Open complaints", "h2")]
+    rows, fills = [], []
+    for index, complaint in enumerate(found.listed):
+        rows.append(
+            [
+                clipped(complaint.reference, REFERENCE_LIMIT, lines=1),
+                _category(complaint.category),
+                day_text(complaint.received_at),
+                _next_step(complaint),
+                _owner(complaint.owner),
+            ]
+        )
+        if complaint.overdue:
+            fills.append((3, index, STATUS_FILLS["red"]))
+    story.append(
+        table(
+            ["Complaint", "Category", "Received", "Next step", "Owner"],
+            rows,
+            [0.15, 0.22, 0.12, 0.31, 0.2],
+            fills=fills,
+        )
+        if rows
+        else para("None." if not found.confidential else "None to list.")
+    )
+    if found.confidential:
+        story.append(
+            para(
+                f"{found.confidential:,} confidential complaint(s) open as well: counted in the "
+                "figures, not listed.",
+                "small",
+            )
+        )
+    return story
+
+
+def _next_step(complaint: OpenComplaint) -> str:
+    """What the complaint awaited at the period's end, and by when."""
+    if complaint.on_hold:
+        return "On hold, awaiting the customer"
+    if complaint.next_due is None:
+        return EMPTY
+    task = "Acknowledge" if complaint.acknowledging else "Resolve"
+    return f"{task} by {day_text(complaint.next_due)}" + (" (overdue)" if complaint.overdue else "")
+
+
+def _owner(name: str) -> Lines:
+    """A member's name in an owner column: a line or two, however long the name stored."""
+    return Lines(name or EMPTY, "cell", OWNER_LINES)
 
 
 def _category(word: str | None) -> str:
@@ -437,7 +503,6 @@ def _feedback_section(
 def _actions_section(now: Summary, period: Period, as_of: datetime) -> list[Any]:
     a = now.improvements
     lists = actions_to_report(period, as_of)
-    last = min(period.last, as_of.date())
     story: list[Any] = [
         CondPageBreak(60 * mm),
         para("Improvement actions", "h1"),
@@ -458,17 +523,16 @@ def _actions_section(now: Summary, period: Period, as_of: datetime) -> list[Any]
         para("Open actions", "h2"),
     ]
     open_rows, fills = [], []
-    for index, action in enumerate(lists["open"]):
-        overdue = action.due_on is not None and action.due_on < last
+    for index, action in enumerate(lists.open):
         open_rows.append(
             [
                 action.title,
-                action.owner or EMPTY,
+                _owner(action.owner),
                 day_text(action.due_on),
-                action.status.label + (" (overdue)" if overdue else ""),
+                action.status.label + (" (overdue)" if action.overdue else ""),
             ]
         )
-        if overdue:
+        if action.overdue:
             fills.append((3, index, STATUS_FILLS["red"]))
     story.append(
         table(["Action", "Owner", "Due", "Status"], open_rows, [0.47, 0.19, 0.14, 0.2], fills=fills)
@@ -476,7 +540,7 @@ def _actions_section(now: Summary, period: Period, as_of: datetime) -> list[Any]
         else para("None.")
     )
     story.append(para("Outcomes of actions reviewed", "h2"))
-    reviewed = lists["reviewed"]
+    reviewed = lists.reviewed
     story.append(
         table(
             ["Action", "Worked?", "Before → after", "Outcome"],
@@ -532,6 +596,92 @@ def _departments_section(departments: list[Any]) -> list[Any]:
         )
     )
     return story
+
+
+def _owners_appendix(owners: list[OwnerWork]) -> list[Any]:
+    """Each member's work: what was on their desk at the period's end, and what they finished."""
+    story: list[Any] = [
+        CondPageBreak(80 * mm),
+        para("Appendix: work by owner", "h1"),
+        para(
+            "The requests, complaints and improvement actions each member of the team owns: open "
+            "and overdue at the end of the period, counted as in the figures above, and those "
+            "completed or resolved in the period, with how many of them met their deadline. "
+            "Overdue: a request past its respond-by or complete-by, a complaint past its "
+            "acknowledge-by or resolve-by (never while on hold), an action past its due date. "
+            "Confidential complaints are counted but not named.",
+            "small",
+        ),
+    ]
+    if not owners:
+        return [*story, para("Nothing was open or finished in this period.")]
+    open_rows, fills = [], []
+    for index, work in enumerate(owners):
+        open_rows.append(
+            [
+                _owner_name(work),
+                f"{work.requests_open:,}",
+                f"{work.requests_overdue:,}",
+                f"{work.complaints_open:,}",
+                f"{work.complaints_overdue:,}",
+                f"{work.actions_open:,}",
+                f"{work.actions_overdue:,}",
+            ]
+        )
+        late = {2: work.requests_overdue, 4: work.complaints_overdue, 6: work.actions_overdue}
+        fills += [(column, index, STATUS_FILLS["red"]) for column, n in late.items() if n]
+    story += [
+        para("Open and overdue at the end of the period", "h2"),
+        table(
+            [
+                "Owner",
+                "Requests open",
+                "Requests overdue",
+                "Complaints open",
+                "Complaints overdue",
+                "Actions open",
+                "Actions overdue",
+            ],
+            open_rows,
+            [0.28] + [0.12] * 6,
+            right=(1, 2, 3, 4, 5, 6),
+            fills=fills,
+        ),
+        para("Finished in the period", "h2"),
+        table(
+            [
+                "Owner",
+                "Requests completed",
+                "Completed on time",
+                "Complaints resolved",
+                "Resolved on time",
+            ],
+            [
+                [
+                    _owner_name(work),
+                    f"{work.requests_completed:,}",
+                    _on_time(work.requests_on_time),
+                    f"{work.complaints_resolved:,}",
+                    _on_time(work.complaints_on_time),
+                ]
+                for work in owners
+            ],
+            [0.28, 0.15, 0.21, 0.15, 0.21],
+            right=(1, 2, 3, 4),
+        ),
+    ]
+    return story
+
+
+def _owner_name(work: OwnerWork) -> list[Lines]:
+    """The owner's name, and beneath it, never cut off by a long name, that they have left."""
+    name = [Lines(NO_ONE if work.name is None else work.name, "cell", OWNER_LINES)]
+    return [*name, Lines(LEFT, "small", 1)] if work.left else name
+
+
+def _on_time(result: Rate) -> str:
+    """The share on time, with its n; nothing when nothing finished had a deadline."""
+    return rate_text(result) if result.n else EMPTY
 
 
 def _methodology(settings: Any) -> list[Any]:

@@ -123,14 +123,17 @@ def test_every_text_field_is_found():
 
 
 def test_no_stored_text_breaks_the_monthly_report(demo_db, overflows, tmp_path):
-    plain = build_monitoring_report(OCTOBER, BytesIO())
+    plain = build_monitoring_report(OCTOBER, BytesIO(), by_owner=True)
     fill_every_text_field()
     path = tmp_path / "october.pdf"
-    built = build_monitoring_report(OCTOBER, path, prepared_by=long_text("END-prepared-by"))
+    built = build_monitoring_report(
+        OCTOBER, path, prepared_by=long_text("END-prepared-by"), by_owner=True
+    )  # with the appendix of work by owner, which names each member
     assert built.pages == len(PdfReader(path).pages)
     assert plain.pages < built.pages <= 6 * plain.pages  # longer, but each text cut short
     text = pdf_text(path)
     assert "Monitoring and evaluation report" in text and "Sign-off" in text
+    assert "Appendix: work by owner" in text
     assert MARKUP in text  # the markup printed as typed
     assert "\x00" not in text  # nor a control character, as an empty box
     assert ELLIPSIS in text and "END-" not in text  # every text quoted is cut short
@@ -138,10 +141,9 @@ def test_no_stored_text_breaks_the_monthly_report(demo_db, overflows, tmp_path):
 
 
 def test_no_stored_text_breaks_the_complaint_record(demo_db, overflows, tmp_path):
-    complaint = (
-        ImprovementAction.select().where(ImprovementAction.complaint.is_null(False)).first()
-    ).complaint  # one with an improvement action, so every part of the record is printed
-    Complaint.update(extended_due=datetime(2026, 12, 1, 17)).where(
+    action = ImprovementAction.select().where(ImprovementAction.complaint.is_null(False)).first()
+    complaint = action.complaint  # one with an improvement action: every part is printed
+    Complaint.update(extended_due=datetime(2026, 12, 1, 17), owner=action.owner_id).where(
         Complaint.id == complaint.id
     ).execute()
     fill_every_text_field()
@@ -156,6 +158,7 @@ def test_no_stored_text_breaks_the_complaint_record(demo_db, overflows, tmp_path
     assert text.count("END-ComplaintEvent.note") == len(timeline(complaint))
     assert MARKUP in text
     assert "END-Customer.name" not in text and ELLIPSIS in text  # a name in its cell is cut
+    assert "END-Member.name" not in text  # the owner's, in the header and beside the action
     assert max(overflows) < 2
 
 

@@ -21,6 +21,7 @@ from models.monitoring import summary
 from models.organisation import rename_organisation
 from models.register import Customer
 from tests.models.test_monitoring import AS_OF, OCTOBER, october  # noqa: F401
+from tests.models.test_workload import owned  # noqa: F401
 
 TRICKY = "a < b & <b>x</b>"
 
@@ -114,6 +115,7 @@ def test_reports_on_the_command_line(month, data_dir, tmp_path, capsys):
     assert main([*argv, "monthly", "--month", "2026-10", "--out", str(out)]) == 0
     assert "page(s)" in capsys.readouterr().out
     assert "Monitoring and evaluation report" in pdf_text(out)
+    assert "work by owner" not in pdf_text(out)  # the appendix only when asked for
     assert main([*argv, "monthly", "--quarter", "2026-Q4", "--out", str(out)]) == 0
     assert "Quarter 4 of 2026" in pdf_text(out)
     record = tmp_path / "record.pdf"
@@ -184,3 +186,61 @@ def test_a_complaint_on_hold_is_not_printed_late_while_its_customer_is_awaited(
     text = pdf_text(tmp_path / "record.pdf")
     assert "Resolve 14/12/2026 12:00 — not yet due" in text  # the clock is stopped
     assert "late" not in text
+
+
+def test_the_open_complaints_and_actions_name_their_owners(owned, tmp_path):  # noqa: F811
+    path = tmp_path / "october.pdf"
+    build_monitoring_report(OCTOBER, path, as_of=AS_OF)
+    text = pdf_text(path)
+    assert "Open complaints Complaint Category Received Next step Owner" in text
+    assert "CMP-2026-0002 Delay 05/10/2026 Resolve by 19/10/2026 (overdue) Ben Bradley" in text
+    assert "CMP-2026-0006 Delay 29/10/2026 Acknowledge by 30/10/2026 (overdue) Ann Archer" in text
+    assert "CMP-2026-0005 Delay 12/10/2026 On hold, awaiting the customer Ann Archer" in text
+    assert "CMP-2026-0003" not in text  # Cat's is confidential: counted, never listed
+    assert "1 confidential complaint(s) open as well" in text
+    assert "Open actions Action Owner Due Status" in text
+    assert "Ann's late action Ann Archer 25/10/2026 In progress (overdue)" in text
+    assert "Nobody's action — 31/10/2026 Identified" in text
+    assert "Cat's action Cat Cole 30/11/2026 Planned" in text
+    assert "work by owner" not in text  # the appendix names individuals: only when asked for
+
+
+def test_the_appendix_of_work_by_owner_when_asked_for(owned, tmp_path):  # noqa: F811
+    path = tmp_path / "october.pdf"
+    build_monitoring_report(OCTOBER, path, as_of=AS_OF, by_owner=True)
+    text = pdf_text(path)
+    assert "Appendix: work by owner" in text
+    # open and overdue at the month's end: requests, complaints, actions
+    assert "Ann Archer 1 1 2 1 1 1 " in text
+    assert "Ben Bradley 2 1 1 1 0 0 " in text
+    assert "Cat Cole left the team 0 0 1 0 1 0 " in text
+    assert "No one yet 0 0 0 0 1 0 " in text
+    # finished in the month: requests completed, on time; complaints resolved, on time
+    assert "Ann Archer 2 50 % (n = 2) 0 — " in text
+    assert "Ben Bradley 0 — 1 100 % (n = 1) " in text
+    assert "Cat Cole left the team 0 — 1 0 % (n = 1) " in text
+    assert "No one yet 1 — 0 — " in text
+    assert text.index("Appendix: work by owner") < text.index("Appendix: how the figures")
+
+
+def test_the_complaint_record_names_its_owner(owned, tmp_path):  # noqa: F811
+    path = tmp_path / "record.pdf"
+    build_complaint_record(owned["held"], path)
+    text = pdf_text(path)
+    assert "Status On hold, awaiting customer Owner Ann Archer" in text  # in the header
+    assert "Cat's action Cat Cole 30/11/2026 Planned" in text  # the action's, beside it
+    other = Complaint.get(Complaint.reference == "CMP-2026-0003")
+    build_complaint_record(other, path)
+    assert "Owner Cat Cole (left the team)" in pdf_text(path)
+
+
+def test_the_appendix_from_the_command_line(owned, data_dir, tmp_path, capsys):  # noqa: F811
+    close_database()
+    out = tmp_path / "october.pdf"
+    argv = ["--data-dir", str(data_dir), "report", "monthly", "--month", "2026-10"]
+    assert main([*argv, "--by-owner", "--out", str(out)]) == 0
+    assert "page(s)" in capsys.readouterr().out
+    text = pdf_text(out)
+    assert "Appendix: work by owner" in text and "Ben Bradley 2 1 1 1 0 0 " in text
+    assert main([*argv, "--out", str(out)]) == 0
+    assert "work by owner" not in pdf_text(out)

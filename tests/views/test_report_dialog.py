@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import pytest
 from pypdf import PdfReader
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPrintSupport import QPrinter
 
 from models.complaints import Complaint
 from models.errors import KnownError
 from tests.desktop.test_reports import pdf_text
+from tests.models.test_workload import owned  # noqa: F401
 from views import report_dialog
 from views.report_dialog import ReportDialog
 
@@ -166,3 +167,34 @@ def test_a_confidential_complaints_record_from_its_detail(window, dialogs, qtbot
     text = pdf_text(saved)
     assert f"Complaint record {complaint.reference}" in text
     assert text.count("CONFIDENTIAL") >= len(PdfReader(str(saved)).pages)
+
+
+def test_the_appendix_of_work_by_owner_is_the_team_leaders_tick(owned, qtbot, tmp_path):  # noqa: F811
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    dialog = ReportDialog(settings)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    box = dialog.by_owner
+    assert box.accessibleName() == "Appendix: work by owner (names individuals)"
+    assert box.isVisible() and not box.isChecked()  # it names individuals: off unless chosen
+
+    def made_text() -> str:
+        qtbot.mouseClick(dialog.make_button, Qt.MouseButton.LeftButton)
+        made(qtbot, dialog)
+        path = tmp_path / "made.pdf"
+        path.write_bytes(dialog.made.data)
+        return pdf_text(path)
+
+    text = made_text()
+    assert "Open complaints" in text and "Ben Bradley" in text  # owners in the open lists
+    assert "work by owner" not in text
+    box.setFocus()
+    qtbot.keyClick(box, Qt.Key.Key_Space)  # ticked
+    assert box.isChecked()
+    text = made_text()
+    assert "Appendix: work by owner" in text
+    assert "Ben Bradley 2 1 1 1 0 0 " in text and "No one yet 1 — 0 — " in text
+    dialog.reject()
+    again = ReportDialog(settings)  # chosen for one report, not for every report after it
+    qtbot.addWidget(again)
+    assert not again.by_owner.isChecked()
