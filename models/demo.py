@@ -1,7 +1,8 @@
 """A believable organisation with a year of service behind it, for trying Rapport and measuring it.
 
 The same size and seed give the same rows on the same day: every key, name and moment comes from
-one seeded random generator, and the year ends at the start of today (from the clock).
+one seeded random generator, who recorded and who owns what from generators of their own (so that
+the rest stays as it was), and the year ends at the start of today (from the clock).
 """
 
 from __future__ import annotations
@@ -150,6 +151,7 @@ class _DemoBuilder:
         self.rng = random.Random(seed)
         # who recorded each step: drawn apart, so the rest of the demo stays as it was
         self.team_rng = random.Random(f"{seed}-team")
+        self.owner_rng = random.Random(f"{seed}-owners")  # who owns what: likewise apart
         self.progress = progress
         self.today = today
         self.now = datetime.combine(today, time(0))  # the demo's story ends as today begins
@@ -237,6 +239,7 @@ class _DemoBuilder:
         member already in the team (the user, made on the window's first start) is kept, and
         a demo name they already have is not taken twice."""
         opened = datetime.combine(self.start, time(9))
+        self.left_at = datetime.combine(self.today - timedelta(days=60), time(17))
         taken = {fold(name) for (name,) in Member.select(Member.name).tuples()}
         members = [
             self.stamp(
@@ -244,11 +247,7 @@ class _DemoBuilder:
                 name=name,
                 email=f"{fold(name).replace(' ', '.')}@{text.EMAIL_DOMAIN}",
                 role=MemberRole(text.TEAM_ROLES.get(name, MemberRole.TEAM_MEMBER.value)),
-                deleted_at=(
-                    datetime.combine(self.today - timedelta(days=60), time(17))
-                    if name == text.LEAVER
-                    else None
-                ),
+                deleted_at=self.left_at if name == text.LEAVER else None,
             )
             for name in (*text.OWNERS, text.LEAVER)
             if fold(name) not in taken
@@ -258,6 +257,40 @@ class _DemoBuilder:
         self.member_by_name = {
             fold(name): key for name, key in Member.select(Member.name, Member.id).tuples()
         }
+        # Who owns work: only members that exist, and only those still in the team for anything
+        # open; a member already in the team under another name joined after the story.
+        self.leaver = self.member_by_name[fold(text.LEAVER)]
+        self.lead = self.current(text.LEAD)
+        keepers = [self.current(name) for name in text.KEEPERS]  # in turn
+        self.keepers = [key for key in keepers if key is not None] or self.member_ids or [None]
+        self.request_owners = self.pools(text.REQUEST_SHARES)
+        self.complaint_owners = self.pools(text.COMPLAINT_SHARES)
+        self.action_owners = self.pools(text.ACTION_SHARES)
+
+    def current(self, name: str) -> uuid.UUID | None:
+        """The key of the demo's member so called, while they are still in the team."""
+        key = self.member_by_name[fold(name)]
+        return key if key in self.member_ids and key != self.leaver else None
+
+    def pools(self, shares: dict[str, int]) -> tuple[list, list]:
+        """Members' keys, each as often as their share: of those still in the team, and of those
+        with the member who left (for work finished before they went)."""
+        current: list[uuid.UUID | None] = []
+        everyone: list[uuid.UUID | None] = []
+        for name, share in shares.items():
+            key = self.current(name)
+            if key is not None:
+                current.extend([key] * share)
+            everyone.extend([key if name != text.LEAVER else self.leaver] * share)
+        current = current or list(self.member_ids) or [None]
+        everyone = [key for key in everyone if key is not None] or current
+        return current, everyone
+
+    def owner(self, pools: tuple[list, list], finished: datetime | None = None) -> Any:
+        """Who owns a record of the year: drawn by share, the member who left only for work
+        `finished` before they went (open work and anything later is the team's now)."""
+        pool = pools[1] if finished is not None and finished <= self.left_at else pools[0]
+        return self.owner_rng.choice(pool)
 
     def register(self) -> None:
         rng, size = self.rng, self.size
@@ -348,7 +381,8 @@ class _DemoBuilder:
         services, standards = [], []
         self.services: list[tuple[str, tuple[str, ...]]] = []
         self.standard_rows: list[Row] = standards
-        for name, category, provider, service_standards, templates in specs:
+        for turn, (name, category, provider, service_standards, templates) in enumerate(specs):
+            keeper = self.keepers[turn % len(self.keepers)]  # of all the service's standards
             service = self.stamp(
                 opened,
                 name=name,
@@ -361,7 +395,7 @@ class _DemoBuilder:
             self.services.append((service["id"], templates))
             for measure, target, unit, compliance in service_standards:
                 row = self.standard_row(
-                    service["id"], Measure(measure), target, Unit(unit), compliance
+                    service["id"], Measure(measure), target, Unit(unit), compliance, keeper
                 )
                 standards.append(row)
             # Some departments agreed a tighter timescale of their own.
@@ -371,7 +405,13 @@ class _DemoBuilder:
                 department = rng.choice(self.department_ids[:20])
                 tighter = max(1, target // 2) if unit != "working_hours" else max(1, target - 1)
                 row = self.standard_row(
-                    service["id"], Measure(measure), tighter, Unit(unit), compliance, department
+                    service["id"],
+                    Measure(measure),
+                    tighter,
+                    Unit(unit),
+                    compliance,
+                    keeper,
+                    department,
                 )
                 standards.append(row)
         bulk_insert(Service, services)
@@ -400,6 +440,7 @@ class _DemoBuilder:
         target: float,
         unit: Unit,
         compliance: float,
+        keeper: uuid.UUID | None,
         department: str | None = None,
     ) -> Row:
         rng = self.rng
@@ -422,12 +463,14 @@ class _DemoBuilder:
             agreed_on=agreed_on,
             review_on=review_on,
             status=status,
+            looked_after_by=keeper,
         )
 
     def agreements(self, services: Sequence[Row], standards: Sequence[Row]) -> None:
         rng = self.rng
         rows, service_links, standard_links = [], [], []
-        for department in self.department_ids[: max(3, len(self.department_ids) // 6)]:
+        agreed_with = self.department_ids[: max(3, len(self.department_ids) // 6)]
+        for turn, department in enumerate(agreed_with):
             signed = self.start - timedelta(days=rng.randrange(10, 200))
             agreement = self.stamp(
                 datetime.combine(signed, time(11)),
@@ -443,6 +486,7 @@ class _DemoBuilder:
                 signed_on=signed,
                 next_review=signed + timedelta(days=365),
                 notes="",
+                looked_after_by=self.keepers[turn % len(self.keepers)],
             )
             rows.append(agreement)
             for service in rng.sample(list(services), k=min(4, len(services))):
@@ -486,6 +530,7 @@ class _DemoBuilder:
         rng, cal = self.rng, self.calendar
         total = self.size.requests
         rows: list[Row] = []
+        still_open: list[Row] = []  # given out once all are known
         channels = list(RequestChannel)
         channel_weights = [50, 20, 8, 15, 5, 1, 1]
         picks = rng.choices(range(len(self.services)), weights=self.service_weights, k=total)
@@ -508,32 +553,54 @@ class _DemoBuilder:
             if completed_at is not None:
                 roll = rng.random()
                 needs_met = True if roll < 0.8 else (False if roll < 0.83 else None)
-            rows.append(
-                self.stamp(
-                    received,
-                    service=service,
-                    customer=customer,
-                    department=department,
-                    received_at=received,
-                    channel=rng.choices(channels, weights=channel_weights)[0],
-                    description=self.phrase(rng.choice(templates)),
-                    notes="",
-                    responded_at=responded_at,
-                    completed_at=completed_at,
-                    accurate=(rng.random() < 0.97) if completed_at else None,
-                    needs_met=needs_met,
-                    needs_met_note="Confirmed by email." if needs_met else "",
-                    response_standard=response_standard and response_standard.standard,
-                    completion_standard=completion_standard and completion_standard.standard,
-                    response_due=response_standard and response_standard.due(cal, received),
-                    completion_due=completion_standard and completion_standard.due(cal, received),
-                )
+            row = self.stamp(
+                received,
+                service=service,
+                customer=customer,
+                department=department,
+                received_at=received,
+                channel=rng.choices(channels, weights=channel_weights)[0],
+                description=self.phrase(rng.choice(templates)),
+                notes="",
+                responded_at=responded_at,
+                completed_at=completed_at,
+                accurate=(rng.random() < 0.97) if completed_at else None,
+                needs_met=needs_met,
+                needs_met_note="Confirmed by email." if needs_met else "",
+                response_standard=response_standard and response_standard.standard,
+                completion_standard=completion_standard and completion_standard.standard,
+                response_due=response_standard and response_standard.due(cal, received),
+                completion_due=completion_standard and completion_standard.due(cal, received),
+                owner=None,
             )
+            if completed_at is None:
+                still_open.append(row)
+            else:
+                row["owner"] = self.owner(self.request_owners, completed_at)
+                rows.append(row)
             if len(rows) == 5000:
                 bulk_insert(ServiceRequest, rows)
                 rows = []
             self.tick("Service requests", number, total)
         bulk_insert(ServiceRequest, rows)
+        self.give_out_open_requests(still_open)
+        bulk_insert(ServiceRequest, still_open)
+
+    def give_out_open_requests(self, rows: list[Row]) -> None:
+        """Open requests belong to members still in the team, by share; the team leader has
+        taken the most overdue in hand, and the one due last today (so that the user, who plays
+        them, has work of their own on the Overview)."""
+        for row in rows:
+            row["owner"] = self.owner(self.request_owners)
+        if self.lead is None:
+            return
+        deadlines = [(deadline, row) for row in rows if (deadline := _next_deadline(row))]
+        end_of_today = self.now + timedelta(days=1)
+        overdue = [item for item in deadlines if item[0] < self.now]
+        today = [item for item in deadlines if self.now <= item[0] < end_of_today]
+        for items, pick in ((overdue, min), (today, max)):
+            if items:
+                pick(items, key=lambda item: item[0])[1]["owner"] = self.lead
 
     def complaints(self) -> None:
         rng = self.rng
@@ -564,6 +631,7 @@ class _DemoBuilder:
                 customer=customer,
                 department=department,
                 service=service,
+                owner=self.complaint_owner(complaint),
             )
             complaints.append(complaint)
             events.extend(timeline)
@@ -572,6 +640,13 @@ class _DemoBuilder:
         for start in range(0, len(events), 5000):
             bulk_insert(ComplaintEvent, events[start : start + 5000])
         self.complaint_rows = complaints
+
+    def complaint_owner(self, complaint: Row) -> Any:
+        """The team leader handles the confidential complaints; the rest are shared out."""
+        if complaint["confidential"] and self.lead is not None:
+            return self.lead
+        finished = complaint["status"] in (ComplaintStatus.RESOLVED, ComplaintStatus.CLOSED)
+        return self.owner(self.complaint_owners, complaint["updated_at"] if finished else None)
 
     def recent_story_in(self, wanted: ComplaintStatus, settings: Any) -> tuple[Row, list[Row]]:
         """A complaint of the last month that, told up to today, is `wanted` now."""
@@ -896,17 +971,24 @@ class _DemoBuilder:
                 status = ActionStatus.IMPLEMENTED  # not reviewed before its review date
             done = status in (ActionStatus.IMPLEMENTED, ActionStatus.REVIEWED)
             reviewed = status is ActionStatus.REVIEWED
+            title = rng.choice(text.ACTION_TITLES)
+            rng.choice(text.OWNERS)  # drawn here once for the owner: kept, so the rest is unchanged
             rows.append(
                 self.stamp(
                     opened,
-                    title=rng.choice(text.ACTION_TITLES),
+                    title=title,
                     source=source,
                     **links,
                     problem="Customers told us this through complaints and feedback.",
                     analysis="Root cause: no step in the process makes it happen every time.",
                     options="1. Remind staff. 2. Change the process. 3. Change the system.",
                     chosen_action="Change the process and check it monthly.",
-                    owner=self.member_by_name[fold(rng.choice(text.OWNERS))],
+                    owner=self.owner(
+                        self.action_owners,
+                        datetime.combine(due_on + timedelta(days=60), time(12))
+                        if reviewed
+                        else None,
+                    ),
                     due_on=due_on,
                     status=status,
                     completed_on=min(due_on, self.today - timedelta(days=1)) if done else None,
@@ -918,3 +1000,10 @@ class _DemoBuilder:
                 )
             )
         bulk_insert(ImprovementAction, rows)
+
+
+def _next_deadline(request: Row) -> datetime | None:
+    """An open request's next deadline, as `service_log.next_deadline_column` reads it."""
+    response = request["response_due"] if request["responded_at"] is None else None
+    dues = [due for due in (response, request["completion_due"]) if due is not None]
+    return min(dues) if dues else None

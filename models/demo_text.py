@@ -376,3 +376,35 @@ OWNERS = ("Priya Patel", "Tom Hughes", "Aisha Khan", "Gareth Evans", "Mei Chen")
 # The team: the owners above (Priya leads it), and one who has since left.
 TEAM_ROLES = {"Priya Patel": "team leader", "Mei Chen": "administrator"}
 LEAVER = "Daniel Okafor"
+LEAD = "Priya Patel"  # whom the user plays
+
+# How the team shares its work: each member's relative share of the records of a kind they own.
+# Tom is the busiest; Priya, who leads, takes few requests but her share of the complaints (and
+# every confidential one); Mei also runs Rapport. Daniel's share counts only for work finished
+# before he left: anything still open then was handed on.
+REQUEST_SHARES = {
+    "Priya Patel": 1,
+    "Tom Hughes": 7,
+    "Aisha Khan": 5,
+    "Gareth Evans": 4,
+    "Mei Chen": 2,
+    "Daniel Okafor": 4,
+}
+COMPLAINT_SHARES = {
+    "Priya Patel": 2,
+    "Tom Hughes": 2,
+    "Aisha Khan": 3,
+    "Gareth Evans": 2,
+    "Mei Chen": 1,
+    "Daniel Okafor": 2,
+}
+ACTION_SHARES = {
+    "Priya Patel": 3,
+    "Tom Hughes": 2,
+    "Aisha Khan": 2,
+    "Gareth Evans": 2,
+    "Mei Chen": 1,
+    "Daniel Okafor": 1,
+}
+# Who looks after the reviews of the agreements, and of each service's standards, in turn.
+KEEPERS = ("Priya Patel", "Mei Chen", "Priya Patel", "Aisha Khan")

@@ -7,17 +7,23 @@ from datetime import date, datetime, time
 from pathlib import Path
 
 import pytest
+from peewee import fn
 
-from models.choices import ComplaintStatus, CustomerKind, FeedbackChannel, Unit
-from models.complaints import Complaint
+from models import clock
+from models.catalogue import Agreement, Standard
+from models.choices import ActionStatus, ComplaintStatus, CustomerKind, FeedbackChannel, Unit
+from models.complaints import OPEN_STATUSES, Complaint
 from models.db import close_database, open_database
 from models.demo import SIZES, generate_demo
 from models.errors import Cancelled, KnownError
 from models.feedback import Feedback, FeedbackCode
+from models.improvements import DONE, ImprovementAction
 from models.integrity import check_database, is_empty, record_counts
 from models.organisation import get_settings, working_calendar
 from models.register import Customer
 from models.service_log import ServiceRequest
+from models.team import Member, demo_lead, ensure_first_member
+from models.worklist import Area, due_now
 from tests.conftest import FIXED_NOW
 
 
@@ -219,3 +225,113 @@ def test_the_demo_has_a_team_with_one_member_retired(demo_db):
     assert len(team) == 6
     assert team["Priya Patel"] == (MemberRole.TEAM_LEADER, True)
     assert [name for name, (_role, active) in team.items() if not active] == ["Daniel Okafor"]
+
+
+# ------------------------------------------------------------------ who owns the work
+
+OWNED = (
+    (ServiceRequest, ServiceRequest.owner),
+    (Complaint, Complaint.owner),
+    (ImprovementAction, ImprovementAction.owner),
+)
+LOOKED_AFTER = ((Standard, Standard.looked_after_by), (Agreement, Agreement.looked_after_by))
+
+
+def still_open(model):
+    """The condition of `model`'s records that are still to be done."""
+    return {
+        ServiceRequest: ServiceRequest.completed_at.is_null(),
+        Complaint: Complaint.status.in_(list(OPEN_STATUSES)),
+        ImprovementAction: ImprovementAction.status.not_in(list(DONE)),
+    }[model]
+
+
+def open_owners(model, field) -> list:
+    return [key for (key,) in model.select(field).where(still_open(model)).tuples()]
+
+
+def test_every_demo_record_has_an_owner_or_someone_looking_after_it(demo_db):
+    team = {key for (key,) in Member.select(Member.id).tuples()}
+    for model, field in (*OWNED, *LOOKED_AFTER):
+        assert model.select().count() > 0
+        assert not model.select().where(field.is_null()).exists(), model.__name__
+        assert {key for (key,) in model.select(field).tuples()} <= team, model.__name__
+
+
+def test_the_member_who_left_owns_only_work_finished_before_they_went(demo_db):
+    leaver = Member.get(Member.name == "Daniel Okafor")
+    left = leaver.deleted_at
+    assert left == datetime(2026, 9, 26, 17, 0)  # 60 days before the fixed today
+    requests = ServiceRequest.select().where(ServiceRequest.owner == leaver.id)
+    assert requests.count() > 100  # they did their share while they were here
+    assert all(r.completed_at is not None and r.completed_at <= left for r in requests)
+    complaints = Complaint.select().where(Complaint.owner == leaver.id)
+    assert complaints.count() > 0
+    for complaint in complaints:
+        assert complaint.status in (ComplaintStatus.RESOLVED, ComplaintStatus.CLOSED)
+        assert max(e.at for e in complaint.events) <= left, complaint.reference
+    for action in ImprovementAction.select().where(ImprovementAction.owner == leaver.id):
+        assert action.status is ActionStatus.REVIEWED
+        assert action.created_at <= left and action.review_on <= left.date()
+    for model, field in OWNED:
+        assert leaver.id not in open_owners(model, field), model.__name__
+        received = getattr(model, "received_at", model.created_at)
+        assert not model.select().where(field == leaver.id, received > left).exists()
+    for model, field in LOOKED_AFTER:
+        assert not model.select().where(field == leaver.id).exists()
+
+
+def test_open_work_is_shared_among_the_members_still_in_the_team(demo_db):
+    current = {m.id: m.name for m in Member.live()}
+    assert len(current) == 5
+    load = dict.fromkeys(current.values(), 0)
+    for model, field in OWNED:
+        for key in open_owners(model, field):
+            assert key in current, f"an open {model.__name__} belongs to someone who left"
+            load[current[key]] += 1
+    assert all(count > 0 for count in load.values()), load
+
+
+def test_workloads_are_uneven_as_in_a_real_team(demo_db):
+    lead = demo_lead()
+    requests = dict(
+        ServiceRequest.select(Member.name, fn.COUNT(ServiceRequest.id))
+        .join(Member, on=ServiceRequest.owner == Member.id)
+        .group_by(Member.name)
+        .tuples()
+    )
+    busiest = max(requests, key=requests.__getitem__)
+    assert busiest != lead.name and requests[busiest] > 3 * requests[lead.name]
+    assert requests[lead.name] == min(requests.values())  # the team leader takes few requests
+    confidential = {
+        key for (key,) in Complaint.select(Complaint.owner).where(Complaint.confidential).tuples()
+    }
+    assert confidential == {lead.id}  # but handles the confidential complaints
+    others = Complaint.select(Complaint.owner).where(~Complaint.confidential).distinct()
+    assert others.count() == 6  # the rest are spread over the team, the member who left too
+
+
+def test_the_team_leader_the_user_plays_has_work_due_of_their_own(demo_db):
+    lead = demo_lead()
+    mine = {group.area: group for group in due_now(clock.now(), who=lead.id)}
+    everyone = {group.area: group for group in due_now(clock.now())}
+    assert mine[Area.REQUEST].overdue >= 1 and mine[Area.REQUEST].today >= 1
+    assert mine[Area.AGREEMENT].overdue >= 1  # reviews the team leader looks after
+    assert 0 < sum(g.total for g in mine.values()) < sum(g.total for g in everyone.values())
+    assert all(item.owner == lead.name for group in mine.values() for item in group.items)
+
+
+def test_the_demo_gives_work_only_to_members_in_the_team(db):
+    you = ensure_first_member("Priya Patel")  # the user shares a name with the team leader
+    colleague = Member.create(name="Sam Jones")  # and a member the demo's story does not know
+    generate_demo("small", seed=1)
+    current = {key for (key,) in Member.live(Member.id).tuples()}
+    for model, field in OWNED:
+        owners = set(open_owners(model, field))
+        assert owners and owners <= current, model.__name__
+        assert not model.select().where(field.is_null()).exists()
+        assert not model.select().where(field == colleague.id).exists()
+    assert you.id in open_owners(ServiceRequest, ServiceRequest.owner)
+    for model, field in LOOKED_AFTER:
+        keepers = {key for (key,) in model.select(field).tuples()}
+        assert you.id in keepers and keepers <= current
