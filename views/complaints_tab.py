@@ -93,12 +93,12 @@ COMPLAINT_PAGE = PageSpec(
         ViewColumn("reference", "Reference", width=115),
         ViewColumn("received_at", "Received", format=date_label, width=125),
         ViewColumn("status", "Status", format=choice_label(ComplaintStatus), width=150),
+        ViewColumn("owner", "Owner", width=130),
         ViewColumn("category", "Category", format=choice_label(ComplaintCategory), width=150),
         ViewColumn("summary", "Summary", width=260),
         ViewColumn("customer", "Customer", width=160),
         ViewColumn("acknowledge_due", "Acknowledge by", format=date_label, width=125),
         ViewColumn("resolve_due", "Resolve by", compute=_resolve_by, width=125),
-        ViewColumn("owner", "Owner", width=130),
     ),
     fields=(
         FormField("received_at", "Received", Kind.MOMENT, required=True),

@@ -33,7 +33,7 @@ from desktop.headlines import Headline, headlines
 from models import clock
 from models.integrity import is_empty
 from models.monitoring import Rag, TrendPoint, shared_rows, summary, trend
-from models.people import MINE
+from models.people import MINE, member_at_keyboard
 from models.periods import Period
 from models.words import moment_text
 from models.worklist import Area, DueGroup, DueItem, due_now
@@ -295,6 +295,13 @@ class OverviewTab(QWidget):
             self.settings.setValue(WHOSE_KEY, self.whose() or "everyone")
         self.refresh()
 
+    def _nothing_due(self) -> str:
+        if self.whose() is None:
+            return "Nothing is due today or overdue."
+        if member_at_keyboard() is None:
+            return "Say who you are (Edit ▸ Settings ▸ You are) to see your own work."
+        return "Nothing of yours is due today or overdue."
+
     def stop(self) -> None:
         """Cancel any work under way and wait for it (before the window closes)."""
         self.timer.stop()
@@ -331,7 +338,7 @@ class OverviewTab(QWidget):
     def _show_due(self, groups: list[DueGroup]) -> None:
         self.due.clear()
         if not any(group.total for group in groups):
-            self.due.addTopLevelItem(QTreeWidgetItem(["Nothing is due today or overdue."]))
+            self.due.addTopLevelItem(QTreeWidgetItem([self._nothing_due()]))
             return
         for group in groups:
             if not group.total:

@@ -118,6 +118,7 @@ class RecordPage(QWidget):
         layout.addWidget(self.table, 1)
 
         self.table.current_changed.connect(self._current_changed)
+        self.table.selection_changed.connect(self.update_actions)
         self.table.activated.connect(lambda _id: self.edit_current())
         self.table.show_deleted.toggled.connect(lambda _on: self.update_actions())
         bus.changed.connect(self._data_changed)
@@ -155,7 +156,7 @@ class RecordPage(QWidget):
         self.restore_action.setVisible(deleted_view)
         self.history_action.setEnabled(chosen)  # a deleted record's history too
         if self.assign_action is not None:
-            self.assign_action.setEnabled(chosen and not deleted_view)
+            self.assign_action.setEnabled(bool(self.table.selected_ids()) and not deleted_view)
 
     def _data_changed(self, tables: frozenset[str]) -> None:
         if tables & (self.spec.listens_to | {self.spec.model._meta.table_name}):

@@ -56,6 +56,7 @@ class RecordTable(QWidget):
 
     current_changed = Signal(object)
     activated = Signal(object)
+    selection_changed = Signal()  # rows were selected or unselected (Assign… acts on them)
 
     def __init__(
         self,
@@ -159,6 +160,7 @@ class RecordTable(QWidget):
         header.sectionResized.connect(self._save_header)
         header.sectionMoved.connect(self._save_header)
         self.view.selectionModel().currentRowChanged.connect(self._current_row_changed)
+        self.view.selectionModel().selectionChanged.connect(self._selection_changed)
         self.view.activated.connect(self._activate)  # a double-click, or Enter on a row
         self.model.modelReset.connect(self._model_reset)
 
@@ -331,9 +333,15 @@ class RecordTable(QWidget):
         if not self._quiet:
             self.current_changed.emit(None)
 
+    def _selection_changed(self, *_args: Any) -> None:
+        self._update_count()
+        self.selection_changed.emit()
+
     def _update_count(self) -> None:
         total = self.model.total
-        self.count.setText(f"{count_label(total)} {self.noun[0] if total == 1 else self.noun[1]}")
+        text = f"{count_label(total)} {self.noun[0] if total == 1 else self.noun[1]}"
+        selected = len(self.view.selectionModel().selectedRows())
+        self.count.setText(text + (f" · {selected:,} selected" if selected > 1 else ""))
 
     # ---------------------------------------------------------------- remembered layout
 

@@ -52,6 +52,7 @@ REQUEST_PAGE = PageSpec(
         ViewColumn("customer", "Customer", width=160),
         ViewColumn("department", "Department", width=160),
         ViewColumn("description", "Request", width=230),
+        ViewColumn("owner", "Owner", width=130),
         ViewColumn("response_due", "Response due", format=date_label, width=125),
         ViewColumn(
             "responded_at",
@@ -69,7 +70,6 @@ REQUEST_PAGE = PageSpec(
             compute=_met("completed_at", "completion_due"),
         ),
         ViewColumn("needs_met", "Needs met", align=CENTRE, format=yes_no_label, width=75),
-        ViewColumn("owner", "Owner", width=130),
     ),
     fields=(
         FormField("service", "Service", Kind.LOOKUP, required=True, options=service_choices),

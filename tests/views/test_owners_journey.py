@@ -116,6 +116,7 @@ def test_a_team_shares_out_its_work(window, qtbot, dialogs, data_dir, tmp_path):
     assert table.model.total == 4
     select_rows(table, [0, 1, 2])
     chosen = table.selected_ids()
+    assert table.count.text() == "4 requests · 3 selected"
     dialogs.expect(assign_to("Sam Jones"))
     table.view.setFocus()
     qtbot.keyClick(
@@ -179,3 +180,15 @@ def test_a_team_shares_out_its_work(window, qtbot, dialogs, data_dir, tmp_path):
     window.complaints.detail.record_button.click()
     text = " ".join(page.extract_text() for page in PdfReader(saved["path"]).pages)
     assert "Acknowledged" in text and "Priya Patel" in text and "Sam Jones" in text
+
+
+def test_mine_with_no_one_at_the_keyboard_says_how_to_choose(db, show_main_window, qtbot):
+    Service.create(name="Post room")  # a folder in use, with no team yet: no one to be
+    window = show_main_window()
+    overview = window.overview
+    window.tabs.setCurrentWidget(overview)
+    qtbot.waitUntil(lambda: overview.figures is not None, timeout=30_000)
+    with qtbot.waitSignal(overview.loaded, timeout=30_000):
+        overview.mine.click()
+    assert overview.due.topLevelItem(0).text(0).startswith("Say who you are")
+    window.close()
