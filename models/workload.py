@@ -62,22 +62,33 @@ def work_by_owner(period: Period, *, as_of: datetime | None = None) -> list[Owne
     end = min(period.end, as_of)
     last = min(period.last, as_of.date())
     figures: dict[str | None, dict[str, Any]] = {}
-    for owner, *counts in _requests(period, end):
-        open_, overdue, completed, met, missed = counts
-        figures.setdefault(key(owner), {}).update(
-            requests_open=open_,
-            requests_overdue=overdue,
-            requests_completed=completed,
-            requests_on_time=Rate(met, missed),
-        )
-    for owner, *counts in _complaints(period, end):
-        open_, overdue, resolved, met, missed = counts
-        figures.setdefault(key(owner), {}).update(
-            complaints_open=open_,
-            complaints_overdue=overdue,
-            complaints_resolved=resolved,
-            complaints_on_time=Rate(met, missed),
-        )
+    requests = _work(
+        ServiceRequest.completed_at,
+        ServiceRequest.completion_due,
+        request_open_at(end),
+        request_overdue_at(end),
+        period,
+        end,
+    )
+    complaints = _work(
+        Complaint.resolved_at,
+        Complaint.resolve_due,
+        complaint_open_at(end),
+        complaint_overdue_at(end),
+        period,
+        end,
+    )
+    finishing = (("requests", "completed", requests), ("complaints", "resolved", complaints))
+    for kind, finished, rows in finishing:
+        for owner, open_, overdue, done, met, missed in rows:
+            figures.setdefault(key(owner), {}).update(
+                {
+                    f"{kind}_open": open_,
+                    f"{kind}_overdue": overdue,
+                    f"{kind}_{finished}": done,
+                    f"{kind}_on_time": Rate(met, missed),
+                }
+            )
     for owner, open_, overdue in _actions(last):
         figures.setdefault(key(owner), {}).update(actions_open=open_, actions_overdue=overdue)
     members = {
@@ -97,38 +108,25 @@ def _count(condition: Node) -> Node:
     return fn.SUM(Case(None, [(condition, 1)], 0))
 
 
-def _requests(period: Period, end: datetime) -> Iterable[tuple[Any, ...]]:
-    done = ServiceRequest.completed_at.between(period.start, end)
-    due = ServiceRequest.completion_due
+def _work(
+    finished_at: Any, due: Any, open_: Node, overdue: Node, period: Period, end: datetime
+) -> Iterable[tuple[Any, ...]]:
+    """Per owner of `finished_at`'s records: open and overdue at `end`; finished in the
+    period, and of those with a deadline (`due`) how many met it and how many missed it."""
+    model = finished_at.model
+    done = finished_at.between(period.start, end)
+    judged = done & due.is_null(False)
     return (
-        ServiceRequest.live(
-            ServiceRequest.owner,
-            _count(request_open_at(end)),
-            _count(request_overdue_at(end)),
+        model.live(
+            model.owner,
+            _count(open_),
+            _count(overdue),
             _count(done),
-            _count(done & due.is_null(False) & (ServiceRequest.completed_at <= due)),
-            _count(done & due.is_null(False) & (ServiceRequest.completed_at > due)),
+            _count(judged & (finished_at <= due)),
+            _count(judged & (finished_at > due)),
         )
-        .where(request_open_at(end) | done)
-        .group_by(ServiceRequest.owner)
-        .tuples()
-    )
-
-
-def _complaints(period: Period, end: datetime) -> Iterable[tuple[Any, ...]]:
-    resolved = Complaint.resolved_at.between(period.start, end)
-    due = Complaint.resolve_due
-    return (
-        Complaint.live(
-            Complaint.owner,
-            _count(complaint_open_at(end)),
-            _count(complaint_overdue_at(end)),
-            _count(resolved),
-            _count(resolved & due.is_null(False) & (Complaint.resolved_at <= due)),
-            _count(resolved & due.is_null(False) & (Complaint.resolved_at > due)),
-        )
-        .where(complaint_open_at(end) | resolved)
-        .group_by(Complaint.owner)
+        .where(open_ | done)
+        .group_by(model.owner)
         .tuples()
     )
 
