@@ -31,7 +31,7 @@ from models.feedback import Code, Feedback, FeedbackCode
 from models.listing import rowid_of
 from models.operations import create_many
 from models.organisation import get_settings, working_calendar
-from models.people import member_at_keyboard
+from models.people import member_at_keyboard, you_in_the_team
 from models.register import Customer, Department
 from models.scores import SCALES, Scale
 from models.service_log import ServiceRequest
@@ -44,6 +44,7 @@ class _LogFormat(ImportKind):
 
     def start(self) -> None:
         self.directory = Directory()
+        self.you = you_in_the_team()  # once per file: whose a row with no owner is
 
     def who(self, row: Mapping[str, Any]) -> tuple[Any, Any]:
         """The customer and department a row names; the department defaults to the customer's."""
@@ -55,12 +56,12 @@ class _LogFormat(ImportKind):
             department = self.directory.customer_departments.get(key(customer))
         return customer, department
 
-    def owner(self, row: Mapping[str, Any]) -> Any:
+    def owner(self, row: Mapping[str, Any]) -> dict[str, Any]:
         """Whose work the row is: the member its owner cell names, else (as for a record made
-        in the window) the member at the keyboard."""
+        in the window) the member at the keyboard; no one, where no one has said who they are."""
         if row["owner"]:
-            return self.directory.member(row["owner"], "owner")
-        return member_at_keyboard()
+            return {"owner": self.directory.member(row["owner"], "owner")}
+        return {} if self.you is None else {"owner": self.you}
 
     def export_names(self) -> tuple[dict, dict, dict, dict]:
         return (
@@ -109,7 +110,7 @@ class RequestsFormat(_LogFormat):
             "needs_met": row["needs_met"],
             "description": row["description"] or "",
             "notes": row["notes"] or "",
-            "owner": self.owner(row),
+            **self.owner(row),
         }
         return values | request_dues(
             self.book,
@@ -224,7 +225,7 @@ class ComplaintsFormat(_LogFormat):
             "referred_on": referred_on,
             "resolved_at": row["resolved"],
             "resolution": row["resolution"] or "",
-            "owner": self.owner(row),
+            **self.owner(row),
             "status": _status(row),
             "acknowledge_due": acknowledge_due,
             "resolve_due": resolve_due,

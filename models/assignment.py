@@ -21,6 +21,8 @@ def assign(records: Sequence[SoftDeleteRecord], member: Any, note: str = "") -> 
     """Give `records` to `member` (a member or its key), all or none, each change audited; a
     complaint's timeline says to whom it was passed, with `note`. Work already theirs stays
     as it is."""
+    if member in (None, ""):
+        raise KnownError("Choose the member of the team to give the work to.")
     problems = owner_problems({"owner": member}, None)
     if problems:
         raise ValidationError(problems)
@@ -30,9 +32,20 @@ def assign(records: Sequence[SoftDeleteRecord], member: Any, note: str = "") -> 
         for record in records:
             if not isinstance(record, OWNED):
                 raise KnownError(f"{type(record).__name__} records have no owner.")
+            if record.deleted_at is not None:
+                raise KnownError(f"{_named(record)} is deleted: restore it before assigning it.")
             if record.owner_id == owner.id:
                 continue
-            changes.append(update(record, owner=owner))
+            try:
+                changes.append(update(record, owner=owner))
+            except ValidationError as error:
+                raise KnownError(f"{_named(record)}: {error}") from error
             if isinstance(record, Complaint):
-                note_assignment(record, owner.name, note.strip())
+                note_assignment(record, owner, note.strip())
     return changes
+
+
+def _named(record: SoftDeleteRecord) -> str:
+    """Which record, in words: a complaint by its reference, others by what they are."""
+    what = {ServiceRequest: "The request", ImprovementAction: "The action"}
+    return str(record) if isinstance(record, Complaint) else f"{what[type(record)]} '{record}'"

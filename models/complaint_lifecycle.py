@@ -27,7 +27,7 @@ from models.complaints import Complaint, ComplaintEvent, complaint_dues, holds, 
 from models.errors import KnownError
 from models.operations import Change, check_fields, create, typed, update
 from models.organisation import get_settings, working_calendar
-from models.people import member_at_keyboard, name_or_login
+from models.people import Member, member_at_keyboard, name_or_login
 from models.words import moment_text
 
 S = ComplaintStatus
@@ -243,13 +243,15 @@ def _event(complaint: Complaint, kind: ComplaintEventKind, at: datetime, **field
         who=fields.get("who", ""),
         recorded_by=audit.os_user(),
         member=member_at_keyboard(),
+        passed_to=fields.get("passed_to"),
     )
 
 
-def note_assignment(complaint: Complaint, owner: str, note: str = "") -> None:
-    """A complaint passed to a colleague: a step of its timeline, naming them, with why."""
+def note_assignment(complaint: Complaint, owner: Member, note: str = "") -> None:
+    """A complaint passed to a colleague: a step of its timeline naming them (by key, so a
+    later rename shows), with why."""
     check_fields(ComplaintEvent, {"note": note})
-    _event(complaint, K.ASSIGNED, clock.now(), who=owner, note=note)
+    _event(complaint, K.ASSIGNED, clock.now(), who=owner.name, note=note, passed_to=owner.id)
 
 
 def _refresh_dues(
@@ -330,8 +332,9 @@ class TimelineRow:
 def timeline_rows(complaint: Complaint) -> list[TimelineRow]:
     """The complaint's timeline in words, members named as they are called now."""
     by = name_or_login(ComplaintEvent.member, ComplaintEvent.recorded_by).alias("by")
+    whom = name_or_login(ComplaintEvent.passed_to, ComplaintEvent.who).alias("whom")
     events = (
-        ComplaintEvent.select(ComplaintEvent, by)
+        ComplaintEvent.select(ComplaintEvent, by, whom)
         .where(ComplaintEvent.complaint == complaint.id)
         .order_by(*_IN_ORDER)
     )
@@ -339,7 +342,7 @@ def timeline_rows(complaint: Complaint) -> list[TimelineRow]:
         TimelineRow(
             at=event.at,
             step=event.kind.label + (f" ({event.channel.label.lower()})" if event.channel else ""),
-            who=event.who,
+            who=event.whom,
             by=event.by,
             note=event.note,
         )

@@ -107,6 +107,7 @@ class ComplaintEvent(Record):
     who = CharField(max_length=200, default="")  # who spoke, or to whom it was referred
     recorded_by = CharField(max_length=200, default="")  # the login, before there was a team
     member = UUIDField(null=True)  # the member who recorded it
+    passed_to = UUIDField(null=True)  # the member it was assigned to, for that step
 
 
 @validates(Complaint)
@@ -149,7 +150,7 @@ def complaint_problems(values: Mapping[str, Any], record: Complaint | None) -> P
         taken = clash.first()
         if taken is not None:
             problems["reference"] = f"Another complaint is already {taken.reference}."
-    problems |= owner_problems(values, record, needed="complaint", finished=resolved is not None)
+    problems |= owner_problems(values, record, needed="A complaint", finished=resolved is not None)
     return {field: message for field, message in problems.items() if message}
 
 

@@ -55,7 +55,7 @@ def action_problems(values: Mapping[str, Any], record: ImprovementAction | None)
     ):
         problems["effective"] = "Say whether it worked before marking it reviewed."
     finished = values.get("status") in DONE  # list words compare equal to their text
-    problems |= owner_problems(values, record, needed="improvement action", finished=finished)
+    problems |= owner_problems(values, record, needed="An improvement action", finished=finished)
     completed, due = values.get("completed_on"), values.get("due_on")
     if completed and completed > clock.today():
         problems["completed_on"] = "cannot be in the future."

@@ -7,6 +7,7 @@ the schema these steps build is the one the models describe.
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Callable, Sequence
 
@@ -444,9 +445,9 @@ def _who_by_key(db: Database) -> None:
 
 
 def _owners(db: Database) -> None:
-    """Version 8: who owns each request, complaint and improvement action, and who looks after
-    each agreement's and standard's reviews. An action's owner was free text: each distinct name
-    (spaces tidied, case ignored) becomes a member, or is the member already called so."""
+    """Version 8: who owns each request, complaint and improvement action, who looks after each
+    agreement's and standard's reviews, and to whom a complaint was passed. An action's owner
+    was free text: each distinct name becomes a member (see `_member_for_owner`)."""
     owned = ("service_request", "complaint", "improvement_action")
     looked_after = ("agreement", "standard")
     for table, column in [(t, "owner_id") for t in owned] + [
@@ -458,27 +459,47 @@ def _owners(db: Database) -> None:
             'REFERENCES "member" ("id") ON DELETE RESTRICT;'
             f'CREATE INDEX "{table}_{column}" ON "{table}" ("{column}");',
         )
-    members = {
-        name.lower(): key for key, name in db.execute_sql('SELECT "id", "name" FROM "member"')
-    }
+    run_script(db, 'ALTER TABLE "complaint_event" ADD COLUMN "passed_to" TEXT;')
+    members: dict[str, str] = {}
+    for key, name in db.execute_sql(
+        'SELECT "id", "name" FROM "member" ORDER BY "deleted_at" IS NULL'
+    ):  # those still in the team last, so that they win a name shared with a leaver
+        members[_owner_name(name).casefold()] = key
     moment = str(clock.now())
     owners = db.execute_sql(
-        'SELECT "id", "owner" FROM "improvement_action" WHERE trim("owner") != \'\''
+        'SELECT "id", "owner", "problem", "deleted_at" IS NULL AND "status" NOT IN '
+        "('implemented', 'reviewed') FROM \"improvement_action\""
     ).fetchall()
-    for action, written in owners:
-        name = " ".join(written.split())[:200]
-        key = members.get(name.lower())
+    still_open = {_owner_name(written).casefold() for _, written, _, open_ in owners if open_}
+    for action, written, problem, _ in owners:
+        name = _owner_name(written)
+        if not name:
+            continue
+        key = members.get(name.casefold())
         if key is None:
-            key = members[name.lower()] = uuid.uuid4().hex
+            key = members[name.casefold()] = uuid.uuid4().hex
+            left = None if name.casefold() in still_open else moment  # owns only past work
             db.execute_sql(
                 'INSERT INTO "member" ("id", "created_at", "updated_at", "deleted_at", "name", '
-                '"email", "role") VALUES (?, ?, ?, NULL, ?, \'\', ?)',
-                (key, moment, moment, name, "team member"),
+                '"email", "role") VALUES (?, ?, ?, ?, ?, \'\', ?)',
+                (key, moment, moment, left, name, "team member"),
             )
+        if " ".join(written.split()) != name:  # cut or cleaned: the words as written are kept
+            problem = f"{problem}\n\nOwner as first written: {written.strip()}".strip()
         db.execute_sql(
-            'UPDATE "improvement_action" SET "owner_id" = ? WHERE "id" = ?', (key, action)
+            'UPDATE "improvement_action" SET "owner_id" = ?, "problem" = ? WHERE "id" = ?',
+            (key, problem, action),
         )
     run_script(db, 'ALTER TABLE "improvement_action" DROP COLUMN "owner";')
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def _owner_name(written: str) -> str:
+    """A free-text owner as a member's name (frozen for step 8): control characters out,
+    spaces tidied, at most 200 characters."""
+    return " ".join(_CONTROL.sub(" ", written).split())[:200].strip()
 
 
 MIGRATIONS: Sequence[Step] = (

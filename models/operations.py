@@ -13,12 +13,14 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+from peewee import ForeignKeyField
+
 from models import clock
 from models.audit import AuditEntry, os_user, record_change
 from models.base import Record, SoftDeleteRecord, bulk_insert, database
 from models.choices import AuditAction
 from models.errors import KnownError
-from models.people import member_at_keyboard
+from models.people import member_at_keyboard, you_in_the_team
 from models.validation import DateRange, field_problems
 
 R = TypeVar("R", bound=Record)
@@ -134,8 +136,9 @@ def fetch(model: type[R], record_id: Any) -> R:
 
 def create(model: type[R], **values: Any) -> tuple[R, Change]:
     """A new record from `values`, after validation."""
-    if "owner" in model._meta.fields and "owner" not in values:
-        values["owner"] = member_at_keyboard()  # new work is yours unless given to someone
+    you = you_in_the_team() if "owner" in model._meta.fields else None
+    if you is not None and "owner" not in values:
+        values["owner"] = you  # new work is yours unless given to someone
     _check(model, values, None)
     with database.atomic():
         record = model.create(**typed(model, values))
@@ -219,9 +222,16 @@ def typed(model: type[Record], values: Mapping[str, Any]) -> dict[str, Any]:
     word its member, 4 a float where the field holds floats."""
     fields = model._meta.fields
     return {
-        name: fields[name].python_value(fields[name].db_value(value)) if name in fields else value
+        name: fields[name].python_value(fields[name].db_value(_no_link(fields[name], value)))
+        if name in fields
+        else value
         for name, value in values.items()
     }
+
+
+def _no_link(field: Any, value: Any) -> Any:
+    """An empty link (a blank pick list) is no link, not a key."""
+    return None if value == "" and isinstance(field, ForeignKeyField) else value
 
 
 def _check(model: type[Record], values: Mapping[str, Any], record: Any) -> None:

@@ -46,14 +46,17 @@ def owner_problems(
     """The rule of every owner (and "looked after by"): when it changes, someone still in the
     team, unless the work is `finished` (history names who did it, whoever has left since);
     and once a record has one, taken away only where it is optional (`needed` names the record
-    that must keep one)."""
+    that must keep one: "A complaint")."""
     new = _key(values.get(field))
     old = _key(getattr(record, f"{field}_id", None)) if record is not None else None
-    if new == old:
+    if new == old and record is not None:
         return {}
     if new is None:
-        if needed and old is not None:
-            return {field: f"A {needed} needs an owner: choose who in the team deals with it."}
+        # a new one left without an owner on purpose (a blank form field or file cell), while
+        # the team has someone to own it; one made before there were owners keeps none
+        emptied = old is not None or (record is None and field in values and _a_team())
+        if needed and emptied:
+            return {field: f"{needed} needs an owner: choose who in the team deals with it."}
         return {}
     member = Member.get_or_none(Member.id == new)
     if member is None:
@@ -61,6 +64,18 @@ def owner_problems(
     if member.deleted_at is not None and not finished:
         return {field: f"{member.name} has left the team: choose someone still in it."}
     return {}
+
+
+def _a_team() -> bool:
+    return Member.live().exists()
+
+
+def you_in_the_team() -> uuid.UUID | None:
+    """The member at the keyboard while they are still in the team: whose new work is."""
+    you = member_at_keyboard()
+    if you is None or not Member.live().where(Member.id == you).exists():
+        return None
+    return you
 
 
 def _key(value: Any) -> uuid.UUID | None:

@@ -194,6 +194,9 @@ def test_my_due_list_holds_my_work_and_the_reviews_i_look_after(team):
 # --- the upgrade from schema 7: free-text owners become members ---------------------------
 
 
+LONG = "Bartholomew " * 20  # 240 characters: longer than a member's name may be
+
+
 def schema_7_database(path):
     """A database as Rapport left it before owners: built by the frozen steps 1–7."""
     old = SqliteDatabase(str(path))
@@ -202,20 +205,32 @@ def schema_7_database(path):
     old.close()
     connection = sqlite3.connect(path)
     stamp = "2026-10-01 09:00:00"
-    connection.execute(
-        "INSERT INTO member VALUES (lower(hex(randomblob(16))), ?, ?, NULL, 'Priya Patel', "
-        "'', 'team leader')",
-        (stamp, stamp),
-    )
-    for number, owner in enumerate(
-        ["priya patel", "Tom  Brown", "tom brown ", "", "  ", "Ana Silva", "Priya Patel"]
-    ):
+    for name, left in (("Priya Patel", None), ("sam jones", stamp), ("Sam Jones", None)):
         connection.execute(
-            "INSERT INTO improvement_action (id, created_at, updated_at, title, source, problem,"
-            " analysis, options, chosen_action, owner, status, review_outcome, measure_before,"
-            " measure_after)"
-            " VALUES (?, ?, ?, ?, 'other', '', '', '', '', ?, 'planned', '', '', '')",
-            (f"{number:032x}", stamp, stamp, f"Action {number}", owner),
+            "INSERT INTO member VALUES (lower(hex(randomblob(16))), ?, ?, ?, ?, '', 'team member')",
+            (stamp, stamp, left, name),
+        )
+    actions = [  # owner, status, deleted
+        ("priya patel", "planned", None),
+        ("Tom  Brown", "planned", None),
+        ("tom brown ", "implemented", None),
+        ("", "planned", None),
+        ("  ", "planned", None),
+        ("\t\r\n", "planned", None),  # only white space: no one
+        ("Ana Silva", "reviewed", None),  # owns only finished work: has left since
+        ("Priya Patel", "planned", None),
+        ("SAM JONES", "planned", None),  # the one still in the team, not the leaver
+        ("Lee\x07Chan", "planned", None),  # a control character from a pasted cell
+        (LONG, "planned", None),
+        ("Zed Zoo", "planned", stamp),  # a deleted action's owner: has left since
+    ]
+    for number, (owner, status, deleted) in enumerate(actions):
+        connection.execute(
+            "INSERT INTO improvement_action (id, created_at, updated_at, deleted_at, title, "
+            "source, problem, analysis, options, chosen_action, owner, status, review_outcome,"
+            " measure_before, measure_after)"
+            " VALUES (?, ?, ?, ?, ?, 'other', 'Slow', '', '', '', ?, ?, '', '', '')",
+            (f"{number:032x}", stamp, stamp, deleted, f"Action {number}", owner, status),
         )
     connection.execute(
         "INSERT INTO audit_entry (id, created_at, updated_at, at, user, action, table_name, "
@@ -225,31 +240,93 @@ def schema_7_database(path):
     )
     connection.commit()
     connection.close()
+    return len(actions)
 
 
 def test_free_text_owners_become_members_and_no_row_is_lost(data_dir, fixed_clock):
     path = data_dir / "rapport.db"
-    schema_7_database(path)
+    count = schema_7_database(path)
     open_database(path)
     try:
+        actions = {action.title: action for action in ImprovementAction.select()}
+        assert len(actions) == count
         owners = {
-            action.title: action.owner.name if action.owner else None
-            for action in ImprovementAction.select()
+            title: (action.owner.name if action.owner else None)
+            for title, action in actions.items()
         }
+        cut = LONG.strip()[:200].strip()
         assert owners == {
             "Action 0": "Priya Patel",  # the member already called so, case ignored
             "Action 1": "Tom Brown",  # spaces tidied: one member for both spellings
             "Action 2": "Tom Brown",
             "Action 3": None,
             "Action 4": None,
-            "Action 5": "Ana Silva",
-            "Action 6": "Priya Patel",
+            "Action 5": None,
+            "Action 6": "Ana Silva",
+            "Action 7": "Priya Patel",
+            "Action 8": "Sam Jones",
+            "Action 9": "Lee Chan",
+            "Action 10": cut,
+            "Action 11": "Zed Zoo",
         }
-        assert sorted(m.name for m in Member.select()) == ["Ana Silva", "Priya Patel", "Tom Brown"]
+        assert actions["Action 8"].owner.deleted_at is None
+        team = {m.name: m.deleted_at is None for m in Member.select()}
+        assert team == {
+            "Priya Patel": True,
+            "sam jones": False,
+            "Sam Jones": True,
+            "Tom Brown": True,
+            "Ana Silva": False,  # only finished work: made as having left
+            "Lee Chan": True,
+            cut: True,
+            "Zed Zoo": False,  # only a deleted action
+        }
+        # where the name had to be cut or cleaned, the words as written are kept
+        assert actions["Action 10"].problem == f"Slow\n\nOwner as first written: {LONG.strip()}"
+        assert actions["Action 9"].problem == "Slow\n\nOwner as first written: Lee\x07Chan"
+        assert actions["Action 1"].problem == "Slow"
         (entry,) = AuditEntry.select(AuditEntry, who_did_it().alias("by"))
         assert entry.by == "jsmith"  # an entry from before the team keeps its login
     finally:
         close_database()
+
+
+def test_a_new_complaint_or_action_left_without_an_owner_is_refused(team):
+    with pytest.raises(ValidationError, match="A complaint needs an owner"):
+        a_complaint(owner=None)
+    with pytest.raises(ValidationError, match="An improvement action needs an owner"):
+        create(ImprovementAction, title="Nobody's", owner="")
+    assert a_request(owner="").owner is None  # a blank pick list: no owner, not an error
+
+
+def test_a_complaint_made_before_there_was_a_team_needs_no_owner(db):
+    complaint = a_complaint(owner=None)  # no one in the team yet: no one to own it
+    assert complaint.owner is None
+
+
+def test_once_you_have_left_the_team_new_work_is_no_ones(team):
+    priya, _ = team
+    soft_delete(priya)
+    request = a_request()  # not refused for naming someone who has left
+    assert request.owner is None
+
+
+def test_assigning_refuses_deleted_work_and_no_one(team):
+    _, sam = team
+    request = a_request()
+    soft_delete(request)
+    with pytest.raises(KnownError, match="is deleted: restore it"):
+        assign([request], sam)
+    with pytest.raises(KnownError, match="Choose the member"):
+        assign([a_request()], None)
+
+
+def test_a_colleague_renamed_is_named_anew_in_the_timeline(team):
+    _, sam = team
+    complaint = a_complaint()
+    assign([complaint], sam)
+    update(sam, name="Samantha Jones")
+    assert timeline_rows(complaint)[-1].who == "Samantha Jones"
 
 
 def test_standards_and_agreements_filter_by_who_looks_after_them(team):
