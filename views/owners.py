@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from models.people import MINE, NOBODY, member_at_keyboard, owner_choices
+from models.people import MINE, NOBODY, member_at_keyboard, owner_choices, you_in_the_team
 from models.team import member_choices
 from views.forms import FormField, Kind
 from views.record_table import QuickFilter
@@ -36,7 +36,7 @@ OWNER_FILTER = QuickFilter("owner", "Whose work", whose_options, "Everyone", rem
 
 def your_key() -> dict[str, str]:
     """A new record's owner: the member at the keyboard, where there is one."""
-    you = member_at_keyboard()
+    you = you_in_the_team()
     return {} if you is None else {"owner": you.hex}
 
 
