@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
 from models.base import SoftDeleteRecord, database
+from models.catalogue import Agreement, Standard
 from models.complaint_lifecycle import note_assignment
-from models.complaints import Complaint
+from models.complaints import OPEN_STATUSES, Complaint
 from models.errors import KnownError
-from models.improvements import ImprovementAction
+from models.improvements import DONE, ImprovementAction
 from models.operations import Change, ValidationError, update
 from models.people import Member, owner_problems
 from models.service_log import ServiceRequest
@@ -49,3 +51,55 @@ def _named(record: SoftDeleteRecord) -> str:
     """Which record, in words: a complaint by its reference, others by what they are."""
     what = {ServiceRequest: "The request", ImprovementAction: "The action"}
     return str(record) if isinstance(record, Complaint) else f"{what[type(record)]} '{record}'"
+
+
+def open_work(member: Any) -> list[str]:
+    """What `member` still owns that is not finished, in words ("12 open requests"): what to
+    hand on before they leave the team. Empty when there is nothing."""
+    key = getattr(member, "id", member)
+    unfinished = (
+        (
+            ServiceRequest.live().where(
+                ServiceRequest.owner == key, ServiceRequest.completed_at.is_null()
+            ),
+            ("open request", "open requests"),
+        ),
+        (
+            Complaint.live().where(Complaint.owner == key, Complaint.status.in_(OPEN_STATUSES)),
+            ("open complaint", "open complaints"),
+        ),
+        (
+            ImprovementAction.live().where(
+                ImprovementAction.owner == key, ImprovementAction.status.not_in(list(DONE))
+            ),
+            ("improvement action not yet done", "improvement actions not yet done"),
+        ),
+        (
+            Standard.live().where(Standard.looked_after_by == key),
+            ("standard whose reviews they look after", "standards whose reviews they look after"),
+        ),
+        (
+            Agreement.live().where(Agreement.looked_after_by == key),
+            ("agreement whose reviews they look after", "agreements whose reviews they look after"),
+        ),
+    )
+    words = []
+    for query, (one, many) in unfinished:
+        count = query.count()
+        if count:
+            words.append(f"{count:,} {one if count == 1 else many}")
+    return words
+
+
+def now_with(records: Sequence[SoftDeleteRecord]) -> str:
+    """Whose `records` are now, in words, the most first: "Priya Patel (2), no one (1)"."""
+    counts = Counter(getattr(record, "owner_id", None) for record in records)
+    names = dict(
+        Member.select(Member.id, Member.name)
+        .where(Member.id.in_([key for key in counts if key is not None]))
+        .tuples()
+    )
+    return ", ".join(
+        f"{names.get(key, 'no one') if key else 'no one'} ({count:,})"
+        for key, count in counts.most_common()
+    )

@@ -19,6 +19,7 @@ from peewee import (
     fn,
 )
 
+from models import clock
 from models.audit import record_change
 from models.base import ChoiceField, Record, SoftDeleteRecord, database
 from models.choices import AuditAction, Measure, StandardStatus, Unit
@@ -315,7 +316,10 @@ AGREEMENT_LISTING = Listing(
         .switch(Agreement)
         .join(Customer, JOIN.LEFT_OUTER, on=Agreement.customer == Customer.id)
     ),
-    filters={"owner": lambda query, who: query.where(owned_by(Agreement.looked_after_by, who))},
+    filters={
+        "owner": lambda query, who: query.where(owned_by(Agreement.looked_after_by, who)),
+        "review": lambda query, _: query.where(Agreement.next_review <= clock.today()),
+    },
     default_sort="agreed_with",
 )
 

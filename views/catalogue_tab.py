@@ -38,7 +38,7 @@ from views.format import (
     yes_no_label,
 )
 from views.forms import FormField, Kind, choice_options
-from views.owners import OWNER_FILTER, owner_field
+from views.owners import REVIEWER_FILTER, owner_field
 from views.record_page import PageSpec, RecordPage, remember_splitter
 from views.record_table import QuickFilter
 from views.table_model import CENTRE, RIGHT, Tone, ViewColumn
@@ -144,7 +144,7 @@ STANDARD_PAGE = PageSpec(
         ),
     ),
     noun=("standard", "standards"),
-    quick_filters=(OWNER_FILTER,),
+    quick_filters=(REVIEWER_FILTER,),
     tone=_standard_tone,
     listens_to=frozenset({"member"}),
     preview=_in_words,
@@ -181,7 +181,10 @@ AGREEMENT_PAGE = PageSpec(
         FormField("notes", "Notes", Kind.LONG_TEXT),
     ),
     noun=("agreement", "agreements"),
-    quick_filters=(OWNER_FILTER,),
+    quick_filters=(
+        QuickFilter("review", "Reviews", lambda: [("Review due", "due")], "Any review date"),
+        REVIEWER_FILTER,
+    ),
     tone=lambda row: _standard_tone({"review_on": row["next_review"]}),
     listens_to=frozenset({"department", "customer", "service", "standard", "member"}),
     create=lambda values: save_agreement(None, values),

@@ -377,6 +377,7 @@ class MainWindow(QMainWindow):
             self.tabs.setCurrentWidget(self.catalogue)
             self.catalogue.pages.setCurrentIndex(1)
             table = self.catalogue.agreements.table
+            chosen["review"] = "due"
         else:
             self.tabs.setCurrentWidget(self.catalogue)
             self.catalogue.pages.setCurrentIndex(0)

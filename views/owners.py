@@ -26,12 +26,20 @@ def owner_field(label: str = "Owner", name: str = "owner") -> FormField:
 
 
 def whose_options() -> list[tuple[str, str]]:
-    """Mine, no one's yet, or one colleague's: what a list's owner filter offers."""
-    return [("Mine", MINE), ("No one yet", NOBODY), *member_choices()]
+    """Mine, no one's yet, or one colleague's (those who have left last, to find what they
+    still own): what a list's owner filter offers."""
+    you = member_at_keyboard()
+    others = [(name, key) for name, key in owner_choices() if you is None or key != you.hex]
+    return [("Mine", MINE), ("No one yet", NOBODY), *others]
 
 
-# Everyone's work or one person's; remembered per list, so "Mine" stays chosen.
-OWNER_FILTER = QuickFilter("owner", "Whose work", whose_options, "Everyone", remembered=True)
+def owner_filter(all_label: str) -> QuickFilter:
+    """Everyone's work or one person's; remembered per list, so "Mine" stays chosen."""
+    return QuickFilter("owner", "Whose work", whose_options, all_label, remembered=True)
+
+
+OWNER_FILTER = owner_filter("Everyone's work")
+REVIEWER_FILTER = owner_filter("Anyone's reviews")  # standards and agreements
 
 
 def your_key() -> dict[str, str]:
@@ -44,7 +52,13 @@ class AssignDialog(QDialog):
     """To whom the selected records go, and (for complaints) a note for their timelines."""
 
     def __init__(
-        self, count: int, noun: tuple[str, str], *, noted: bool, parent: QWidget | None = None
+        self,
+        count: int,
+        noun: tuple[str, str],
+        *,
+        noted: bool,
+        now_with: str = "",
+        parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Assign")
@@ -61,7 +75,10 @@ class AssignDialog(QDialog):
         self.note.setPlaceholderText("Why, or what they need to know (optional)")
         self.note.setFixedHeight(self.note.fontMetrics().lineSpacing() * 4 + 12)
         what = noun[0] if count == 1 else f"{count:,} {noun[1]}"
-        heading = QLabel(f"Give the selected {what} to a member of the team.")
+        heading = QLabel(
+            f"Give the selected {what} to a member of the team."
+            + (f"\nNow with: {now_with}." if now_with else "")
+        )
         heading.setWordWrap(True)
         form = QFormLayout()
         form.addRow("&To:", self.member)

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from models.assignment import assign
+from models.assignment import assign, now_with
 from models.base import SoftDeleteRecord
 from models.complaints import Complaint
 from models.errors import KnownError
@@ -60,6 +60,7 @@ class PageSpec:
     # how a soft delete is said: ("Delete", "deleted"), or ("Retire", "retired") for people
     removal: tuple[str, str] = ("Delete", "deleted")
     assignable: bool = False  # records with an owner: Assign… hands the selected ones on
+    removal_note: Callable[[Any], str] | None = None  # more to say before removing one
 
 
 class RecordPage(QWidget):
@@ -225,11 +226,13 @@ class RecordPage(QWidget):
         if record is None or not self.delete_action.isEnabled():
             return
         verb, removed = self.spec.removal
+        note = self.spec.removal_note(record) if self.spec.removal_note else ""
         answer = QMessageBox.question(
             self,
             f"{verb} {self.spec.noun[0]}",
-            f"{verb} {self.spec.noun[0]} '{record}'?\n\nIt stays in the history and in past "
-            f"reports, and can be restored: tick 'Show {removed}', pick it and choose Restore.",
+            f"{verb} {self.spec.noun[0]} '{record}'?\n\n{note + chr(10) * 2 if note else ''}"
+            f"It stays in the history and in past reports, and can be restored: tick "
+            f"'Show {removed}', pick it and choose Restore.",
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
             QMessageBox.StandardButton.No,
         )
@@ -249,9 +252,16 @@ class RecordPage(QWidget):
         """Hand the selected records to a member of the team, in one operation."""
         if self.assign_action is None or not self.assign_action.isEnabled():
             return None
-        records = [fetch(self.spec.model, key) for key in self.table.selected_ids()]
+        try:
+            records = [fetch(self.spec.model, key) for key in self.table.selected_ids()]
+        except KnownError as error:  # gone since the list was read
+            QMessageBox.warning(self, "Assign", str(error))
+            self.table.reload()
+            return None
         noted = any(isinstance(record, Complaint) for record in records)
-        dialog = AssignDialog(len(records), self.spec.noun, noted=noted, parent=self)
+        dialog = AssignDialog(
+            len(records), self.spec.noun, noted=noted, now_with=now_with(records), parent=self
+        )
         if dialog.exec():
             member, note = dialog.chosen()
             self.run_operation(lambda: assign(records, member, note))

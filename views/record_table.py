@@ -35,6 +35,9 @@ SEARCH_DELAY_MS = 250
 KEEP_SELECTION_ROWS = 5000  # how far a reload looks to keep the selected row selected
 
 
+FILTERS_ON_ONE_ROW = 4  # this many drop-downs or more go on a row below the search
+
+
 @dataclass(frozen=True)
 class QuickFilter:
     """A drop-down of the filter bar: a listing filter key and its options (label, value)."""
@@ -92,11 +95,13 @@ class RecordTable(QWidget):
         bar = QHBoxLayout()
         bar.setContentsMargins(0, 0, 0, 0)
         bar.addWidget(self.search, 3)
+        # many drop-downs get a row of their own, so that none is cut to a few letters
+        filters = QHBoxLayout() if len(self.quick_filters) >= FILTERS_ON_ONE_ROW else bar
         for quick in self.quick_filters:
             combo = QComboBox()
             combo.setAccessibleName(quick.label)
             combo.setToolTip(quick.label)
-            combo.setMinimumContentsLength(3)  # shrinks with the window; the list shows all
+            combo.setMinimumContentsLength(6)  # shrinks with the window; the list shows all
             combo.setSizeAdjustPolicy(
                 QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
             )
@@ -107,7 +112,7 @@ class RecordTable(QWidget):
                 combo.setCurrentIndex(max(combo.findData(kept), 0))
                 combo.activated.connect(lambda _index, quick=quick: self._remember_filter(quick))
             combo.currentIndexChanged.connect(self.apply_filters)
-            bar.addWidget(combo, 1)
+            filters.addWidget(combo, 1)
         self.show_deleted = QCheckBox(f"Show &{removed}")
         self.show_deleted.setToolTip(f"List {removed} {noun[1]}, to restore them")
         self.show_deleted.toggled.connect(self.apply_filters)
@@ -170,6 +175,9 @@ class RecordTable(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(bar)
+        if filters is not bar:
+            filters.setContentsMargins(0, 0, 0, 0)
+            layout.addLayout(filters)
         layout.addWidget(self.view, 1)
         layout.addWidget(self.count)
         self._update_count()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
 
+from models.assignment import open_work
 from models.choices import MemberRole
 from models.team import MEMBER_LISTING, Member
 from views.data_bus import DataBus
@@ -29,7 +30,24 @@ MEMBER_PAGE = PageSpec(
     ),
     noun=("team member", "team members"),
     removal=("Retire", "retired"),
+    removal_note=lambda member: _unfinished(member),
 )
+
+
+def _unfinished(member: Member) -> str:
+    """What a leaver still owns, to hand on first (their work stays theirs until assigned)."""
+    work = open_work(member)
+    if not work:
+        return ""
+    return (
+        f"{member.name} still has {_listed(work)}. Hand them on first: in each list choose "
+        f"'{member.name}' under whose work it is, select the rows and press Assign… "
+        "(Ctrl+Shift+A)."
+    )
+
+
+def _listed(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
 
 
 class TeamDialog(QDialog):
