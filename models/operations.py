@@ -150,7 +150,7 @@ def create(model: type[R], **values: Any) -> tuple[R, Change]:
 def update(record: R, **values: Any) -> Change:
     """Change some fields of `record`; only fields whose value really changes are written."""
     model = type(record)
-    merged = {name: getattr(record, name) for name in editable_fields(model)} | values
+    merged = _stored(record) | values
     _check(model, merged, record)
     changed = {
         name: (getattr(record, name), value)
@@ -238,6 +238,18 @@ def _check(model: type[Record], values: Mapping[str, Any], record: Any) -> None:
     problems = problems_with(model, values, record)
     if problems:
         raise ValidationError(problems)
+
+
+def _stored(record: Record) -> dict[str, Any]:
+    """A record's editable values for its rules: linked records by their keys, as stored (a
+    linked record read for each rule check would cost a query per link per record)."""
+    model = type(record)
+    return {
+        name: record.__data__.get(name)
+        if isinstance(model._meta.fields[name], ForeignKeyField)
+        else getattr(record, name)
+        for name in editable_fields(model)
+    }
 
 
 def editable_fields(model: type[Record]) -> list[str]:

@@ -58,6 +58,7 @@ class AssignDialog(QDialog):
         *,
         noted: bool,
         now_with: str = "",
+        unread: int = 0,  # rows of the list not read yet, so not selected by Ctrl+A
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -78,6 +79,12 @@ class AssignDialog(QDialog):
         heading = QLabel(
             f"Give the selected {what} to a member of the team."
             + (f"\nNow with: {now_with}." if now_with else "")
+            + (
+                f"\n{unread:,} more further down the list are not selected: scroll down to "
+                "select them too, or narrow the list with its filters."
+                if unread
+                else ""
+            )
         )
         heading.setWordWrap(True)
         form = QFormLayout()

@@ -259,8 +259,15 @@ class RecordPage(QWidget):
             self.table.reload()
             return None
         noted = any(isinstance(record, Complaint) for record in records)
+        model = self.table.model
+        unread = model.total - model.rowCount() if len(records) == model.rowCount() else 0
         dialog = AssignDialog(
-            len(records), self.spec.noun, noted=noted, now_with=now_with(records), parent=self
+            len(records),
+            self.spec.noun,
+            noted=noted,
+            now_with=now_with(records),
+            unread=unread,
+            parent=self,
         )
         if dialog.exec():
             member, note = dialog.chosen()

@@ -115,3 +115,23 @@ def test_an_agreement_due_for_review_opens_among_those_due(demo_db, show_main_wi
     assert table.combos["review"].currentData() == "due"
     assert table.model.total == group.total
     window.close()
+
+
+def test_assign_says_when_rows_further_down_are_not_selected(demo_db, show_main_window, dialogs):
+    window = show_main_window()
+    window.tabs.setCurrentWidget(window.service_log)
+    table = window.service_log.requests.table
+    table.view.selectAll()  # Ctrl+A: the rows read so far
+    shown, total = table.model.rowCount(), table.model.total
+    assert shown < total
+    seen = {}
+
+    def look(dialog) -> None:
+        seen["text"] = dialog.layout().itemAt(0).widget().text()
+        dialog.reject()
+
+    dialogs.expect(look)
+    window.service_log.requests.assign_action.trigger()
+    assert f"Give the selected {shown:,} requests" in seen["text"]
+    assert f"{total - shown:,} more further down the list are not selected" in seen["text"]
+    window.close()
