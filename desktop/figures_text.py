@@ -33,8 +33,9 @@ def signed(value: float | None, unit: str = "") -> str:
 
 
 def with_n(shown: str, n: int, not_yet_due: int = 0) -> str:
-    """ "95.2 % (n = 208)", and how many were left out as not yet due, if any."""
-    text = f"{shown} (n = {n:,})"
+    """ "95.2 % (n = 208)", and how many were left out as not yet due, if any; with nothing
+    counted, no "(n = 0)" beside the "—"."""
+    text = f"{shown} (n = {n:,})" if n else shown
     return text + (f", {not_yet_due:,} not yet due" if not_yet_due else "")
 
 

@@ -238,37 +238,97 @@ class Worklist(StrEnum):
     OVERDUE = "overdue"
 
 
-def next_due_column() -> Any:
-    """The next deadline of an open complaint: acknowledging it, else resolving it."""
+# ---------------------------------------------------------------- what is due, and by when
+#
+# One rule for the window's lists, the Overview's due list, the figures and the report. `at` is
+# the moment a complaint is read as at: the end of a report's period (a step taken later had not
+# been taken then, and the timeline says whether it was on hold), or None for now, as the
+# complaint stands (its status says where it is; no step may be dated in the future).
+
+
+def _not_yet(stamp: Any, at: datetime | None) -> Any:
+    """The step stamped `stamp` had not been taken by `at`."""
+    return stamp.is_null() if at is None else stamp.is_null() | (stamp > at)
+
+
+def complaint_open_at(at: datetime | None = None) -> Any:
+    """The query condition: received, and not yet resolved."""
+    if at is None:
+        return Complaint.status.in_(list(OPEN_STATUSES))
+    return (Complaint.received_at <= at) & _not_yet(Complaint.resolved_at, at)
+
+
+def complaint_on_hold_at(at: datetime | None = None) -> Any:
+    """The query condition: on hold, awaiting the customer (its last hold or resumption up to
+    `at` was a hold)."""
+    if at is None:
+        return Complaint.status == ComplaintStatus.ON_HOLD
+    last = (
+        ComplaintEvent.select(ComplaintEvent.kind)
+        .where(
+            ComplaintEvent.complaint == Complaint.id,
+            ComplaintEvent.kind.in_([ComplaintEventKind.ON_HOLD, ComplaintEventKind.RESUMED]),
+            ComplaintEvent.at <= at,
+        )
+        .order_by(ComplaintEvent.at.desc())
+        .limit(1)
+    )
+    return fn.COALESCE(last, "") == ComplaintEventKind.ON_HOLD.value
+
+
+def complaint_acknowledging_at(at: datetime | None = None) -> Any:
+    """The query condition: acknowledging it comes next, not resolving it. A complaint with no
+    acknowledge-by (from before the procedure set one) has resolving it next."""
+    return Complaint.acknowledge_due.is_null(False) & _not_yet(Complaint.acknowledged_at, at)
+
+
+def _running_at(at: datetime | None) -> Any:
+    """Open, and its clock running: on hold, nothing falls due while the customer is awaited."""
+    return complaint_open_at(at) & ~complaint_on_hold_at(at)
+
+
+def _deadline(at: datetime | None) -> Any:
     return Case(
-        None,
-        [(Complaint.acknowledged_at.is_null(), Complaint.acknowledge_due)],
-        Complaint.resolve_due,
+        None, [(complaint_acknowledging_at(at), Complaint.acknowledge_due)], Complaint.resolve_due
     )
 
 
+def complaint_next_due(at: datetime | None = None) -> Any:
+    """The deadline a complaint must meet next: its acknowledge-by until it is acknowledged,
+    then its resolve-by. NULL once resolved, and while on hold (the clock is stopped)."""
+    return Case(None, [(_running_at(at), _deadline(at))], None)
+
+
+def complaint_overdue_at(at: datetime | None = None, *, now: datetime | None = None) -> Any:
+    """The query condition: past its next deadline at `at` (with None: as it stands at `now`,
+    the clock's unless given)."""
+    return _running_at(at) & (_deadline(at) < (at or now or clock.now()))
+
+
+def complaint_falling_due(
+    until: datetime, at: datetime | None = None, *, now: datetime | None = None
+) -> Any:
+    """The query condition: not overdue, and its next deadline comes by `until`."""
+    deadline = _deadline(at)
+    return _running_at(at) & (deadline >= (at or now or clock.now())) & (deadline <= until)
+
+
 def next_deadline(row: Mapping[str, Any]) -> datetime | None:
-    """What an open complaint must meet next: acknowledgement, else resolution. None when it
-    is resolved or closed, or on hold: the clock is stopped while the customer is awaited."""
-    status = row["status"]
-    if status not in OPEN_STATUSES or status == ComplaintStatus.ON_HOLD:
-        return None
-    return row["acknowledge_due"] if row["acknowledged_at"] is None else row["resolve_due"]
+    """What a complaint in the list must meet next, and by when (`complaint_next_due`, which
+    the list reads as its `next_due` column): None once resolved, or while on hold."""
+    due = row["next_due"]
+    return due if due is None or isinstance(due, datetime) else datetime.fromisoformat(due)
 
 
 def _on_worklist(query: Any, wanted: str) -> Any:
-    now = clock.now()
-    today = now.date()
     if wanted == Worklist.OPEN:
-        return query.where(Complaint.status.in_(list(OPEN_STATUSES)))
-    # On hold, the clock is stopped: nothing falls due while the customer is awaited.
-    open_ = Complaint.status.in_([s for s in OPEN_STATUSES if s is not ComplaintStatus.ON_HOLD])
-    due = next_due_column()
+        return query.where(complaint_open_at())
     if wanted == Worklist.OVERDUE:
-        return query.where(open_ & (due < now))
+        return query.where(complaint_overdue_at())
     # from now on, so that due and overdue never overlap (as in the service log and the Overview)
+    today = clock.today()
     end = today if wanted == Worklist.DUE_TODAY else today + timedelta(days=6 - today.weekday())
-    return query.where(open_ & (due >= now) & (due <= datetime.combine(end, time(23, 59, 59))))
+    return query.where(complaint_falling_due(datetime.combine(end, time(23, 59, 59))))
 
 
 def _masked(expression: Any) -> Any:
@@ -291,6 +351,7 @@ COMPLAINT_LISTING = Listing(
         ListColumn("resolve_due", Complaint.resolve_due),
         ListColumn("resolved_at", Complaint.resolved_at),
         ListColumn("confidential", Complaint.confidential),
+        ListColumn("next_due", complaint_next_due()),  # what `next_deadline` reads
         ListColumn("owner", member_name(Complaint.owner)),
     ),
     joins=lambda query: (

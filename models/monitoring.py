@@ -7,6 +7,9 @@ for `referred`, and `open` and `overdue` as at the period's last moment. A times
 met ÷ (met + missed) × 100 over the items a standard or procedure applies to, where an item still
 open and past due is missed and one still open and not yet due is left out (and counted as not
 yet due). Events after `as_of` (normally now) have not happened yet. Nothing to count → None.
+
+What is open, overdue and due next is each record type's own rule (`models.complaints`,
+`models.service_log`, `models.improvements`), read here as at the period's last moment.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
@@ -25,12 +28,26 @@ from peewee import Case, Node, fn
 from models import clock
 from models.base import database
 from models.catalogue import Service, Standard, describe_standard
-from models.choices import ActionStatus, ComplaintEventKind, Measure, Unit
-from models.complaints import Complaint, ComplaintEvent
-from models.delivery import IN_FORCE, StandardBook, Timescale, key, met
+from models.choices import ActionStatus, Measure, Unit
+from models.complaints import (
+    Complaint,
+    complaint_acknowledging_at,
+    complaint_next_due,
+    complaint_on_hold_at,
+    complaint_open_at,
+    complaint_overdue_at,
+)
+from models.delivery import IN_FORCE, StandardBook, Timescale, key
 from models.feedback import Feedback
 from models.feedback_analysis import FeedbackFigures, feedback_figures, feedback_scores
-from models.improvements import DONE, ImprovementAction
+from models.improvements import (
+    DONE,
+    ActionRow,
+    ImprovementAction,
+    action_open_on,
+    action_overdue_on,
+    action_rows,
+)
 from models.people import member_name
 from models.periods import Period
 from models.register import Customer, Department
@@ -57,11 +74,57 @@ class Rate:
     def percent(self) -> float | None:
         return 100 * self.met / self.n if self.n else None
 
+    def __add__(self, other: Rate) -> Rate:
+        """Two groups' outcomes together (a team's, from each member's)."""
+        return Rate(
+            self.met + other.met,
+            self.missed + other.missed,
+            self.not_yet_due + other.not_yet_due,
+        )
+
 
 def rate(outcomes: Iterable[bool | None]) -> Rate:
     """Count met (True), missed (False) and not yet due (None) outcomes."""
     counts = Counter(outcomes)
     return Rate(counts[True], counts[False], counts[None])
+
+
+# What `judged` gives; NULL where no deadline applies.
+MET, MISSED, NOT_YET_DUE = 1, 0, -1
+
+
+def judged(done: Node, due: Node, at: datetime) -> Node:
+    """A deadline judged as at `at`, as `delivery.met` judges one item, in SQL so that a
+    figure and its breakdown by owner count alike: MET (done by its due moment), MISSED (done
+    late, or still not done after it), NOT_YET_DUE, or NULL with no deadline. Anything done
+    after `at` had not been done then."""
+    return Case(
+        None,
+        [(due.is_null(), None), (done <= at, Case(None, [(done <= due, MET)], MISSED))],
+        Case(None, [(due < at, MISSED)], NOT_YET_DUE),
+    )
+
+
+def count_where(condition: Node) -> Node:
+    """How many of a query's rows (or of a group's) meet `condition`."""
+    return fn.SUM(Case(None, [(condition, 1)], 0))
+
+
+def rate_columns(outcome: Node, among: Node | None = None) -> tuple[Node, Node, Node]:
+    """The columns that make a `Rate` of `outcome` (`judged`) over a query's rows, or over each
+    group of them; only the rows meeting `among`, if given."""
+
+    def where(value: int) -> Node:
+        wanted = outcome == value
+        return count_where(wanted if among is None else among & wanted)
+
+    return where(MET), where(MISSED), where(NOT_YET_DUE)
+
+
+def rate_of(counts: Iterable[int | None]) -> Rate:
+    """A `Rate` from the `rate_columns` a query gave (NULL when it had no rows)."""
+    met_, missed, not_yet_due = (count or 0 for count in counts)
+    return Rate(met_, missed, not_yet_due)
 
 
 class Rag(StrEnum):
@@ -80,11 +143,6 @@ def rag(achieved: float | None, goal: float | None, margin: float = AMBER_POINTS
     return Rag.AMBER if achieved >= goal - margin else Rag.RED
 
 
-def _done(moment: Any, as_of: Any) -> Any:
-    """An event stamped after `as_of` had not happened by then."""
-    return moment if moment is not None and moment <= as_of else None
-
-
 # ---------------------------------------------------------------- requests and standards
 
 
@@ -95,8 +153,8 @@ class RequestRow:
     customer: str | None
     response_standard: str | None
     completion_standard: str | None
-    response: bool | None  # met, missed, or not yet due; None too where no standard applies
-    completion: bool | None
+    response: int | None  # judged (MET, MISSED, NOT_YET_DUE), None where no standard applies
+    completion: int | None
     completed: bool
     accurate: bool | None
 
@@ -129,75 +187,95 @@ def _request_rows(period: Period, as_of: datetime, department: Any = None) -> li
 
 
 def _read_request_rows(period: Period, as_of: datetime, department: Any) -> list[RequestRow]:
-    """The period's requests as stored (keys as hex text, moments as ISO text, which compare
-    in time order): reading a year of them through the model classes would take seconds."""
+    """The period's requests as stored (keys as hex text), judged in the query: reading a
+    year of them through the model classes would take seconds."""
     query = ServiceRequest.live(
         ServiceRequest.service,
         ServiceRequest.department,
         ServiceRequest.customer,
         ServiceRequest.response_standard,
         ServiceRequest.completion_standard,
-        ServiceRequest.responded_at,
-        ServiceRequest.completed_at,
-        ServiceRequest.response_due,
-        ServiceRequest.completion_due,
+        response_judged(as_of),
+        completion_judged(as_of),
+        ServiceRequest.completed_at <= as_of,
         ServiceRequest.accurate,
-    ).where(ServiceRequest.received_at.between(period.start, period.end))
+    ).where(requests_received_in(period))
     if department is not None:
         query = query.where(ServiceRequest.department == key(department))
     sql, params = query.sql()
-    now = str(as_of)
-    rows = []
-    for (
-        service,
-        dept,
-        customer,
-        response_standard,
-        completion_standard,
-        responded,
-        completed,
-        response_due,
-        completion_due,
-        accurate,
-    ) in database.execute_sql(sql, params):
-        if completed is not None and completed > now:
-            completed = None
-        first_reply = responded if responded is not None and responded <= now else completed
-        rows.append(
-            RequestRow(
-                service,
-                dept,
-                customer,
-                response_standard,
-                completion_standard,
-                met(first_reply, response_due, now),
-                met(completed, completion_due, now),
-                completed is not None,
-                None if accurate is None else bool(accurate),
-            )
+    return [
+        RequestRow(
+            service,
+            dept,
+            customer,
+            response_standard,
+            completion_standard,
+            response,
+            completion,
+            bool(completed),
+            None if accurate is None else bool(accurate),
         )
-    return rows
+        for (
+            service,
+            dept,
+            customer,
+            response_standard,
+            completion_standard,
+            response,
+            completion,
+            completed,
+            accurate,
+        ) in database.execute_sql(sql, params)
+    ]
+
+
+def requests_received_in(period: Period) -> Node:
+    """The query condition: the requests a period's figures judge, those received in it."""
+    return ServiceRequest.received_at.between(period.start, period.end)
+
+
+def response_judged(as_of: datetime) -> Node:
+    """A request's response judged against its respond-by (`judged`), where a standard
+    applies: completing it answers it too when no earlier response was recorded."""
+    first_reply = fn.COALESCE(
+        Case(None, [(ServiceRequest.responded_at <= as_of, ServiceRequest.responded_at)], None),
+        ServiceRequest.completed_at,
+    )
+    return Case(
+        None,
+        [
+            (
+                ServiceRequest.response_standard.is_null(False),
+                judged(first_reply, ServiceRequest.response_due, as_of),
+            )
+        ],
+        None,
+    )
+
+
+def completion_judged(as_of: datetime) -> Node:
+    """A request's completion judged against its complete-by (`judged`), where a standard
+    applies."""
+    return Case(
+        None,
+        [
+            (
+                ServiceRequest.completion_standard.is_null(False),
+                judged(ServiceRequest.completed_at, ServiceRequest.completion_due, as_of),
+            )
+        ],
+        None,
+    )
+
+
+def _tally(outcomes: Iterable[int | None]) -> Rate:
+    """A `Rate` of judged outcomes (`judged`'s values; None where no standard applies)."""
+    counts = Counter(outcomes)
+    return Rate(counts[MET], counts[MISSED], counts[NOT_YET_DUE])
 
 
 def _timescale_rate(rows: Iterable[RequestRow], measure: str) -> Rate:
-    return rate(getattr(row, measure) for row in rows if getattr(row, f"{measure}_standard"))
-
-
-def request_open_at(end: datetime) -> Node:
-    """The query condition: a request open at `end`, received by then and not completed."""
-    return (ServiceRequest.received_at <= end) & (
-        ServiceRequest.completed_at.is_null() | (ServiceRequest.completed_at > end)
-    )
-
-
-def request_overdue_at(end: datetime) -> Node:
-    """The query condition: open at `end` with a timescale already missed then, as the figures
-    judge it (`met`): not responded to by its respond-by, or not completed by its complete-by."""
-    awaiting_response = ServiceRequest.responded_at.is_null() | (ServiceRequest.responded_at > end)
-    return request_open_at(end) & (
-        (awaiting_response & (ServiceRequest.response_due < end))
-        | (ServiceRequest.completion_due < end)
-    )
+    return _tally(getattr(row, measure) for row in rows)
 
 
 @dataclass(frozen=True)
@@ -284,7 +362,7 @@ def _standard_result(
     n = 0
     if measure.is_timescale:
         attribute = "response" if measure is Measure.RESPONSE else "completion"
-        result = rate(
+        result = _tally(
             getattr(row, attribute)
             for row in rows
             if getattr(row, f"{attribute}_standard") == ident
@@ -419,78 +497,56 @@ class ComplaintFigures:
 
 
 def complaint_figures(period: Period, as_of: datetime, department: Any = None) -> ComplaintFigures:
-    live = Complaint.select().where(Complaint.deleted_at.is_null())
+    live = Complaint.live()
     if department is not None:
         live = live.where(Complaint.department == key(department))
-    received = list(
-        live.select(Complaint.acknowledged_at, Complaint.acknowledge_due, Complaint.category)
-        .where(Complaint.received_at.between(period.start, period.end))
-        .tuples()
-    )
-    resolved = list(
-        live.select(Complaint.resolved_at, Complaint.resolve_due)
-        .where(Complaint.resolved_at.between(period.start, min(period.end, as_of)))
-        .tuples()
+    received = live.where(complaints_received_in(period))
+    count, *acknowledged = received.select(
+        fn.COUNT(Complaint.id), *rate_columns(acknowledgement_judged(as_of))
+    ).scalar(as_tuple=True)
+    resolved, *on_time = (
+        live.where(complaints_resolved_in(period, as_of))
+        .select(fn.COUNT(Complaint.id), *rate_columns(resolution_judged(as_of)))
+        .scalar(as_tuple=True)
     )
     end = min(period.end, as_of)
-    referred = live.where(Complaint.referred_on.between(period.first, period.last)).count()
+    by_category = received.select(Complaint.category, fn.COUNT(Complaint.id)).where(
+        Complaint.category.is_null(False)
+    )
     return ComplaintFigures(
-        received=len(received),
-        acknowledged=rate(
-            met(_done(at, as_of), due, as_of) for at, due, _category in received if due
-        ),
-        resolved=len(resolved),
-        resolved_on_time=rate(met(at, due, as_of) for at, due in resolved if due),
-        referred=referred,
+        received=count,
+        acknowledged=rate_of(acknowledged),
+        resolved=resolved,
+        resolved_on_time=rate_of(on_time),
+        referred=live.where(Complaint.referred_on.between(period.first, period.last)).count(),
         open=live.where(complaint_open_at(end)).count(),
         overdue=live.where(complaint_overdue_at(end)).count(),
-        by_category=dict(
-            Counter(str(category) for _at, _due, category in received if category is not None)
-        ),
+        by_category={
+            str(category): n for category, n in by_category.group_by(Complaint.category).tuples()
+        },
     )
 
 
-def complaint_open_at(end: datetime) -> Node:
-    """The query condition: a complaint open at `end`, received by then and not yet resolved."""
-    return (Complaint.received_at <= end) & (
-        Complaint.resolved_at.is_null() | (Complaint.resolved_at > end)
-    )
+def complaints_received_in(period: Period) -> Node:
+    """The query condition: the complaints whose acknowledgement a period's figures judge,
+    those received in it."""
+    return Complaint.received_at.between(period.start, period.end)
 
 
-def complaint_overdue_at(end: datetime) -> Node:
-    """The query condition: open at `end` and past its next deadline then, as the worklist
-    says; on hold, the clock is stopped, so never overdue."""
-    return complaint_open_at(end) & ~complaint_on_hold_at(end) & (complaint_next_due(end) < end)
+def complaints_resolved_in(period: Period, as_of: datetime) -> Node:
+    """The query condition: the complaints whose resolution a period's figures judge, those
+    resolved in it (by `as_of`)."""
+    return Complaint.resolved_at.between(period.start, min(period.end, as_of))
 
 
-def complaint_next_due(end: datetime) -> Node:
-    """An open complaint's next deadline as at `end`: acknowledging it (if not done by then),
-    else resolving it (NULL when the procedure set none: never overdue)."""
-    return Case(
-        None, [(complaint_acknowledging_at(end), Complaint.acknowledge_due)], Complaint.resolve_due
-    )
+def acknowledgement_judged(as_of: datetime) -> Node:
+    """A complaint's acknowledgement judged against its acknowledge-by (`judged`)."""
+    return judged(Complaint.acknowledged_at, Complaint.acknowledge_due, as_of)
 
 
-def complaint_acknowledging_at(end: datetime) -> Node:
-    """The query condition: an open complaint's next deadline at `end` is acknowledging it."""
-    return Complaint.acknowledge_due.is_null(False) & (
-        Complaint.acknowledged_at.is_null() | (Complaint.acknowledged_at > end)
-    )
-
-
-def complaint_on_hold_at(end: datetime) -> Node:
-    """The query condition: the complaint's last hold or resumption up to `end` was a hold."""
-    last = (
-        ComplaintEvent.select(ComplaintEvent.kind)
-        .where(
-            ComplaintEvent.complaint == Complaint.id,
-            ComplaintEvent.kind.in_([ComplaintEventKind.ON_HOLD, ComplaintEventKind.RESUMED]),
-            ComplaintEvent.at <= end,
-        )
-        .order_by(ComplaintEvent.at.desc())
-        .limit(1)
-    )
-    return fn.COALESCE(last, "") == ComplaintEventKind.ON_HOLD.value
+def resolution_judged(as_of: datetime) -> Node:
+    """A complaint's resolution judged against its resolve-by (`judged`)."""
+    return judged(Complaint.resolved_at, Complaint.resolve_due, as_of)
 
 
 # ---------------------------------------------------------------- improvement actions
@@ -543,25 +599,6 @@ def action_figures(period: Period, as_of: datetime) -> ActionFigures:
         reviewed,
         effective,
     )
-
-
-def action_open_on(last: date) -> Node:
-    """The query condition: an action open at the end of `last`, made by then and not finished
-    by then (one done without a date counts as done from the day it was made)."""
-    return (ImprovementAction.created_at < datetime.combine(last + timedelta(days=1), time())) & (
-        (ImprovementAction.completed_on > last)
-        | (ImprovementAction.completed_on.is_null() & ImprovementAction.status.not_in(list(DONE)))
-    )
-
-
-def action_late_on(last: date) -> Node:
-    """The query condition, of an action open then: its due date had passed by `last`."""
-    return ImprovementAction.due_on < last
-
-
-def action_overdue_on(last: date) -> Node:
-    """The query condition: open at the end of `last`, and past its due date."""
-    return action_open_on(last) & action_late_on(last)
 
 
 # ---------------------------------------------------------------- the summary
@@ -848,17 +885,6 @@ def lessons_learned(period: Period) -> list[Lesson]:
 
 
 @dataclass(frozen=True)
-class ActionRow:
-    """An improvement action as a report lists it."""
-
-    title: str
-    owner: str  # the member's name; "" when no one owns it
-    due_on: date | None
-    status: ActionStatus
-    overdue: bool = False  # at the period's end (for the actions open then)
-
-
-@dataclass(frozen=True)
 class ReviewedAction:
     """An action reviewed in the period: did it work?"""
 
@@ -880,7 +906,7 @@ def actions_to_report(period: Period, as_of: datetime | None = None) -> ActionsT
     as_of = as_of or clock.now()
     last = min(period.last, as_of.date())
     open_ = (
-        ImprovementAction.live(*_action_columns(), action_late_on(last))
+        ImprovementAction.live()
         .where(action_open_on(last))
         .order_by(ImprovementAction.due_on.is_null(), ImprovementAction.due_on)
     )
@@ -899,34 +925,9 @@ def actions_to_report(period: Period, as_of: datetime | None = None) -> ActionsT
         .order_by(ImprovementAction.review_on)
     )
     return ActionsToReport(
-        open=[_action_row(*row) for row in open_.tuples()],
+        open=action_rows(open_, last),
         reviewed=[ReviewedAction(*row) for row in reviewed.tuples()],
     )
-
-
-def complaint_actions(complaint: Any) -> list[ActionRow]:
-    """The improvement actions that came from `complaint`, as its printed record lists them."""
-    query = (
-        ImprovementAction.live(*_action_columns())
-        .where(ImprovementAction.complaint == key(complaint))
-        .order_by(ImprovementAction.created_at)
-    )
-    return [_action_row(*row) for row in query.tuples()]
-
-
-def _action_columns() -> tuple[Any, ...]:
-    return (
-        ImprovementAction.title,
-        member_name(ImprovementAction.owner),
-        ImprovementAction.due_on,
-        ImprovementAction.status,
-    )
-
-
-def _action_row(
-    title: str, owner: str | None, due_on: Any, status: Any, overdue: Any = False
-) -> ActionRow:
-    return ActionRow(title, owner or "", due_on, ActionStatus(status), bool(overdue))
 
 
 @dataclass(frozen=True)
@@ -936,7 +937,7 @@ class OpenComplaint:
     reference: str
     category: str | None
     received_at: datetime
-    next_due: datetime | None  # acknowledge-by until acknowledged, then resolve-by
+    next_due: datetime | None  # acknowledge-by until acknowledged, then resolve-by; none on hold
     acknowledging: bool  # the next deadline is acknowledging it, not resolving it
     on_hold: bool  # awaiting the customer: the clock is stopped
     overdue: bool

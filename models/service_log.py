@@ -67,11 +67,31 @@ class RequestState(StrEnum):
     COMPLETED = "completed"
 
 
-def next_deadline_column() -> Any:
-    """An open request's next deadline: the earlier of its response-by (while not yet responded
-    to) and its completion-by; NULL when it has neither."""
+# ---------------------------------------------------------------- what is due, and by when
+#
+# One rule for the service log's lists, the Overview's due list, the figures and the report.
+# `at` is the moment a request is read as at: the end of a report's period (what was done later
+# had not been done then), or None for now, as the request stands (no moment may be recorded in
+# the future, and "not completed" is what the open-requests index holds).
+
+
+def _not_yet(stamp: Any, at: datetime | None) -> Any:
+    """What is stamped `stamp` had not been done by `at`."""
+    return stamp.is_null() if at is None else stamp.is_null() | (stamp > at)
+
+
+def request_open_at(at: datetime | None = None) -> Any:
+    """The query condition: received, and not yet completed."""
+    if at is None:
+        return ServiceRequest.completed_at.is_null()
+    return (ServiceRequest.received_at <= at) & _not_yet(ServiceRequest.completed_at, at)
+
+
+def _deadline(at: datetime | None) -> Any:
+    """The earlier of its respond-by (while not yet responded to) and its complete-by; NULL
+    when it has neither."""
     awaiting_response = Case(
-        None, [(ServiceRequest.responded_at.is_null(), ServiceRequest.response_due)], None
+        None, [(_not_yet(ServiceRequest.responded_at, at), ServiceRequest.response_due)], None
     )
     return fn.COALESCE(
         fn.MIN(awaiting_response, ServiceRequest.completion_due),  # NULL if either is NULL
@@ -80,39 +100,58 @@ def next_deadline_column() -> Any:
     )
 
 
+def request_next_due(at: datetime | None = None) -> Any:
+    """The deadline an open request must meet next: responding to it by its respond-by, or
+    completing it by its complete-by, whichever comes first. NULL once completed."""
+    return Case(None, [(request_open_at(at), _deadline(at))], None)
+
+
+def request_overdue_at(at: datetime | None = None, *, now: datetime | None = None) -> Any:
+    """The query condition: past its next deadline at `at` (with None: as it stands at `now`,
+    the clock's unless given), so a timescale is already missed."""
+    return request_open_at(at) & (_deadline(at) < (at or now or clock.now()))
+
+
+def request_falling_due(
+    until: datetime, at: datetime | None = None, *, now: datetime | None = None
+) -> Any:
+    """The query condition: not overdue, and its next deadline comes by `until`."""
+    deadline = _deadline(at)
+    return request_open_at(at) & (deadline >= (at or now or clock.now())) & (deadline <= until)
+
+
 def _in_state(query: Any, state: str) -> Any:
     """Requests in `state`, as of now (the clock is read when the list is asked for). Overdue
     and due today are the Overview's: the next deadline has passed, or falls later today."""
-    now = clock.now()
-    open_ = ServiceRequest.completed_at.is_null()
     if state == RequestState.OPEN:
-        return query.where(open_)
+        return query.where(request_open_at())
     if state == RequestState.COMPLETED:
-        return query.where(~open_)
+        return query.where(ServiceRequest.completed_at.is_null(False))
     if state == RequestState.AWAITING_CONFIRMATION:
-        return query.where(~open_ & ServiceRequest.needs_met.is_null())
-    deadline = next_deadline_column()
+        return query.where(
+            ServiceRequest.completed_at.is_null(False) & ServiceRequest.needs_met.is_null()
+        )
     if state == RequestState.OVERDUE:
-        return query.where(open_ & (deadline < now))
+        return query.where(request_overdue_at())
     if state == RequestState.DUE_TODAY:
-        day_end = datetime.combine(now.date(), time(23, 59, 59))
-        return query.where(open_ & (deadline >= now) & (deadline <= day_end))
+        return query.where(request_falling_due(datetime.combine(clock.today(), time(23, 59, 59))))
     raise ValueError(f"Unknown request state {state!r}")
 
 
 def request_state(row: Mapping[str, Any], now: datetime) -> RequestState:
-    """Where one request stands now: what the window colours it by."""
+    """Where one request in the list stands now: what the window colours it by. Its next
+    deadline is the list's `next_due` column (`request_next_due`)."""
     if row["completed_at"] is not None:
         return (
             RequestState.AWAITING_CONFIRMATION
             if row["needs_met"] is None
             else RequestState.COMPLETED
         )
-    dues = [row["completion_due"]] + ([row["response_due"]] if row["responded_at"] is None else [])
-    dues = [due for due in dues if due is not None]
-    if any(due < now for due in dues):
+    due = row["next_due"]
+    due = due if due is None or isinstance(due, datetime) else datetime.fromisoformat(due)
+    if due is not None and due < now:
         return RequestState.OVERDUE
-    if any(due.date() == now.date() for due in dues):
+    if due is not None and due.date() == now.date():
         return RequestState.DUE_TODAY
     return RequestState.OPEN
 
@@ -131,6 +170,7 @@ SERVICE_REQUEST_LISTING = Listing(
         ListColumn("completed_at", ServiceRequest.completed_at),
         ListColumn("accurate", ServiceRequest.accurate),
         ListColumn("needs_met", ServiceRequest.needs_met),
+        ListColumn("next_due", request_next_due()),  # what `request_state` reads
         ListColumn("owner", member_name(ServiceRequest.owner)),
     ),
     joins=lambda query: (

@@ -1,11 +1,12 @@
 """What is due today and what is overdue, across the service log, the complaints, the
 standards' reviews and the improvement actions: the Overview's to-do list.
 
-Each record appears once, at its next deadline: a request awaiting its first response at the
-response-by moment, otherwise at its completion-by moment; a complaint not yet acknowledged at its
-acknowledge-by moment, otherwise at its resolve-by moment (none while on hold: the clock is
-stopped). Overdue means that deadline has passed; due today, that it falls later today. The
-counts are complete; the items listed are the most pressing few of each kind.
+Each record appears once, at its next deadline as its own module's rule says (the one the lists
+and the report use): a request's earlier of respond-by (until responded to) and complete-by; a
+complaint's acknowledge-by until acknowledged, then its resolve-by (none while on hold: the clock
+is stopped); an action's due date until it is finished. Overdue means that deadline has passed;
+due today, that it falls later today. The counts are complete; the items listed are the most
+pressing few of each kind.
 
 Everyone's work, or one person's: the work they own and the reviews of the agreements and
 standards they look after (`who` is a member's key, or MINE for the member at the keyboard).
@@ -21,13 +22,25 @@ from typing import Any
 from peewee import JOIN, fn
 
 from models.catalogue import Agreement, Service, Standard
-from models.choices import ComplaintStatus
-from models.complaints import CONFIDENTIAL, OPEN_STATUSES, Complaint, next_due_column
+from models.complaints import (
+    CONFIDENTIAL,
+    Complaint,
+    complaint_acknowledging_at,
+    complaint_falling_due,
+    complaint_next_due,
+    complaint_overdue_at,
+)
 from models.delivery import IN_FORCE
-from models.improvements import ImprovementAction, due_by, overdue_on
+from models.improvements import ImprovementAction, action_falling_due, action_overdue_on
 from models.people import member_name, owned_by
 from models.register import Customer, Department
-from models.service_log import ServiceRequest, next_deadline_column
+from models.service_log import (
+    ServiceRequest,
+    request_falling_due,
+    request_next_due,
+    request_open_at,
+    request_overdue_at,
+)
 
 LISTED = 50  # items listed of each kind; the counts say how many more there are
 
@@ -84,20 +97,17 @@ def _end_of(day: date) -> datetime:
     return datetime.combine(day, time(23, 59, 59))
 
 
-def _counts(query: Any, deadline: Any, now: Any, end: Any) -> tuple[int, int]:
-    overdue = query.where(deadline < now).count()
-    today = query.where(deadline >= now, deadline <= end).count()
-    return overdue, today
+def _counts(query: Any, overdue: Any, falling_due: Any) -> tuple[int, int]:
+    return query.where(overdue).count(), query.where(falling_due).count()
 
 
 def _requests(now: datetime, listed: int, who: Who) -> DueGroup:
-    deadline = next_deadline_column()
-    open_ = ServiceRequest.live().where(
-        ServiceRequest.completed_at.is_null(), *_only(ServiceRequest.owner, who)
-    )
-    overdue, today = _counts(open_, deadline, now, _end_of(now.date()))
+    overdue = request_overdue_at(now=now)
+    falling_due = request_falling_due(_end_of(now.date()), now=now)
+    mine = ServiceRequest.live().where(*_only(ServiceRequest.owner, who))
+    deadline = request_next_due()
     rows = (
-        ServiceRequest.select(
+        mine.select(
             ServiceRequest.id,
             ServiceRequest.description,
             ServiceRequest.responded_at,
@@ -110,12 +120,7 @@ def _requests(now: datetime, listed: int, who: Who) -> DueGroup:
         .join(Service, on=ServiceRequest.service == Service.id)
         .switch(ServiceRequest)
         .join(Customer, JOIN.LEFT_OUTER, on=ServiceRequest.customer == Customer.id)
-        .where(
-            ServiceRequest.deleted_at.is_null(),
-            ServiceRequest.completed_at.is_null(),
-            deadline <= _end_of(now.date()),
-            *_only(ServiceRequest.owner, who),
-        )
+        .where(request_open_at(), overdue | falling_due)
         .order_by(deadline)
         .limit(listed)
         .tuples()
@@ -136,30 +141,25 @@ def _requests(now: datetime, listed: int, who: Who) -> DueGroup:
                 owner=owner or "",
             )
         )
-    return DueGroup(Area.REQUEST, overdue, today, items)
+    return DueGroup(Area.REQUEST, *_counts(mine, overdue, falling_due), items)
 
 
 def _complaints(now: datetime, listed: int, who: Who) -> DueGroup:
-    deadline = next_due_column()
-    running = [status for status in OPEN_STATUSES if status is not ComplaintStatus.ON_HOLD]
-    open_ = Complaint.live().where(Complaint.status.in_(running), *_only(Complaint.owner, who))
-    overdue, today = _counts(open_, deadline, now, _end_of(now.date()))
+    overdue = complaint_overdue_at(now=now)
+    falling_due = complaint_falling_due(_end_of(now.date()), now=now)
+    mine = Complaint.live().where(*_only(Complaint.owner, who))
+    deadline = complaint_next_due()
     rows = (
-        Complaint.select(
+        mine.select(
             Complaint.id,
             Complaint.reference,
             Complaint.summary,
             Complaint.confidential,
-            Complaint.acknowledged_at,
+            complaint_acknowledging_at(),
             member_name(Complaint.owner),
             deadline.alias("deadline"),
         )
-        .where(
-            Complaint.deleted_at.is_null(),
-            Complaint.status.in_(running),
-            deadline <= _end_of(now.date()),
-            *_only(Complaint.owner, who),
-        )
+        .where(overdue | falling_due)
         .order_by(deadline)
         .limit(listed)
         .tuples()
@@ -168,15 +168,15 @@ def _complaints(now: datetime, listed: int, who: Who) -> DueGroup:
         DueItem(
             Area.COMPLAINT,
             ident,
-            "Acknowledge" if acknowledged is None else "Resolve",
+            "Acknowledge" if acknowledging else "Resolve",
             f"{reference}: {CONFIDENTIAL if confidential else _first_line(summary)}",
             _moment(due),
             _moment(due) < now,
             owner=owner or "",
         )
-        for ident, reference, summary, confidential, acknowledged, owner, due in rows
+        for ident, reference, summary, confidential, acknowledging, owner, due in rows
     ]
-    return DueGroup(Area.COMPLAINT, overdue, today, items)
+    return DueGroup(Area.COMPLAINT, *_counts(mine, overdue, falling_due), items)
 
 
 def _reviews(today: date, listed: int, who: Who) -> DueGroup:
@@ -250,14 +250,15 @@ def _agreement_reviews(today: date, listed: int, who: Who) -> DueGroup:
 
 
 def _actions(today: date, listed: int, who: Who) -> DueGroup:
-    """Improvement actions not yet implemented whose due date has come."""
-    pending = ImprovementAction.live(
+    """Improvement actions not yet finished whose due date has come."""
+    overdue = action_overdue_on(today=today)
+    falling_due = action_falling_due(today, today=today)
+    mine = ImprovementAction.live(
         ImprovementAction.id,
         ImprovementAction.title,
         member_name(ImprovementAction.owner),
         ImprovementAction.due_on,
-    ).where(due_by(today), *_only(ImprovementAction.owner, who))
-    overdue = pending.where(overdue_on(today)).count()
+    ).where(*_only(ImprovementAction.owner, who))
     items = [
         DueItem(
             Area.ACTION,
@@ -268,11 +269,12 @@ def _actions(today: date, listed: int, who: Who) -> DueGroup:
             due_on < today,
             owner=owner or "",
         )
-        for ident, title, owner, due_on in pending.order_by(ImprovementAction.due_on)
+        for ident, title, owner, due_on in mine.where(overdue | falling_due)
+        .order_by(ImprovementAction.due_on)
         .limit(listed)
         .tuples()
     ]
-    return DueGroup(Area.ACTION, overdue, pending.count() - overdue, items)
+    return DueGroup(Area.ACTION, *_counts(mine, overdue, falling_due), items)
 
 
 def _only(field: Any, who: Who) -> list[Any]:

@@ -28,7 +28,7 @@ from models import clock
 from models.complaint_lifecycle import dues_now, timeline_rows
 from models.complaints import Complaint
 from models.delivery import met
-from models.monitoring import complaint_actions
+from models.improvements import actions_for_complaint
 from models.organisation import get_settings
 from models.words import day_text, moment_text
 
@@ -164,7 +164,7 @@ def build_complaint_record(
             [0.25, 0.75],
         ),
     ]
-    actions = complaint_actions(complaint)
+    actions = actions_for_complaint(complaint)
     if actions:
         story += [
             para("Improvement actions", "h2"),
@@ -175,11 +175,16 @@ def build_complaint_record(
                         action.title,
                         Lines(action.owner or EMPTY, "cell", OWNER_LINES),
                         day_text(action.due_on),
-                        action.status.label,
+                        action.status.label + (" (overdue)" if action.overdue else ""),
                     ]
                     for action in actions
                 ],
                 [0.5, 0.2, 0.12, 0.18],
+                fills=[
+                    (3, row, STATUS_FILLS["red"])
+                    for row, action in enumerate(actions)
+                    if action.overdue
+                ],
             ),
         ]
 

@@ -7,11 +7,16 @@ them out, and no complaint is named.
 
 A summary for a meeting: what people wrote is quoted in table cells, each cut with "…" to a few
 lines (typography's `clipped()`), however much is stored; the full text stays in Rapport.
+
+Made in two stages: `monitoring_facts()` works out everything the report prints, in one read of
+the database (so a report made while someone edits is true to one moment throughout), and
+`build()` lays those facts out without asking the database anything.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -44,12 +49,18 @@ from desktop.reports.typography import (
     text as escaped,
 )
 from models import clock
+from models.base import database
 from models.choices import ComplaintCategory, FeedbackChannel, FeedbackType
 from models.monitoring import (
+    ActionsToReport,
+    Comment,
+    DepartmentFigures,
+    Lesson,
     OpenComplaint,
+    OpenComplaints,
     Rag,
-    Rate,
     Summary,
+    TrendPoint,
     actions_to_report,
     comments,
     department_figures,
@@ -60,11 +71,11 @@ from models.monitoring import (
     summary,
     trend,
 )
-from models.organisation import get_settings
+from models.organisation import Settings, get_settings
 from models.periods import Period
 from models.scores import SCALES
 from models.words import day_text, moment_text
-from models.workload import OwnerWork, work_by_owner
+from models.workload import OwnerWork, total_work, work_by_owner
 
 TREND_MONTHS = 12
 STANDARD_TREND_MONTHS = 6
@@ -76,6 +87,99 @@ REFERENCE_LIMIT = 40  # a complaint's reference: CMP-YYYY-NNNN, with room to spa
 OWNER_LINES = 2  # a member's name in an owner column
 NO_ONE = "No one yet"  # the owner of work nobody owns
 LEFT = "left the team"  # beneath the name of a member who has
+TOTAL = "Total"  # the appendix's last row: each column added up, as the figures above count
+
+
+@dataclass(frozen=True)
+class MonitoringFacts:
+    """Everything the report prints, worked out before the first page is laid out."""
+
+    now: Summary  # the period's figures, as at `now.as_of`
+    before: Summary  # the period before's, for comparison
+    months: list[TrendPoint]  # the last TREND_MONTHS months, oldest first
+    standard_history: dict[str, list[float | None]]  # each standard's last months
+    departments: list[DepartmentFigures]
+    open_complaints: OpenComplaints  # at the period's end
+    lessons: list[Lesson]  # from complaints resolved in the period
+    comments: list[Comment]  # what people said, a balanced selection
+    actions: ActionsToReport  # open at the period's end, and reviewed in it
+    owners: list[OwnerWork] | None  # the appendix of work by owner, when asked for
+    settings: Settings  # the organisation's name and working calendar
+    made_on: date
+
+    @property
+    def period(self) -> Period:
+        return self.now.period
+
+
+def monitoring_facts(
+    period: Period,
+    *,
+    as_of: datetime | None = None,
+    by_owner: bool = False,
+    progress: Progress | None = None,
+) -> MonitoringFacts:
+    """Work out what the report for `period` prints, as at `as_of` (now unless given), in one
+    read transaction: every figure and list comes from the same state of the database."""
+    as_of = as_of or clock.now()
+    say = progress or (lambda _stage, _fraction: None)
+    say("Working out the figures", 0.0)
+    with database.atomic(), shared_rows():  # one snapshot; each month's requests read once
+        now = summary(period, as_of=as_of)
+        before = summary(period.previous(), as_of=as_of)
+        say("Working out the figures", 0.3)
+        months = trend(period, TREND_MONTHS, as_of=as_of)
+        say("Working out the figures", 0.6)
+        facts = MonitoringFacts(
+            now=now,
+            before=before,
+            months=months,
+            standard_history=standard_trend(period, STANDARD_TREND_MONTHS, as_of=as_of),
+            departments=department_figures(period, as_of=as_of),
+            open_complaints=open_complaints(period, as_of),
+            lessons=lessons_learned(period),
+            comments=comments(period),
+            actions=actions_to_report(period, as_of),
+            owners=work_by_owner(period, as_of=as_of) if by_owner else None,
+            settings=get_settings(),
+            made_on=clock.today(),
+        )
+    say("Working out the figures", 1.0)
+    return facts
+
+
+def build(
+    facts: MonitoringFacts,
+    path: Path | BinaryIO,
+    *,
+    prepared_by: str = "",
+    progress: Progress | None = None,
+) -> Built:
+    """Lay `facts` out as the report, written to `path` whole or not at all; no query is made."""
+    register_fonts()
+    now, before = facts.now, facts.before
+    organisation = clipped(facts.settings.organisation_name or "Rapport", lines=1)
+    story: list[Any] = []
+    story += _cover(now, organisation, prepared_by, facts.made_on)
+    story += _summary_section(now, before)
+    story += _standards_section(now, facts.standard_history)
+    story += _complaints_section(now, facts)
+    story += _feedback_section(now, before, facts.months, facts.comments)
+    story += _actions_section(now, facts.actions)
+    story += _departments_section(facts.departments)
+    if facts.owners is not None:
+        story += _owners_appendix(facts.owners)
+    story += _methodology(facts.settings)
+    story += _sign_off()
+    return write_pdf(
+        story,
+        path,
+        title=f"Monitoring and evaluation report: {facts.period.label()}",
+        subject=organisation,
+        author=prepared_by,
+        footer=f"{organisation} · Monitoring and evaluation · {facts.period.label()}",
+        progress=progress,
+    )
 
 
 def build_monitoring_report(
@@ -89,51 +193,14 @@ def build_monitoring_report(
 ) -> Built:
     """Write the report for `period` to `path` (written whole, or not at all); `by_owner` adds
     the appendix of each member's work, which names individuals (off unless chosen)."""
-    register_fonts()
-    as_of = as_of or clock.now()
-    say = progress or (lambda _stage, _fraction: None)
-    say("Working out the figures", 0.0)
-    with shared_rows():  # each month's requests are read once for all of these
-        now = summary(period, as_of=as_of)
-        before = summary(period.previous(), as_of=as_of)
-        say("Working out the figures", 0.3)
-        months = trend(period, TREND_MONTHS, as_of=as_of)
-        say("Working out the figures", 0.6)
-        standard_history = standard_trend(period, STANDARD_TREND_MONTHS, as_of=as_of)
-        departments = department_figures(period, as_of=as_of)
-        owners = work_by_owner(period, as_of=as_of) if by_owner else None
-    settings = get_settings()
-    organisation = clipped(settings.organisation_name or "Rapport", lines=1)
-    say("Working out the figures", 1.0)
-
-    story: list[Any] = []
-    story += _cover(now, organisation, prepared_by, as_of)
-    story += _summary_section(now, before)
-    story += _standards_section(now, standard_history)
-    story += _complaints_section(now, before, period)
-    story += _feedback_section(now, before, months, period)
-    story += _actions_section(now, period, as_of)
-    story += _departments_section(departments)
-    if owners is not None:
-        story += _owners_appendix(owners)
-    story += _methodology(settings)
-    story += _sign_off()
-
-    return write_pdf(
-        story,
-        path,
-        title=f"Monitoring and evaluation report: {period.label()}",
-        subject=organisation,
-        author=prepared_by,
-        footer=f"{organisation} · Monitoring and evaluation · {period.label()}",
-        progress=progress,
-    )
+    facts = monitoring_facts(period, as_of=as_of, by_owner=by_owner, progress=progress)
+    return build(facts, path, prepared_by=prepared_by, progress=progress)
 
 
 # ---------------------------------------------------------------- sections
 
 
-def _cover(now: Summary, organisation: str, prepared_by: str, as_of: datetime) -> list[Any]:
+def _cover(now: Summary, organisation: str, prepared_by: str, made_on: date) -> list[Any]:
     return [
         Spacer(1, 45 * mm),
         para(organisation, "subtitle"),
@@ -144,9 +211,9 @@ def _cover(now: Summary, organisation: str, prepared_by: str, as_of: datetime) -
             ["", ""],
             [
                 ["Period", f"{day_text(now.period.first)} to {day_text(now.period.last)}"],
-                ["Figures as at", moment_text(as_of)],
+                ["Figures as at", moment_text(now.as_of)],
                 ["Prepared by", prepared_by or EMPTY],
-                ["Date", day_text(clock.today())],
+                ["Date", day_text(made_on)],
             ],
             [0.3, 0.7],
         ),
@@ -244,7 +311,7 @@ def _standards_section(now: Summary, history: dict[str, list[float | None]]) -> 
     return story
 
 
-def _complaints_section(now: Summary, before: Summary, period: Period) -> list[Any]:
+def _complaints_section(now: Summary, facts: MonitoringFacts) -> list[Any]:
     c = now.complaints
     story: list[Any] = [
         CondPageBreak(80 * mm),
@@ -277,8 +344,8 @@ def _complaints_section(now: Summary, before: Summary, period: Period) -> list[A
     ranked = sorted(c.by_category.items(), key=lambda pair: (-pair[1], pair[0]))
     labels = [ComplaintCategory(name).label for name, _count in ranked]
     story.append(bar_chart(labels, [count for _name, count in ranked]))
-    story += _open_complaints(period, now.as_of)
-    lessons = lessons_learned(period)
+    story += _open_complaints(facts.open_complaints)
+    lessons = facts.lessons
     story.append(para("Lessons learned from complaints resolved", "h2"))
     if lessons:
         story.append(
@@ -302,8 +369,7 @@ def _complaints_section(now: Summary, before: Summary, period: Period) -> list[A
     return story
 
 
-def _open_complaints(period: Period, as_of: datetime) -> list[Any]:
-    found = open_complaints(period, as_of)
+def _open_complaints(found: OpenComplaints) -> list[Any]:
     story: list[Any] = [para("Open complaints", "h2")]
     rows, fills = [], []
     for index, complaint in enumerate(found.listed):
@@ -359,7 +425,7 @@ def _category(word: str | None) -> str:
 
 
 def _feedback_section(
-    now: Summary, before: Summary, months: list[Any], period: Period
+    now: Summary, before: Summary, months: list[TrendPoint], chosen: list[Comment]
 ) -> list[Any]:
     f = now.feedback
     story: list[Any] = [
@@ -475,7 +541,6 @@ def _feedback_section(
             right=(1, 2, 3),
         ),
     ]
-    chosen = comments(period)
     story.append(para("What people said", "h2"))
     if chosen:
         if len(chosen) < sum(f.by_type.values()) and len(chosen) >= 30:
@@ -500,9 +565,8 @@ def _feedback_section(
     return story
 
 
-def _actions_section(now: Summary, period: Period, as_of: datetime) -> list[Any]:
+def _actions_section(now: Summary, lists: ActionsToReport) -> list[Any]:
     a = now.improvements
-    lists = actions_to_report(period, as_of)
     story: list[Any] = [
         CondPageBreak(60 * mm),
         para("Improvement actions", "h1"),
@@ -562,7 +626,7 @@ def _actions_section(now: Summary, period: Period, as_of: datetime) -> list[Any]
     return story
 
 
-def _departments_section(departments: list[Any]) -> list[Any]:
+def _departments_section(departments: list[DepartmentFigures]) -> list[Any]:
     story: list[Any] = [CondPageBreak(60 * mm), para("By department", "h1")]
     if not departments:
         return [*story, para("Nothing recorded for any department in this period.")]
@@ -599,27 +663,33 @@ def _departments_section(departments: list[Any]) -> list[Any]:
 
 
 def _owners_appendix(owners: list[OwnerWork]) -> list[Any]:
-    """Each member's work: what was on their desk at the period's end, and what they finished."""
+    """Each member's work: what was on their desk at the period's end, and how their share of
+    the period's timescales fared; each column adds up to the figures above (the last row)."""
     story: list[Any] = [
         CondPageBreak(80 * mm),
         para("Appendix: work by owner", "h1"),
         para(
-            "The requests, complaints and improvement actions each member of the team owns: open "
-            "and overdue at the end of the period, counted as in the figures above, and those "
-            "completed or resolved in the period, with how many of them met their deadline. "
-            "Overdue: a request past its respond-by or complete-by, a complaint past its "
-            "acknowledge-by or resolve-by (never while on hold), an action past its due date. "
+            "The requests, complaints and improvement actions each member of the team owns, "
+            "counted as in the figures above, so that each column adds up to them (the total "
+            "row). Overdue at the end of the period: a request past its respond-by or "
+            "complete-by, a complaint past its acknowledge-by or resolve-by (never while on "
+            "hold), an action past its due date. Completed on time: of the requests received "
+            "in the period, those completed by their complete-by, where a standard sets one; "
+            "one still open after it is missed, one not yet due is left out. Resolved on time: "
+            "of the complaints resolved in the period, those resolved by their resolve-by. "
             "Confidential complaints are counted but not named.",
             "small",
         ),
     ]
     if not owners:
-        return [*story, para("Nothing was open or finished in this period.")]
+        return [*story, para("Nothing was open or judged in this period.")]
+    rows = [(_owner_name(work), work) for work in owners]
+    rows.append(([Lines(TOTAL, "cell_bold", 1)], total_work(owners)))
     open_rows, fills = [], []
-    for index, work in enumerate(owners):
+    for index, (name, work) in enumerate(rows):
         open_rows.append(
             [
-                _owner_name(work),
+                name,
                 f"{work.requests_open:,}",
                 f"{work.requests_overdue:,}",
                 f"{work.complaints_open:,}",
@@ -647,26 +717,26 @@ def _owners_appendix(owners: list[OwnerWork]) -> list[Any]:
             right=(1, 2, 3, 4, 5, 6),
             fills=fills,
         ),
-        para("Finished in the period", "h2"),
+        para("On time in the period", "h2"),
         table(
             [
                 "Owner",
-                "Requests completed",
+                "Requests received",
                 "Completed on time",
                 "Complaints resolved",
                 "Resolved on time",
             ],
             [
                 [
-                    _owner_name(work),
-                    f"{work.requests_completed:,}",
-                    _on_time(work.requests_on_time),
+                    name,
+                    f"{work.requests_received:,}",
+                    rate_text(work.requests_on_time),
                     f"{work.complaints_resolved:,}",
-                    _on_time(work.complaints_on_time),
+                    rate_text(work.complaints_on_time),
                 ]
-                for work in owners
+                for name, work in rows
             ],
-            [0.28, 0.15, 0.21, 0.15, 0.21],
+            [0.24, 0.12, 0.32, 0.12, 0.2],
             right=(1, 2, 3, 4),
         ),
     ]
@@ -677,11 +747,6 @@ def _owner_name(work: OwnerWork) -> list[Lines]:
     """The owner's name, and beneath it, never cut off by a long name, that they have left."""
     name = [Lines(NO_ONE if work.name is None else work.name, "cell", OWNER_LINES)]
     return [*name, Lines(LEFT, "small", 1)] if work.left else name
-
-
-def _on_time(result: Rate) -> str:
-    """The share on time, with its n; nothing when nothing finished had a deadline."""
-    return rate_text(result) if result.n else EMPTY
 
 
 def _methodology(settings: Any) -> list[Any]:

@@ -3,7 +3,9 @@ complaints counted but never listed, and the command line."""
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import date, datetime
+from io import BytesIO
 
 import pytest
 from pypdf import PdfReader
@@ -11,7 +13,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from desktop.cli import main
 from desktop.reports.complaint_record import build_complaint_record
-from desktop.reports.monitoring_report import build_monitoring_report
+from desktop.reports.monitoring_report import build, build_monitoring_report, monitoring_facts
 from desktop.reports.typography import FONT, fitted
 from models.choices import ComplaintCategory, ComplaintStatus, FeedbackChannel, FeedbackType
 from models.complaints import Complaint
@@ -215,11 +217,15 @@ def test_the_appendix_of_work_by_owner_when_asked_for(owned, tmp_path):  # noqa:
     assert "Ben Bradley 2 1 1 1 0 0 " in text
     assert "Cat Cole left the team 0 0 1 0 1 0 " in text
     assert "No one yet 0 0 0 0 1 0 " in text
-    # finished in the month: requests completed, on time; complaints resolved, on time
-    assert "Ann Archer 2 50 % (n = 2) 0 — " in text
-    assert "Ben Bradley 0 — 1 100 % (n = 1) " in text
+    assert "Total 3 2 4 2 3 1 " in text  # complaints open and overdue as in the figures
+    # on time in the month: requests received and completed on time (an open one past its
+    # complete-by missed, as in the figures); complaints resolved, and on time
+    assert "Ann Archer 3 33.3 % (n = 3) 0 — " in text
+    assert "Ben Bradley 2 0 % (n = 1), 1 not yet due 1 100 % (n = 1) " in text
     assert "Cat Cole left the team 0 — 1 0 % (n = 1) " in text
     assert "No one yet 1 — 0 — " in text
+    assert "Total 6 25 % (n = 4), 1 not yet due 2 50 % (n = 2) " in text
+    assert "Completed on time 25 % (n = 4), 1 not yet due" in text  # the summary's
     assert text.index("Appendix: work by owner") < text.index("Appendix: how the figures")
 
 
@@ -244,3 +250,32 @@ def test_the_appendix_from_the_command_line(owned, data_dir, tmp_path, capsys): 
     assert "Appendix: work by owner" in text and "Ben Bradley 2 1 1 1 0 0 " in text
     assert main([*argv, "--out", str(out)]) == 0
     assert "work by owner" not in pdf_text(out)
+
+
+def test_the_report_is_laid_out_from_its_facts_without_asking_the_database(demo_db, monkeypatch):
+    facts = monitoring_facts(OCTOBER, by_owner=True)
+    asked: list[str] = []
+    demo_db.connection().set_trace_callback(asked.append)  # whatever reaches SQLite
+    monkeypatch.setattr(demo_db, "execute_sql", lambda sql, *args, **kwargs: asked.append(sql))
+    built = build(facts, BytesIO(), prepared_by="Priya Patel")
+    demo_db.connection().set_trace_callback(None)
+    assert built.pages > 5 and facts.open_complaints.listed and facts.lessons
+    assert asked == []
+
+
+def test_the_facts_are_one_moments_though_someone_edits_meanwhile(demo_db, data_dir):
+    """A change saved while the figures are worked out (say, from the window, as the report is
+    made in the background) shows in none of them, so the lists agree with the counts."""
+
+    def resolve_every_open_complaint(_stage: str, fraction: float) -> None:
+        if fraction == 0.3:  # the summary is done; the lists are still to come
+            with sqlite3.connect(data_dir / "rapport.db") as other:
+                other.execute(
+                    "UPDATE complaint SET resolved_at = '2026-10-30 09:00:00', "
+                    "status = 'resolved' WHERE resolved_at IS NULL OR resolved_at > '2026-11'"
+                )
+
+    facts = monitoring_facts(OCTOBER, progress=resolve_every_open_complaint)
+    found = facts.open_complaints
+    assert len(found.listed) + found.confidential == facts.now.complaints.open > 0
+    assert monitoring_facts(OCTOBER).now.complaints.open == 0  # it was saved
