@@ -9,12 +9,12 @@ from typing import Any
 from models.base import SoftDeleteRecord, database
 from models.catalogue import Agreement, Standard
 from models.complaint_lifecycle import note_assignment
-from models.complaints import OPEN_STATUSES, Complaint
+from models.complaints import Complaint, complaint_open_at
 from models.errors import KnownError
-from models.improvements import DONE, ImprovementAction
+from models.improvements import ImprovementAction, action_open_on
 from models.operations import Change, ValidationError, update
 from models.people import Member, owner_problems
-from models.service_log import ServiceRequest
+from models.service_log import ServiceRequest, request_open_at
 
 OWNED = (ServiceRequest, Complaint, ImprovementAction)  # the records that have an owner
 
@@ -59,19 +59,15 @@ def open_work(member: Any) -> list[str]:
     key = getattr(member, "id", member)
     unfinished = (
         (
-            ServiceRequest.live().where(
-                ServiceRequest.owner == key, ServiceRequest.completed_at.is_null()
-            ),
+            ServiceRequest.live().where(ServiceRequest.owner == key, request_open_at()),
             ("open request", "open requests"),
         ),
         (
-            Complaint.live().where(Complaint.owner == key, Complaint.status.in_(OPEN_STATUSES)),
+            Complaint.live().where(Complaint.owner == key, complaint_open_at()),
             ("open complaint", "open complaints"),
         ),
         (
-            ImprovementAction.live().where(
-                ImprovementAction.owner == key, ImprovementAction.status.not_in(list(DONE))
-            ),
+            ImprovementAction.live().where(ImprovementAction.owner == key, action_open_on()),
             ("improvement action not yet done", "improvement actions not yet done"),
         ),
         (

@@ -861,8 +861,16 @@ class _DemoBuilder:
                 row.update(
                     closed_at=moment, followed_up_on=moment.date(), satisfied=rng.random() < 0.72
                 )
-            elif kind is ComplaintEventKind.REOPENED:
-                row.update(closed_at=None, satisfied=None, followed_up_on=None)
+            elif kind is ComplaintEventKind.REOPENED:  # as the step does (complaint_lifecycle)
+                row.update(
+                    closed_at=None,
+                    satisfied=None,
+                    followed_up_on=None,
+                    resolved_at=None,
+                    outcome=None,
+                    resolution="",
+                    remedy_given="",
+                )
         if hold_start is not None:
             holds.append((hold_start, None))
         row["acknowledge_due"], row["resolve_due"] = complaint_dues(
@@ -1003,7 +1011,8 @@ class _DemoBuilder:
 
 
 def _next_deadline(request: Row) -> datetime | None:
-    """An open request's next deadline, as `service_log.next_deadline_column` reads it."""
+    """An open request's next deadline, as `service_log.request_next_due` reads it (the demo
+    works on rows before they are written, so in Python)."""
     response = request["response_due"] if request["responded_at"] is None else None
     dues = [due for due in (response, request["completion_due"]) if due is not None]
     return min(dues) if dues else None
