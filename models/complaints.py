@@ -352,7 +352,7 @@ COMPLAINT_LISTING = Listing(
         ListColumn("resolved_at", Complaint.resolved_at),
         ListColumn("confidential", Complaint.confidential),
         ListColumn("next_due", complaint_next_due()),  # what `next_deadline` reads
-        ListColumn("owner", member_name(Complaint.owner)),
+        ListColumn("owner", member_name(Complaint.owner), searchable=True),
     ),
     joins=lambda query: (
         query.join(Customer, JOIN.LEFT_OUTER, on=Complaint.customer == Customer.id)

@@ -161,7 +161,7 @@ ACTION_LISTING = Listing(
             fn.COALESCE(Complaint.reference, Code.name, Standard.statement, ""),
             searchable=True,
         ),
-        ListColumn("owner", member_name(ImprovementAction.owner)),
+        ListColumn("owner", member_name(ImprovementAction.owner), searchable=True),
         ListColumn("due_on", ImprovementAction.due_on),
         ListColumn("status", ImprovementAction.status, searchable=True),
         ListColumn("review_on", ImprovementAction.review_on),

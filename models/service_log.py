@@ -171,6 +171,7 @@ SERVICE_REQUEST_LISTING = Listing(
         ListColumn("accurate", ServiceRequest.accurate),
         ListColumn("needs_met", ServiceRequest.needs_met),
         ListColumn("next_due", request_next_due()),  # what `request_state` reads
+        # not searched: the owner filter finds by owner without a lookup per row a keystroke
         ListColumn("owner", member_name(ServiceRequest.owner)),
     ),
     joins=lambda query: (

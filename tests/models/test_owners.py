@@ -362,3 +362,16 @@ def test_finished_work_may_name_someone_who_has_left(team):
         create(ImprovementAction, title="Still to do", owner=sam, status="planned")
     with pytest.raises(ValidationError, match="has left the team"):
         assign([a_request()], sam)
+
+
+def test_complaints_and_actions_are_found_by_their_owners_name(team):
+    _, sam = team
+    a_complaint(owner=sam)
+    a_complaint()
+    create(ImprovementAction, title="Sam's", owner=sam)
+
+    def found(listing, words):
+        return len(listing.page(ListRequest(search=words), 0, 100))
+
+    assert found(COMPLAINT_LISTING, "sam jon") == 1
+    assert found(ACTION_LISTING, "JONES") == 1
