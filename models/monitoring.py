@@ -203,29 +203,9 @@ def _read_request_rows(period: Period, as_of: datetime, department: Any) -> list
     if department is not None:
         query = query.where(ServiceRequest.department == key(department))
     sql, params = query.sql()
-    return [
-        RequestRow(
-            service,
-            dept,
-            customer,
-            response_standard,
-            completion_standard,
-            response,
-            completion,
-            bool(completed),
-            None if accurate is None else bool(accurate),
-        )
-        for (
-            service,
-            dept,
-            customer,
-            response_standard,
-            completion_standard,
-            response,
-            completion,
-            completed,
-            accurate,
-        ) in database.execute_sql(sql, params)
+    return [  # the columns in RequestRow's order; the two flags come back from SQLite as 0/1
+        RequestRow(*row[:7], bool(row[7]), None if row[8] is None else bool(row[8]))
+        for row in database.execute_sql(sql, params)
     ]
 
 
