@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 BUILD_STAMP := $(VENV)/.build-installed
 DEMO_DIR := demo-data
 
-.PHONY: run test lint format demo-large bench package clean
+.PHONY: run test lint format postgres demo-large bench package clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -21,9 +21,13 @@ run: $(STAMP)
 	@test -f $(DEMO_DIR)/rapport.db || $(PY) main.py --data-dir $(DEMO_DIR) demo --size small
 	$(PY) main.py --data-dir $(DEMO_DIR)
 
-## Lint, then the whole test suite.
-test: $(STAMP) lint
+## Lint, then the whole test suite (the team-server tests start a PostgreSQL of their own).
+test: $(STAMP) lint postgres
 	$(PY) -m pytest
+
+## PostgreSQL's programs for the team-server tests: Debian's package, installed where missing.
+postgres:
+	@sh .ci/ensure-postgres
 
 lint: $(STAMP)
 	$(PY) -m ruff check .

@@ -145,6 +145,40 @@ def build_parser() -> argparse.ArgumentParser:
     restore.add_argument("file", metavar="FILE", type=Path, help="a backup (.db)")
     restore.set_defaults(handler=run_restore)
 
+    server = commands.add_parser(
+        "server",
+        help="set up the team server (a PostgreSQL database) and its members' logins",
+        description="Set up Rapport on a PostgreSQL database for a team: its schema, roles "
+        "and policies, and a login per member. URL is a PostgreSQL URL as libpq takes it "
+        "(postgresql://host:port/dbname?sslmode=...); the administrator's user and password "
+        "may be in it or in PGUSER and PGPASSWORD.",
+    )
+    servers = server.add_subparsers(dest="server", metavar="ACTION", required=True)
+    init = servers.add_parser(
+        "init",
+        help="create or upgrade the server's schema, roles and policies (idempotent)",
+        description="Create or upgrade Rapport's schema, roles and policies; run again, it "
+        "changes nothing on a current server.",
+    )
+    init.add_argument("--url", metavar="URL", required=True)
+    init.set_defaults(handler=run_server_init)
+    member = servers.add_parser(
+        "add-member",
+        help="a login for one member of the team",
+        description="Make a login for one member of the team; the password comes from "
+        f"{SYNC_PASSWORD_VARIABLE}, or is asked for.",
+    )
+    member.add_argument("--url", metavar="URL", required=True)
+    member.add_argument("--login", metavar="LOGIN", required=True)
+    member.add_argument("--name", metavar="NAME", required=True, help="as the team knows them")
+    member.add_argument("--email", metavar="E", default="")
+    member.add_argument(
+        "--confidential",
+        action="store_true",
+        help="may read confidential complaints' details",
+    )
+    member.set_defaults(handler=run_server_add_member)
+
     importer = _file_command(
         commands,
         "import",
@@ -248,6 +282,51 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_FAILED
     finally:
         close_database()
+
+
+SYNC_PASSWORD_VARIABLE = "RAPPORT_SYNC_PASSWORD"
+
+
+def run_server_init(args: argparse.Namespace, _data_dir: Path) -> int:
+    from desktop.sync.server import init_server
+
+    state = init_server(args.url)
+    done = "set up" if state.upgraded else "already current"
+    print(
+        f"Team server {state.database}: {done} (protocol {state.protocol}); "
+        f"{state.members} member(s)."
+    )
+    return EXIT_OK
+
+
+def run_server_add_member(args: argparse.Namespace, _data_dir: Path) -> int:
+    from desktop.sync.server import add_member
+
+    password = _sync_password(f"Password for {args.login}: ")
+    add_member(
+        args.url,
+        login=args.login,
+        name=args.name,
+        password=password,
+        email=args.email,
+        confidential=args.confidential,
+    )
+    extra = ", who may read confidential complaints" if args.confidential else ""
+    print(f"{args.name} can now sign in to the team server as {args.login}{extra}.")
+    return EXIT_OK
+
+
+def _sync_password(prompt: str) -> str:
+    """The password from the environment, else asked for at a terminal; never echoed."""
+    import getpass
+    import os
+
+    password = os.environ.get(SYNC_PASSWORD_VARIABLE)
+    if password:
+        return password
+    if not sys.stdin.isatty():
+        raise UsageError(f"give the password in {SYNC_PASSWORD_VARIABLE} (no terminal to ask at).")
+    return getpass.getpass(prompt)
 
 
 def run_demo(args: argparse.Namespace, data_dir: Path) -> int:

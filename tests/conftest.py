@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import uuid
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before anything imports Qt
 
@@ -132,3 +133,20 @@ def demo_db(small_demo_template: Path, data_dir: Path) -> Iterator[object]:
     database = open_database(data_dir / "rapport.db")
     yield database
     close_database()
+
+
+@pytest.fixture(scope="session")
+def postgres_cluster() -> Iterator[object]:
+    """A real PostgreSQL, started once per run in a temporary folder (tests/postgres.py)."""
+    from tests.postgres import Cluster
+
+    cluster = Cluster().start()
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture
+def server_url(postgres_cluster, request: pytest.FixtureRequest) -> str:
+    """A new, empty team-server database for one test; its URL with the administrator's login."""
+    name = "team_" + uuid.uuid4().hex[:12]
+    return postgres_cluster.create_database(name)

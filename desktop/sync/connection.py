@@ -1,0 +1,75 @@
+"""Reaching the team server: TLS with certificate checking unless the server is this machine,
+and every failure said in one line (an unreachable server, a refused password, a certificate
+that does not check out), never a traceback."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import psycopg
+from psycopg.conninfo import conninfo_to_dict
+
+from models.errors import KnownError
+
+CONNECT_SECONDS = 10  # a server that does not answer in this long is treated as unreachable
+LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
+
+
+class ServerError(KnownError):
+    """The team server could not be reached, or refused what was asked of it."""
+
+
+def server_settings(url: str, **overrides: Any) -> dict[str, Any]:
+    """The connection settings of `url` (a libpq URL), with `overrides`; TLS is checked
+    against the server's certificate unless the URL says otherwise or the host is local."""
+    try:
+        settings = conninfo_to_dict(url, **overrides)
+    except psycopg.ProgrammingError as error:
+        raise ServerError(f"'{_shown(url)}' is not a PostgreSQL address: {error}") from error
+    if "sslmode" not in settings and settings.get("host", "localhost") not in LOCAL_HOSTS:
+        settings["sslmode"] = "verify-full"
+    settings.setdefault("connect_timeout", CONNECT_SECONDS)
+    settings.setdefault("application_name", "Rapport")
+    return settings
+
+
+def connect(url: str, **overrides: Any) -> psycopg.Connection:
+    """An open connection to the team server (`overrides`: user, password, autocommit…)."""
+    autocommit = overrides.pop("autocommit", False)
+    settings = server_settings(url, **overrides)
+    try:
+        return psycopg.connect(autocommit=autocommit, **settings)
+    except psycopg.OperationalError as error:
+        raise ServerError(why_not(error, settings)) from error
+
+
+def why_not(error: Exception, settings: dict[str, Any]) -> str:
+    """A connection failure in one line a user can act on."""
+    text = str(error).strip()
+    place = f"{settings.get('host', 'localhost')}:{settings.get('port', 5432)}"
+    lowered = text.lower()
+    if "password authentication failed" in lowered or "no password supplied" in lowered:
+        return f"The team server at {place} refused the password for {settings.get('user', '')}."
+    if "certificate" in lowered or "ssl" in lowered:
+        return f"The team server at {place} could not be trusted: {_last_line(text)}"
+    if "does not exist" in lowered:
+        return f"The team server at {place} says: {_last_line(text)}"
+    return f"Cannot reach the team server at {place}: {_last_line(text)}"
+
+
+def _last_line(text: str) -> str:
+    """libpq's message without its "connection to server … failed:" preamble."""
+    line = text.splitlines()[-1].strip() if text else "no reason given"
+    for marker in ("failed: FATAL:", "failed:"):
+        if marker in line:
+            line = line.split(marker, 1)[1].strip()
+    return line
+
+
+def _shown(url: str) -> str:
+    """A URL as it may be shown: without a password in it."""
+    if "@" in url and "://" in url:
+        scheme, rest = url.split("://", 1)
+        credentials, place = rest.rsplit("@", 1)
+        return f"{scheme}://{credentials.split(':', 1)[0]}@{place}"
+    return url
