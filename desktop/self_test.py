@@ -150,10 +150,26 @@ def check_files(folder: Path) -> str:
     return "CSV imported; exported and read back: " + ", ".join(done)
 
 
+def check_server_client(_folder: Path) -> str:
+    """The team server's client and its own libpq load (a frozen build must carry them)."""
+    import psycopg
+
+    from desktop.sync.connection import server_settings
+
+    settings = server_settings("postgresql://team.example.org/rapport")
+    if settings["sslmode"] != "verify-full":
+        raise RuntimeError("a remote team server would not be reached over checked TLS")
+    return (
+        f"psycopg {psycopg.__version__} ({psycopg.pq.__impl__} libpq "
+        f"{psycopg.pq.version() // 10000}), TLS checked by default"
+    )
+
+
 CHECKS: list[tuple[str, Check]] = [
     ("keyring", check_keyring),
     ("database", check_database),
     ("report", check_report),
     ("QtPdf", check_pdf),
     ("import and export", check_files),
+    ("team server client", check_server_client),
 ]
