@@ -39,6 +39,128 @@ CREATE TABLE IF NOT EXISTS rapport.member (
     deleted_at timestamptz
 );
 CREATE UNIQUE INDEX IF NOT EXISTS member_name ON rapport.member (lower(name));
+CREATE TABLE IF NOT EXISTS rapport.counter (
+    name text PRIMARY KEY,
+    value bigint NOT NULL
+);
+INSERT INTO rapport.counter (name, value) VALUES ('change', 0) ON CONFLICT (name) DO NOTHING;
+CREATE TABLE IF NOT EXISTS rapport.record (
+    kind text NOT NULL,
+    id uuid NOT NULL,
+    version bigint NOT NULL,
+    fields jsonb NOT NULL,
+    PRIMARY KEY (kind, id)
+);
+CREATE TABLE IF NOT EXISTS rapport.change (
+    seq bigint PRIMARY KEY,
+    kind text NOT NULL,
+    id uuid NOT NULL,
+    fields jsonb NOT NULL,
+    member uuid,
+    at timestamptz NOT NULL DEFAULT now(),
+    push_id uuid NOT NULL
+);
+CREATE TABLE IF NOT EXISTS rapport.push (
+    push_id uuid PRIMARY KEY,
+    member uuid,
+    at timestamptz NOT NULL DEFAULT now(),
+    result jsonb NOT NULL
+);
+CREATE TABLE IF NOT EXISTS rapport.conflict (
+    id bigserial PRIMARY KEY,
+    kind text NOT NULL,
+    record_id uuid NOT NULL,
+    field text NOT NULL,
+    base jsonb,
+    mine jsonb,
+    theirs jsonb,
+    member uuid,
+    at timestamptz NOT NULL DEFAULT now(),
+    resolved_at timestamptz
+)
+"""
+
+# Pushing is the only way a member's login changes the team's records: a function that runs
+# with its owner's rights, naming the member by the session's login. One push at a time takes
+# the change counter, so sequence numbers are handed out in commit order.
+_PUSH = r"""
+CREATE OR REPLACE FUNCTION rapport.push(p_push uuid, p_changes jsonb) RETURNS jsonb
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = rapport, pg_temp AS $$
+DECLARE
+    v_member uuid;
+    v_done jsonb;
+    v_change jsonb;
+    v_field text;
+    v_sent jsonb;
+    v_current jsonb;
+    v_applied jsonb;
+    v_seq bigint;
+    v_record rapport.record%ROWTYPE;
+    v_conflicts int := 0;
+    v_results jsonb := '[]'::jsonb;
+BEGIN
+    SELECT id INTO v_member FROM rapport.member
+        WHERE login = session_user AND deleted_at IS NULL;
+    IF v_member IS NULL THEN
+        RAISE EXCEPTION 'login % is not a member of this team', session_user
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    SELECT value INTO v_seq FROM rapport.counter WHERE name = 'change' FOR UPDATE;
+    SELECT result INTO v_done FROM rapport.push WHERE push_id = p_push;
+    IF v_done IS NOT NULL THEN
+        RETURN v_done;  -- a retry after a lost acknowledgement: nothing changes again
+    END IF;
+    FOR v_change IN SELECT * FROM jsonb_array_elements(p_changes) LOOP
+        v_applied := '{}'::jsonb;
+        SELECT * INTO v_record FROM rapport.record
+            WHERE kind = v_change->>'kind' AND id = (v_change->>'id')::uuid FOR UPDATE;
+        FOR v_field, v_sent IN SELECT * FROM jsonb_each(v_change->'fields') LOOP
+            -- JSON null and a field never set are the same: no value
+            v_current := NULLIF(v_record.fields->v_field, 'null'::jsonb);
+            IF v_current IS NOT DISTINCT FROM NULLIF(v_sent->'base', 'null'::jsonb)
+               OR v_current IS NOT DISTINCT FROM NULLIF(v_sent->'value', 'null'::jsonb) THEN
+                IF v_current IS DISTINCT FROM NULLIF(v_sent->'value', 'null'::jsonb) THEN
+                    v_applied := v_applied || jsonb_build_object(v_field, v_sent->'value');
+                END IF;
+            ELSE
+                INSERT INTO rapport.conflict (kind, record_id, field, base, mine, theirs, member)
+                VALUES (v_change->>'kind', (v_change->>'id')::uuid, v_field, v_sent->'base',
+                        v_sent->'value', v_current, v_member);
+                v_conflicts := v_conflicts + 1;
+            END IF;
+        END LOOP;
+        IF v_applied <> '{}'::jsonb THEN
+            v_seq := v_seq + 1;
+            IF v_record.id IS NULL THEN
+                INSERT INTO rapport.record (kind, id, version, fields)
+                VALUES (v_change->>'kind', (v_change->>'id')::uuid, v_seq, v_applied);
+            ELSE
+                UPDATE rapport.record SET version = v_seq, fields = fields || v_applied
+                WHERE kind = v_record.kind AND id = v_record.id;
+            END IF;
+            INSERT INTO rapport.change (seq, kind, id, fields, member, push_id)
+            VALUES (v_seq, v_change->>'kind', (v_change->>'id')::uuid, v_applied, v_member,
+                    p_push);
+        END IF;
+        v_results := v_results || jsonb_build_object(
+            'kind', v_change->>'kind', 'id', v_change->>'id',
+            'version', COALESCE(CASE WHEN v_applied <> '{}'::jsonb THEN v_seq END,
+                                v_record.version));
+        v_record := NULL;
+    END LOOP;
+    UPDATE rapport.counter SET value = v_seq WHERE name = 'change';
+    v_done := jsonb_build_object('records', v_results, 'conflicts', v_conflicts, 'seq', v_seq);
+    INSERT INTO rapport.push (push_id, member, result) VALUES (p_push, v_member, v_done);
+    RETURN v_done;
+END
+$$;
+
+CREATE OR REPLACE FUNCTION rapport.pull(p_after bigint, p_limit int)
+RETURNS TABLE (seq bigint, kind text, id uuid, fields jsonb, member uuid)
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = rapport, pg_temp AS $$
+    SELECT c.seq, c.kind, c.id, c.fields, c.member FROM rapport.change c
+    WHERE c.seq > p_after ORDER BY c.seq LIMIT p_limit
+$$;
 """
 
 
@@ -70,6 +192,7 @@ def init_server(url: str) -> ServerState:
                     f"{found}; this one speaks up to {PROTOCOL}): install the newer Rapport."
                 )
             _run(connection, _TABLES)
+            connection.execute(_PUSH)
             _ensure_group(connection, group)
             connection.execute(
                 sql.SQL("GRANT USAGE ON SCHEMA rapport TO {}").format(sql.Identifier(group))
@@ -79,6 +202,17 @@ def init_server(url: str) -> ServerState:
                     sql.Identifier(group)
                 )
             )
+            for function in ("push(uuid, jsonb)", "pull(bigint, int)"):
+                connection.execute(
+                    sql.SQL("REVOKE ALL ON FUNCTION rapport.{} FROM PUBLIC").format(
+                        sql.SQL(function)
+                    )
+                )
+                connection.execute(
+                    sql.SQL("GRANT EXECUTE ON FUNCTION rapport.{} TO {}").format(
+                        sql.SQL(function), sql.Identifier(group)
+                    )
+                )
             connection.execute(
                 "INSERT INTO rapport.meta (key, value) VALUES ('protocol', %s) "
                 "ON CONFLICT (key) DO UPDATE SET value = excluded.value",

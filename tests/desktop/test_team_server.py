@@ -5,6 +5,7 @@ works and reads the team, and every failure is one line with exit 1."""
 from __future__ import annotations
 
 import io
+import uuid
 
 import psycopg
 import pytest
@@ -28,7 +29,7 @@ def test_init_sets_the_server_up_once_and_again_changes_nothing(server_url, caps
                 "SELECT tablename FROM pg_tables WHERE schemaname = 'rapport'"
             )
         }
-    assert tables == {"meta", "member"}
+    assert tables == {"meta", "member", "counter", "record", "change", "push", "conflict"}
 
 
 def test_a_server_set_up_by_a_newer_rapport_is_refused_untouched(server_url, capsys):
@@ -117,3 +118,116 @@ def test_a_server_elsewhere_is_reached_over_checked_tls_unless_told_otherwise():
     assert told["sslmode"] == "require"
     with pytest.raises(ServerError, match="is not a PostgreSQL address"):
         server_settings("postgresql://user:secret@[nonsense/x")
+
+
+# --- push and pull: the server's side of sync --------------------------------------------
+
+
+@pytest.fixture
+def two_members(server_url, postgres_cluster):
+    """Two members' own connections to one team server."""
+    init_server(server_url)
+    database = server_url.rsplit("/", 1)[1].split("?")[0]
+    suffix = uuid.uuid4().hex[:6]  # logins are the whole cluster's, shared by the tests
+    logins = {"Priya Patel": f"priya_{suffix}", "Sam Jones": f"sam_{suffix}"}
+    for name, login in logins.items():
+        add_member(server_url, login=login, name=name, password=PASSWORD)
+
+    def member(name):
+        return connect(postgres_cluster.url(database, user=logins[name], password=PASSWORD))
+
+    with member("Priya Patel") as priya, member("Sam Jones") as sam:
+        priya.autocommit = sam.autocommit = True
+        yield priya, sam
+
+
+def push(connection, changes, push_id=None):
+    from psycopg.types.json import Jsonb
+
+    push_id = push_id or uuid.uuid4()
+    (result,) = connection.execute(
+        "SELECT rapport.push(%s, %s)", (push_id, Jsonb(changes))
+    ).fetchone()
+    return result
+
+
+def pull(connection, after=0):
+    return connection.execute("SELECT * FROM rapport.pull(%s, 1000)", (after,)).fetchall()
+
+
+def edit(record, **fields):
+    """One record's change: each field's value before (base) and after."""
+    return {
+        "kind": "customer",
+        "id": str(record),
+        "fields": {name: {"base": base, "value": value} for name, (base, value) in fields.items()},
+    }
+
+
+def test_a_push_applies_once_however_often_it_is_retried(two_members):
+    priya, sam = two_members
+    ann = uuid.uuid4()
+    first = edit(ann, name=(None, "Ann Lee"), job_title=(None, "Clerk"))
+    push_id = uuid.uuid4()
+    done = push(priya, [first], push_id)
+    assert done == push(priya, [first], push_id)  # the acknowledgement was lost: sent again
+    assert done["seq"] == 1 and done["conflicts"] == 0
+    (change,) = pull(sam)
+    assert change[:4] == (1, "customer", ann, {"name": "Ann Lee", "job_title": "Clerk"})
+
+
+def test_edits_of_different_fields_merge_and_the_same_field_conflicts(two_members, server_url):
+    priya, sam = two_members
+    ann = uuid.uuid4()
+    push(priya, [edit(ann, name=(None, "Ann Lee"), job_title=(None, "Clerk"))])
+    push(priya, [edit(ann, job_title=("Clerk", "Team Manager"))])  # Priya, online
+    result = push(sam, [edit(ann, phone=(None, "4455"), job_title=("Clerk", "Supervisor"))])
+    assert result["conflicts"] == 1  # Sam was offline: his job title meets Priya's
+    with psycopg.connect(server_url) as administrator:  # what the server holds
+        (fields,) = administrator.execute("SELECT fields FROM rapport.record").fetchone()
+        conflicts = administrator.execute(
+            "SELECT c.field, c.base, c.mine, c.theirs, m.name FROM rapport.conflict c "
+            "JOIN rapport.member m ON m.id = c.member"
+        ).fetchall()
+    assert fields == {"name": "Ann Lee", "job_title": "Team Manager", "phone": "4455"}
+    assert conflicts == [("job_title", "Clerk", "Supervisor", "Team Manager", "Sam Jones")]
+    assert [row[3] for row in pull(priya, after=2)] == [{"phone": "4455"}]  # the merged part
+
+
+def test_pulls_page_through_changes_in_commit_order(two_members):
+    priya, sam = two_members
+    for number in range(5):
+        push(priya if number % 2 else sam, [edit(uuid.uuid4(), name=(None, f"Person {number}"))])
+    seen = [row[0] for row in pull(priya)]
+    assert seen == [1, 2, 3, 4, 5]
+    assert [row[0] for row in pull(priya, after=3)] == [4, 5]
+
+
+def test_a_member_writes_only_through_push(two_members):
+    priya, _ = two_members
+    with pytest.raises(psycopg.errors.InsufficientPrivilege):
+        priya.execute("UPDATE rapport.counter SET value = 0")
+    with pytest.raises(psycopg.errors.InsufficientPrivilege):
+        priya.execute("SELECT * FROM rapport.record")
+
+
+def test_pushes_at_once_number_their_changes_without_a_gap(two_members):
+    """The counter is taken inside each push: numbers follow commit order, none skipped, so a
+    pull after n never misses a change that commits later with a smaller number."""
+    import threading
+
+    priya, sam = two_members
+
+    def pushes(connection, who):
+        for number in range(15):
+            push(connection, [edit(uuid.uuid4(), name=(None, f"{who} {number}"))])
+
+    threads = [
+        threading.Thread(target=pushes, args=(priya, "P")),
+        threading.Thread(target=pushes, args=(sam, "S")),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert [row[0] for row in pull(priya)] == list(range(1, 31))
