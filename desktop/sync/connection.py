@@ -4,6 +4,7 @@ that does not check out), never a traceback."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import psycopg
@@ -24,8 +25,9 @@ def server_settings(url: str, **overrides: Any) -> dict[str, Any]:
     against the server's certificate unless the URL says otherwise or the host is local."""
     try:
         settings = conninfo_to_dict(url, **overrides)
-    except psycopg.ProgrammingError as error:
-        raise ServerError(f"'{_shown(url)}' is not a PostgreSQL address: {error}") from error
+    except psycopg.ProgrammingError as error:  # libpq's message repeats the address: hide it
+        reason = str(error).strip().replace(url, _shown(url))
+        raise ServerError(f"'{_shown(url)}' is not a PostgreSQL address: {reason}") from None
     if "sslmode" not in settings and settings.get("host", "localhost") not in LOCAL_HOSTS:
         settings["sslmode"] = "verify-full"
     settings.setdefault("connect_timeout", CONNECT_SECONDS)
@@ -66,8 +68,12 @@ def _last_line(text: str) -> str:
     return line
 
 
+_PASSWORD_SETTING = re.compile(r"(password\s*=\s*)('(?:[^'\\]|\\.)*'|\S*)", re.IGNORECASE)
+
+
 def _shown(url: str) -> str:
-    """A URL as it may be shown: without a password in it."""
+    """An address as it may be shown: without a password in it (URL or key=value form)."""
+    url = _PASSWORD_SETTING.sub(r"\1***", url)
     if "@" in url and "://" in url:
         scheme, rest = url.split("://", 1)
         credentials, place = rest.rsplit("@", 1)

@@ -116,8 +116,14 @@ def test_a_server_elsewhere_is_reached_over_checked_tls_unless_told_otherwise():
     assert "sslmode" not in server_settings("postgresql://127.0.0.1/rapport")
     told = server_settings("postgresql://team.example.org/rapport?sslmode=require")
     assert told["sslmode"] == "require"
-    with pytest.raises(ServerError, match="is not a PostgreSQL address"):
-        server_settings("postgresql://user:secret@[nonsense/x")
+    for address in (
+        "postgresql://user:secret@[nonsense/x",
+        "host=team password=secret nonsense",
+        "postgresql://user@team/db?password=secret&broken",
+    ):
+        with pytest.raises(ServerError, match="is not a PostgreSQL address") as refused:
+            server_settings(address)
+        assert "secret" not in str(refused.value)  # a password is never shown
 
 
 # --- push and pull: the server's side of sync --------------------------------------------
