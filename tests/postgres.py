@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import glob
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -21,9 +22,14 @@ SUPERUSER = "rapport_admin"
 SUPERUSER_PASSWORD = "admin-password-for-tests"
 
 
+OLDEST = 15  # the oldest PostgreSQL the team server supports
+
+
 def program(name: str) -> str:
-    """A PostgreSQL program: on the PATH, else in the newest of Debian's versioned folders."""
-    found = shutil.which(name)
+    """A PostgreSQL program: in $PGBIN (the Windows runner), on the PATH, else in the newest
+    of Debian's versioned folders."""
+    folder = os.environ.get("PGBIN")
+    found = shutil.which(name, path=folder) if folder else shutil.which(name)
     if found:
         return found
     candidates = sorted(
@@ -36,6 +42,15 @@ def program(name: str) -> str:
             "(make test does so where it can)."
         )
     return candidates[-1]
+
+
+def _check_version() -> None:
+    done = subprocess.run([program("initdb"), "--version"], capture_output=True, text=True)
+    found = re.search(r"(\d+)(?:\.\d+)?", done.stdout)
+    if found is None or int(found.group(1)) < OLDEST:
+        raise RuntimeError(
+            f"The tests need PostgreSQL {OLDEST} or newer; found: {done.stdout.strip()}"
+        )
 
 
 def free_port() -> int:
@@ -69,6 +84,7 @@ class Cluster:
         if self.as_root:
             shutil.chown(self.folder, "postgres")
             shutil.chown(password_file, "postgres")
+        _check_version()
         self._run(
             program("initdb"),
             "-D",
@@ -78,14 +94,16 @@ class Cluster:
             f"--pwfile={password_file}",
             "--auth=scram-sha-256",
             "--encoding=UTF8",
-            "--locale=C.UTF-8",
+            "--no-locale",  # C ordering, on every platform
         )
         password_file.unlink()
         self._start()
         return self
 
     def _start(self) -> None:
-        options = f"-p {self.port} -c listen_addresses=127.0.0.1 -c unix_socket_directories=''"
+        options = f"-p {self.port} -c listen_addresses=127.0.0.1"
+        if os.name != "nt":  # loopback TCP only: no socket file (Windows makes none anyway)
+            options += " -c unix_socket_directories=''"
         self._run(
             program("pg_ctl"),
             "-D",

@@ -8,7 +8,10 @@ untouched. Every value reaches PostgreSQL as a parameter or a quoted identifier 
 
 from __future__ import annotations
 
+import re
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import psycopg
@@ -61,10 +64,12 @@ CREATE TABLE IF NOT EXISTS rapport.change (
     push_id uuid NOT NULL
 );
 CREATE TABLE IF NOT EXISTS rapport.push (
-    push_id uuid PRIMARY KEY,
-    member uuid,
+    member uuid NOT NULL,
+    push_id uuid NOT NULL,
+    digest text NOT NULL,
     at timestamptz NOT NULL DEFAULT now(),
-    result jsonb NOT NULL
+    result jsonb NOT NULL,
+    PRIMARY KEY (member, push_id)
 );
 CREATE TABLE IF NOT EXISTS rapport.conflict (
     id bigserial PRIMARY KEY,
@@ -85,7 +90,8 @@ CREATE TABLE IF NOT EXISTS rapport.conflict (
 # the change counter, so sequence numbers are handed out in commit order.
 _PUSH = r"""
 CREATE OR REPLACE FUNCTION rapport.push(p_push uuid, p_changes jsonb) RETURNS jsonb
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = rapport, pg_temp AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = rapport, pg_temp
+SET lock_timeout = '15s' AS $$
 DECLARE
     v_member uuid;
     v_done jsonb;
@@ -105,10 +111,20 @@ BEGIN
         RAISE EXCEPTION 'login % is not a member of this team', session_user
             USING ERRCODE = 'insufficient_privilege';
     END IF;
+    IF p_push IS NULL OR jsonb_typeof(p_changes) IS DISTINCT FROM 'array' THEN
+        RAISE EXCEPTION 'a push needs its id and a list of changes'
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
     SELECT value INTO v_seq FROM rapport.counter WHERE name = 'change' FOR UPDATE;
-    SELECT result INTO v_done FROM rapport.push WHERE push_id = p_push;
+    SELECT result INTO v_done FROM rapport.push
+        WHERE member = v_member AND push_id = p_push
+          AND digest = md5(p_changes::text);
     IF v_done IS NOT NULL THEN
         RETURN v_done;  -- a retry after a lost acknowledgement: nothing changes again
+    END IF;
+    IF EXISTS (SELECT 1 FROM rapport.push WHERE member = v_member AND push_id = p_push) THEN
+        RAISE EXCEPTION 'push % was sent before with other changes', p_push
+            USING ERRCODE = 'invalid_parameter_value';
     END IF;
     FOR v_change IN SELECT * FROM jsonb_array_elements(p_changes) LOOP
         v_applied := '{}'::jsonb;
@@ -150,16 +166,25 @@ BEGIN
     END LOOP;
     UPDATE rapport.counter SET value = v_seq WHERE name = 'change';
     v_done := jsonb_build_object('records', v_results, 'conflicts', v_conflicts, 'seq', v_seq);
-    INSERT INTO rapport.push (push_id, member, result) VALUES (p_push, v_member, v_done);
+    INSERT INTO rapport.push (member, push_id, digest, result)
+    VALUES (v_member, p_push, md5(p_changes::text), v_done);
     RETURN v_done;
 END
 $$;
 
 CREATE OR REPLACE FUNCTION rapport.pull(p_after bigint, p_limit int)
 RETURNS TABLE (seq bigint, kind text, id uuid, fields jsonb, member uuid)
-LANGUAGE sql STABLE SECURITY DEFINER SET search_path = rapport, pg_temp AS $$
-    SELECT c.seq, c.kind, c.id, c.fields, c.member FROM rapport.change c
-    WHERE c.seq > p_after ORDER BY c.seq LIMIT p_limit
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = rapport, pg_temp AS $$
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM rapport.member m
+                   WHERE m.login = session_user AND m.deleted_at IS NULL) THEN
+        RAISE EXCEPTION 'login % is not a member of this team', session_user
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    RETURN QUERY SELECT c.seq, c.kind, c.id, c.fields, c.member FROM rapport.change c
+        WHERE c.seq > COALESCE(p_after, 0) ORDER BY c.seq
+        LIMIT least(greatest(COALESCE(p_limit, 0), 1), 5000);
+END
 $$;
 """
 
@@ -177,10 +202,25 @@ def members_role(database: str) -> str:
     return f"{database}_members"[:LOGIN_LIMIT]
 
 
+@contextmanager
+def _said_in_one_line(doing: str) -> Iterator[None]:
+    """What the server refused, as a sentence (a missing right named)."""
+    try:
+        yield
+    except psycopg.errors.InsufficientPrivilege as error:
+        raise ServerError(
+            f"The team server refused to {doing}: {error.diag.message_primary} (the "
+            "administrator's login needs CREATEROLE and to own the database)."
+        ) from None
+    except psycopg.Error as error:
+        message = error.diag.message_primary or str(error).strip().splitlines()[-1]
+        raise ServerError(f"The team server refused to {doing}: {message}") from None
+
+
 def init_server(url: str) -> ServerState:
     """Create or upgrade Rapport's schema, group role and grants on the server at `url` (whose
     user may create roles: the IT department's administrator)."""
-    with connect(url) as connection:
+    with connect(url) as connection, _said_in_one_line("set Rapport up"):
         database = connection.info.dbname
         group = members_role(database)
         with connection.transaction():
@@ -193,7 +233,17 @@ def init_server(url: str) -> ServerState:
                 )
             _run(connection, _TABLES)
             connection.execute(_PUSH)
-            _ensure_group(connection, group)
+            _ensure_group(connection, group, database)
+            connection.execute(
+                sql.SQL("REVOKE CONNECT, TEMPORARY ON DATABASE {} FROM PUBLIC").format(
+                    sql.Identifier(database)
+                )
+            )
+            connection.execute(
+                sql.SQL("GRANT CONNECT ON DATABASE {} TO {}").format(
+                    sql.Identifier(database), sql.Identifier(group)
+                )
+            )
             connection.execute(
                 sql.SQL("GRANT USAGE ON SCHEMA rapport TO {}").format(sql.Identifier(group))
             )
@@ -235,7 +285,7 @@ def add_member(
     team; the member's key (which every change they make will carry)."""
     login, name = login.strip(), " ".join(name.split())
     _check_member(login, name, password)
-    with connect(url) as connection:
+    with connect(url) as connection, _said_in_one_line(f"add {login}"):
         group = members_role(connection.info.dbname)
         with connection.transaction():
             if _protocol(connection) is None:
@@ -257,10 +307,15 @@ def add_member(
                     f"{login} is a login on this PostgreSQL server already (perhaps for "
                     "something else): choose another login."
                 )
+            # hashed here: the password itself never reaches the server, nor its log
+            hashed = connection.pgconn.encrypt_password(
+                password.encode(), login.encode(), b"scram-sha-256"
+            ).decode()
             connection.execute(
-                sql.SQL("CREATE ROLE {} LOGIN PASSWORD {} IN ROLE {}").format(
-                    sql.Identifier(login), sql.Literal(password), sql.Identifier(group)
-                )
+                sql.SQL(
+                    "CREATE ROLE {} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION "
+                    "NOBYPASSRLS PASSWORD {} IN ROLE {}"
+                ).format(sql.Identifier(login), sql.Literal(hashed), sql.Identifier(group))
             )
             key = uuid.uuid4()
             connection.execute(
@@ -271,13 +326,22 @@ def add_member(
     return key
 
 
+_LOGIN = re.compile(r"[a-z][a-z0-9_.@-]*")
+_RESERVED = frozenset({"public", "none", "current_user", "session_user", "current_role"})
+
+
 def _check_member(login: str, name: str, password: str) -> None:
     if not login:
         raise ServerError("Give the member's login.")
-    if len(login) > LOGIN_LIMIT:
+    if not _LOGIN.fullmatch(login) or login.startswith("pg_") or login in _RESERVED:
+        raise ServerError(
+            f"'{login}' cannot be a login: use lower-case letters, digits and . _ @ -, "
+            "starting with a letter (and not pg_…)."
+        )
+    if len(login.encode()) > LOGIN_LIMIT:
         raise ServerError(f"A login is at most {LOGIN_LIMIT} characters; '{login}' is longer.")
-    if any(ord(character) < 32 for character in login + name):
-        raise ServerError("A login or name may not hold control characters.")
+    if any(ord(character) < 32 for character in name + password):
+        raise ServerError("A name or password may not hold control characters.")
     if not name:
         raise ServerError("Give the member's name, as the team knows them.")
     if len(password) < MIN_PASSWORD:
@@ -296,9 +360,33 @@ def _protocol(connection: psycopg.Connection) -> int | None:
     return int(row[0]) if row else None
 
 
-def _ensure_group(connection: psycopg.Connection, group: str) -> None:
-    if not connection.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (group,)).fetchone():
+def _group_mark(database: str) -> str:
+    return f"Rapport: the team logins of database {database}"
+
+
+def _ensure_group(connection: psycopg.Connection, group: str, database: str) -> None:
+    """The team's group role: made here, or one this server's `init` made before (marked so)
+    and still harmless; a role of that name made for something else is refused, never adopted:
+    every member's login would gain what it may do."""
+    found = connection.execute(
+        "SELECT rolcanlogin OR rolsuper OR rolcreaterole OR rolcreatedb OR rolbypassrls, "
+        "shobj_description(oid, 'pg_authid') FROM pg_roles WHERE rolname = %s",
+        (group,),
+    ).fetchone()
+    if found is None:
         connection.execute(sql.SQL("CREATE ROLE {} NOLOGIN").format(sql.Identifier(group)))
+        connection.execute(
+            sql.SQL("COMMENT ON ROLE {} IS {}").format(
+                sql.Identifier(group), sql.Literal(_group_mark(database))
+            )
+        )
+        return
+    powerful, mark = found
+    if powerful or mark != _group_mark(database):
+        raise ServerError(
+            f"A role {group} exists on this PostgreSQL server and Rapport did not make it for "
+            f"{database}: rename or drop it, then run 'server init' again."
+        )
 
 
 def _run(connection: psycopg.Connection, script: str) -> None:

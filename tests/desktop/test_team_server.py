@@ -86,15 +86,47 @@ def test_a_wrong_password_and_an_unreachable_server_are_one_line(
     assert "\n" not in error and "Traceback" not in error
 
 
-def test_logins_and_names_reach_postgresql_quoted_never_as_sql(server_url, postgres_cluster):
+def test_logins_are_plain_names_and_names_reach_postgresql_quoted(server_url, postgres_cluster):
     init_server(server_url)
-    login = 'x"; DROP TABLE rapport.member; --'
-    add_member(server_url, login=login, name="O'Brien; DROP", password=PASSWORD)
+    for login in ('x"; DROP TABLE rapport.member; --', "pg_monitor", "public", "Ann Lee"):
+        with pytest.raises(ServerError, match="cannot be a login"):
+            add_member(server_url, login=login, name="Someone", password=PASSWORD)
+    login = f"obrien_{uuid.uuid4().hex[:6]}"
+    add_member(server_url, login=login, name="O'Brien'); DROP TABLE x; --", password=PASSWORD)
     database = server_url.rsplit("/", 1)[1].split("?")[0]
     with connect(postgres_cluster.url(database, user=login, password=PASSWORD)) as connection:
-        assert connection.execute("SELECT login, name FROM rapport.member").fetchall() == [
-            (login, "O'Brien; DROP")
+        assert connection.execute("SELECT name FROM rapport.member").fetchall() == [
+            ("O'Brien'); DROP TABLE x; --",)
         ]
+    log = (postgres_cluster.folder / "server.log").read_text(errors="replace")
+    assert PASSWORD not in log  # hashed before it left: never in the server's log
+
+
+def test_a_role_of_the_groups_name_made_for_something_else_is_refused(server_url, postgres_cluster):
+    database = server_url.rsplit("/", 1)[1].split("?")[0]
+    with psycopg.connect(server_url, autocommit=True) as administrator:
+        administrator.execute(f'CREATE ROLE "{database}_members" LOGIN')  # someone's login
+    with pytest.raises(ServerError, match="Rapport did not make it"):
+        init_server(server_url)
+
+
+def test_a_member_who_has_left_can_neither_pull_nor_push(two_members, server_url):
+    priya, _ = two_members
+    with psycopg.connect(server_url) as administrator:
+        administrator.execute("UPDATE rapport.member SET deleted_at = now()")
+    with pytest.raises(psycopg.errors.InsufficientPrivilege, match="not a member"):
+        pull(priya)
+    with pytest.raises(psycopg.errors.InsufficientPrivilege, match="not a member"):
+        push(priya, [edit(uuid.uuid4(), name=(None, "Too late"))])
+
+
+def test_a_push_id_sent_again_with_other_changes_is_refused(two_members):
+    priya, sam = two_members
+    push_id = uuid.uuid4()
+    push(priya, [edit(uuid.uuid4(), name=(None, "First"))], push_id)
+    with pytest.raises(psycopg.errors.InvalidParameterValue, match="with other changes"):
+        push(priya, [edit(uuid.uuid4(), name=(None, "Something else"))], push_id)
+    assert push(sam, [edit(uuid.uuid4(), name=(None, "Sam's"))], push_id)["seq"] == 2  # his own
 
 
 def test_a_member_is_added_once_with_a_long_enough_password(server_url, capsys, monkeypatch):
@@ -217,23 +249,26 @@ def test_a_member_writes_only_through_push(two_members):
         priya.execute("SELECT * FROM rapport.record")
 
 
-def test_pushes_at_once_number_their_changes_without_a_gap(two_members):
-    """The counter is taken inside each push: numbers follow commit order, none skipped, so a
-    pull after n never misses a change that commits later with a smaller number."""
+def test_a_push_waits_for_one_in_progress_and_numbers_after_it(two_members, server_url):
+    """The counter is taken inside each push: a second push waits for the first to commit and
+    numbers after it, so a pull after n never misses a change that commits later with a
+    smaller number (which a plain sequence would allow)."""
     import threading
+    import time
 
     priya, sam = two_members
-
-    def pushes(connection, who):
-        for number in range(15):
-            push(connection, [edit(uuid.uuid4(), name=(None, f"{who} {number}"))])
-
-    threads = [
-        threading.Thread(target=pushes, args=(priya, "P")),
-        threading.Thread(target=pushes, args=(sam, "S")),
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert [row[0] for row in pull(priya)] == list(range(1, 31))
+    priya.autocommit = False  # Priya's push stays open until she commits
+    push(priya, [edit(uuid.uuid4(), name=(None, "Priya's"))])
+    answers = {}
+    second = threading.Thread(
+        target=lambda: answers.update(sam=push(sam, [edit(uuid.uuid4(), name=(None, "Sam's"))]))
+    )
+    second.start()
+    time.sleep(0.5)
+    assert second.is_alive()  # waiting for the counter
+    with psycopg.connect(server_url) as administrator:
+        assert administrator.execute("SELECT count(*) FROM rapport.change").fetchone() == (0,)
+    priya.commit()
+    second.join(10)
+    assert answers["sam"]["seq"] == 2
+    assert [row[0] for row in pull(sam)] == [1, 2]
