@@ -89,7 +89,8 @@ CREATE TABLE IF NOT EXISTS rapport.conflict (
 # with its owner's rights, naming the member by the session's login. One push at a time takes
 # the change counter, so sequence numbers are handed out in commit order.
 _PUSH = r"""
-CREATE OR REPLACE FUNCTION rapport.push(p_push uuid, p_changes jsonb) RETURNS jsonb
+CREATE OR REPLACE FUNCTION rapport.push(p_protocol int, p_push uuid, p_changes jsonb)
+RETURNS jsonb
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = rapport, pg_temp
 SET lock_timeout = '15s' AS $$
 DECLARE
@@ -103,13 +104,17 @@ DECLARE
     v_seq bigint;
     v_record rapport.record%ROWTYPE;
     v_conflicts int := 0;
-    v_results jsonb := '[]'::jsonb;
+    v_results jsonb[] := '{}';  -- an array grows in place; a jsonb would be copied each time
 BEGIN
     SELECT id INTO v_member FROM rapport.member
         WHERE login = session_user AND deleted_at IS NULL;
     IF v_member IS NULL THEN
         RAISE EXCEPTION 'login % is not a member of this team', session_user
             USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    IF p_protocol IS DISTINCT FROM {protocol} THEN
+        RAISE EXCEPTION 'this team server speaks protocol {protocol}; the Rapport pushing '
+            'speaks %: update Rapport', p_protocol USING ERRCODE = 'feature_not_supported';
     END IF;
     IF p_push IS NULL OR jsonb_typeof(p_changes) IS DISTINCT FROM 'array' THEN
         RAISE EXCEPTION 'a push needs its id and a list of changes'
@@ -158,14 +163,15 @@ BEGIN
             VALUES (v_seq, v_change->>'kind', (v_change->>'id')::uuid, v_applied, v_member,
                     p_push);
         END IF;
-        v_results := v_results || jsonb_build_object(
+        v_results := array_append(v_results, jsonb_build_object(
             'kind', v_change->>'kind', 'id', v_change->>'id',
             'version', COALESCE(CASE WHEN v_applied <> '{}'::jsonb THEN v_seq END,
-                                v_record.version));
+                                v_record.version)));
         v_record := NULL;
     END LOOP;
     UPDATE rapport.counter SET value = v_seq WHERE name = 'change';
-    v_done := jsonb_build_object('records', v_results, 'conflicts', v_conflicts, 'seq', v_seq);
+    v_done := jsonb_build_object(
+        'records', to_jsonb(v_results), 'conflicts', v_conflicts, 'seq', v_seq);
     INSERT INTO rapport.push (member, push_id, digest, result)
     VALUES (v_member, p_push, md5(p_changes::text), v_done);
     RETURN v_done;
@@ -232,7 +238,7 @@ def init_server(url: str) -> ServerState:
                     f"{found}; this one speaks up to {PROTOCOL}): install the newer Rapport."
                 )
             _run(connection, _TABLES)
-            connection.execute(_PUSH)
+            connection.execute(_PUSH.replace("{protocol}", str(PROTOCOL)))
             _ensure_group(connection, group, database)
             connection.execute(
                 sql.SQL("REVOKE CONNECT, TEMPORARY ON DATABASE {} FROM PUBLIC").format(
@@ -252,7 +258,7 @@ def init_server(url: str) -> ServerState:
                     sql.Identifier(group)
                 )
             )
-            for function in ("push(uuid, jsonb)", "pull(bigint, int)"):
+            for function in ("push(int, uuid, jsonb)", "pull(bigint, int)"):
                 connection.execute(
                     sql.SQL("REVOKE ALL ON FUNCTION rapport.{} FROM PUBLIC").format(
                         sql.SQL(function)

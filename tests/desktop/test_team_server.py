@@ -179,12 +179,12 @@ def two_members(server_url, postgres_cluster):
         yield priya, sam
 
 
-def push(connection, changes, push_id=None):
+def push(connection, changes, push_id=None, protocol=PROTOCOL):
     from psycopg.types.json import Jsonb
 
     push_id = push_id or uuid.uuid4()
     (result,) = connection.execute(
-        "SELECT rapport.push(%s, %s)", (push_id, Jsonb(changes))
+        "SELECT rapport.push(%s, %s, %s)", (protocol, push_id, Jsonb(changes))
     ).fetchone()
     return result
 
@@ -272,3 +272,9 @@ def test_a_push_waits_for_one_in_progress_and_numbers_after_it(two_members, serv
     second.join(10)
     assert answers["sam"]["seq"] == 2
     assert [row[0] for row in pull(sam)] == [1, 2]
+
+
+def test_a_rapport_of_another_protocol_is_told_to_update(two_members):
+    priya, _ = two_members
+    with pytest.raises(psycopg.errors.FeatureNotSupported, match="update Rapport"):
+        push(priya, [edit(uuid.uuid4(), name=(None, "Old"))], protocol=PROTOCOL - 1)
