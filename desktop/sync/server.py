@@ -18,8 +18,13 @@ import psycopg
 from psycopg import sql
 
 from desktop.sync.connection import ServerError, connect
+from models.schema import ALL_MODELS
 
 PROTOCOL = 1  # what this Rapport's clients and server schema speak
+# The kinds of record a team shares; how a laptop remembers its import mappings is its own.
+SYNCED_KINDS = tuple(
+    model._meta.table_name for model in ALL_MODELS if model._meta.table_name != "import_mapping"
+)
 SCHEMA = "rapport"
 MIN_PASSWORD = 10  # characters: a login that reaches the team's register
 LOGIN_LIMIT = 63  # PostgreSQL's longest name
@@ -42,6 +47,9 @@ CREATE TABLE IF NOT EXISTS rapport.member (
     deleted_at timestamptz
 );
 CREATE UNIQUE INDEX IF NOT EXISTS member_name ON rapport.member (lower(name));
+CREATE TABLE IF NOT EXISTS rapport.kind (
+    name text PRIMARY KEY
+);
 CREATE TABLE IF NOT EXISTS rapport.counter (
     name text PRIMARY KEY,
     value bigint NOT NULL
@@ -105,6 +113,9 @@ DECLARE
     v_record rapport.record%ROWTYPE;
     v_conflicts int := 0;
     v_results jsonb[] := '{}';  -- an array grows in place; a jsonb would be copied each time
+    v_conflicted jsonb[] := '{}';
+    v_conflict bigint;
+    v_index int := 0;
 BEGIN
     SELECT id INTO v_member FROM rapport.member
         WHERE login = session_user AND deleted_at IS NULL;
@@ -132,6 +143,17 @@ BEGIN
             USING ERRCODE = 'invalid_parameter_value';
     END IF;
     FOR v_change IN SELECT * FROM jsonb_array_elements(p_changes) LOOP
+        v_index := v_index + 1;
+        IF jsonb_typeof(v_change) IS DISTINCT FROM 'object'
+           OR NOT EXISTS (SELECT 1 FROM rapport.kind WHERE name = v_change->>'kind')
+           OR (v_change->>'id') !~ '^[0-9a-fA-F-]{32,36}$'
+           OR jsonb_typeof(v_change->'fields') IS DISTINCT FROM 'object'
+           OR EXISTS (SELECT 1 FROM jsonb_each(v_change->'fields') f
+                      WHERE jsonb_typeof(f.value) IS DISTINCT FROM 'object'
+                         OR NOT f.value ? 'value') THEN
+            RAISE EXCEPTION 'change % of the push is not a change Rapport makes: %', v_index,
+                left(v_change::text, 200) USING ERRCODE = 'invalid_parameter_value';
+        END IF;
         v_applied := '{}'::jsonb;
         SELECT * INTO v_record FROM rapport.record
             WHERE kind = v_change->>'kind' AND id = (v_change->>'id')::uuid FOR UPDATE;
@@ -146,7 +168,11 @@ BEGIN
             ELSE
                 INSERT INTO rapport.conflict (kind, record_id, field, base, mine, theirs, member)
                 VALUES (v_change->>'kind', (v_change->>'id')::uuid, v_field, v_sent->'base',
-                        v_sent->'value', v_current, v_member);
+                        v_sent->'value', v_current, v_member)
+                RETURNING id INTO v_conflict;
+                v_conflicted := array_append(v_conflicted, jsonb_build_object(
+                    'conflict', v_conflict, 'kind', v_change->>'kind', 'id', v_change->>'id',
+                    'field', v_field, 'theirs', v_current));
                 v_conflicts := v_conflicts + 1;
             END IF;
         END LOOP;
@@ -171,7 +197,7 @@ BEGIN
     END LOOP;
     UPDATE rapport.counter SET value = v_seq WHERE name = 'change';
     v_done := jsonb_build_object(
-        'records', to_jsonb(v_results), 'conflicts', v_conflicts, 'seq', v_seq);
+        'records', to_jsonb(v_results), 'conflicts', to_jsonb(v_conflicted), 'seq', v_seq);
     INSERT INTO rapport.push (member, push_id, digest, result)
     VALUES (v_member, p_push, md5(p_changes::text), v_done);
     RETURN v_done;
@@ -239,6 +265,11 @@ def init_server(url: str) -> ServerState:
                 )
             _run(connection, _TABLES)
             connection.execute(_PUSH.replace("{protocol}", str(PROTOCOL)))
+            with connection.cursor() as cursor:
+                cursor.executemany(
+                    "INSERT INTO rapport.kind (name) VALUES (%s) ON CONFLICT DO NOTHING",
+                    [(kind,) for kind in SYNCED_KINDS],
+                )
             _ensure_group(connection, group, database)
             connection.execute(
                 sql.SQL("REVOKE CONNECT, TEMPORARY ON DATABASE {} FROM PUBLIC").format(

@@ -29,7 +29,7 @@ def test_init_sets_the_server_up_once_and_again_changes_nothing(server_url, caps
                 "SELECT tablename FROM pg_tables WHERE schemaname = 'rapport'"
             )
         }
-    assert tables == {"meta", "member", "counter", "record", "change", "push", "conflict"}
+    assert tables == {"meta", "member", "kind", "counter", "record", "change", "push", "conflict"}
 
 
 def test_a_server_set_up_by_a_newer_rapport_is_refused_untouched(server_url, capsys):
@@ -209,7 +209,7 @@ def test_a_push_applies_once_however_often_it_is_retried(two_members):
     push_id = uuid.uuid4()
     done = push(priya, [first], push_id)
     assert done == push(priya, [first], push_id)  # the acknowledgement was lost: sent again
-    assert done["seq"] == 1 and done["conflicts"] == 0
+    assert done["seq"] == 1 and done["conflicts"] == []
     (change,) = pull(sam)
     assert change[:4] == (1, "customer", ann, {"name": "Ann Lee", "job_title": "Clerk"})
 
@@ -220,7 +220,8 @@ def test_edits_of_different_fields_merge_and_the_same_field_conflicts(two_member
     push(priya, [edit(ann, name=(None, "Ann Lee"), job_title=(None, "Clerk"))])
     push(priya, [edit(ann, job_title=("Clerk", "Team Manager"))])  # Priya, online
     result = push(sam, [edit(ann, phone=(None, "4455"), job_title=("Clerk", "Supervisor"))])
-    assert result["conflicts"] == 1  # Sam was offline: his job title meets Priya's
+    (said,) = result["conflicts"]  # Sam was offline: his job title meets Priya's
+    assert (said["id"], said["field"], said["theirs"]) == (str(ann), "job_title", "Team Manager")
     with psycopg.connect(server_url) as administrator:  # what the server holds
         (fields,) = administrator.execute("SELECT fields FROM rapport.record").fetchone()
         conflicts = administrator.execute(
@@ -278,3 +279,22 @@ def test_a_rapport_of_another_protocol_is_told_to_update(two_members):
     priya, _ = two_members
     with pytest.raises(psycopg.errors.FeatureNotSupported, match="update Rapport"):
         push(priya, [edit(uuid.uuid4(), name=(None, "Old"))], protocol=PROTOCOL - 1)
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        "just words",
+        {"kind": "no_such_kind", "id": str(uuid.uuid4()), "fields": {}},
+        {"kind": "customer", "id": "not-a-key", "fields": {}},
+        {"kind": "customer", "id": str(uuid.uuid4()), "fields": ["name"]},
+        {"kind": "customer", "id": str(uuid.uuid4()), "fields": {"name": "bare"}},
+        {"kind": "customer", "id": str(uuid.uuid4()), "fields": {"name": {"base": None}}},
+    ],
+)
+def test_a_push_holding_anything_but_rapports_changes_is_refused_whole(two_members, change):
+    priya, _ = two_members
+    good = edit(uuid.uuid4(), name=(None, "Fine"))
+    with pytest.raises(psycopg.errors.InvalidParameterValue, match="change 2 of the push"):
+        push(priya, [good, change])
+    assert pull(priya) == []  # nothing of it was applied
