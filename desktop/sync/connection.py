@@ -4,6 +4,7 @@ that does not check out), never a traceback."""
 
 from __future__ import annotations
 
+import os
 import re
 from typing import Any
 
@@ -28,7 +29,13 @@ def server_settings(url: str, **overrides: Any) -> dict[str, Any]:
     except psycopg.ProgrammingError as error:  # libpq's message repeats the address: hide it
         reason = str(error).strip().replace(url, _shown(url))
         raise ServerError(f"'{_shown(url)}' is not a PostgreSQL address: {reason}") from None
-    if "sslmode" not in settings and settings.get("host", "localhost") not in LOCAL_HOSTS:
+    # where libpq will go: the URL's host, else $PGHOST; an address given beside it is where
+    places = {
+        settings.get("host") or os.environ.get("PGHOST") or "localhost",
+        settings.get("hostaddr") or os.environ.get("PGHOSTADDR") or "localhost",
+    }
+    told = "sslmode" in settings or os.environ.get("PGSSLMODE")
+    if not told and not places <= LOCAL_HOSTS:
         settings["sslmode"] = "verify-full"
     settings.setdefault("connect_timeout", CONNECT_SECONDS)
     settings.setdefault("application_name", "Rapport")
@@ -60,12 +67,12 @@ def why_not(error: Exception, settings: dict[str, Any]) -> str:
 
 
 def _last_line(text: str) -> str:
-    """libpq's message without its "connection to server … failed:" preamble."""
-    line = text.splitlines()[-1].strip() if text else "no reason given"
-    for marker in ("failed: FATAL:", "failed:"):
-        if marker in line:
-            line = line.split(marker, 1)[1].strip()
-    return line
+    """libpq's message on one line, without its "connection to server … failed:" preamble
+    (a certificate's reason takes two lines: both are kept)."""
+    joined = " ".join(line.strip() for line in text.splitlines() if line.strip())
+    if "failed:" in joined:
+        joined = joined.rsplit("failed:", 1)[1].strip()
+    return joined.removeprefix("FATAL:").strip() or "no reason given"
 
 
 _PASSWORD_SETTING = re.compile(r"(password\s*=\s*)('(?:[^'\\]|\\.)*'|\S*)", re.IGNORECASE)

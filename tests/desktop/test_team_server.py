@@ -143,11 +143,21 @@ def test_a_member_is_added_once_with_a_long_enough_password(server_url, capsys, 
     assert "RAPPORT_SYNC_PASSWORD" in capsys.readouterr().err
 
 
-def test_a_server_elsewhere_is_reached_over_checked_tls_unless_told_otherwise():
+def test_a_server_elsewhere_is_reached_over_checked_tls_unless_told_otherwise(monkeypatch):
+    monkeypatch.delenv("PGHOST", raising=False)
+    monkeypatch.delenv("PGHOSTADDR", raising=False)
+    monkeypatch.delenv("PGSSLMODE", raising=False)
     assert server_settings("postgresql://team.example.org/rapport")["sslmode"] == "verify-full"
     assert "sslmode" not in server_settings("postgresql://127.0.0.1/rapport")
     told = server_settings("postgresql://team.example.org/rapport?sslmode=require")
     assert told["sslmode"] == "require"
+    monkeypatch.setenv("PGHOST", "team.example.org")  # the host from the environment
+    assert server_settings("postgresql:///rapport")["sslmode"] == "verify-full"
+    assert server_settings("postgresql://localhost/rapport?hostaddr=203.0.113.5")["sslmode"] == (
+        "verify-full"
+    )
+    monkeypatch.setenv("PGSSLMODE", "require")  # the administrator's choice stands
+    assert "sslmode" not in server_settings("postgresql:///rapport")
     for address in (
         "postgresql://user:secret@[nonsense/x",
         "host=team password=secret nonsense",
