@@ -308,3 +308,14 @@ def test_a_push_holding_anything_but_rapports_changes_is_refused_whole(two_membe
     with pytest.raises(psycopg.errors.InvalidParameterValue, match="change 2 of the push"):
         push(priya, [good, change])
     assert pull(priya) == []  # nothing of it was applied
+
+
+def test_a_server_that_cannot_prove_itself_over_tls_is_one_line(server_url, capsys):
+    """A server elsewhere is reached over checked TLS: one that offers none is refused, said in
+    one line, and nothing is sent to it."""
+    required = server_url.replace("sslmode=disable", "sslmode=verify-full")
+    with pytest.raises(ServerError, match=r"^The team server at 127\.0\.0\.1:\d+ could not be "):
+        connect(required)
+    assert main(["server", "init", "--url", required]) == EXIT_FAILED
+    error = capsys.readouterr().err.strip()
+    assert "could not be trusted" in error and "SSL" in error and "\n" not in error
