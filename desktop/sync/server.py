@@ -20,17 +20,18 @@ from psycopg import sql
 from desktop.sync.connection import ServerError, connect
 from models.schema import ALL_MODELS
 
-PROTOCOL = 1  # what this Rapport's clients and server schema speak
 # The kinds of record a team shares; how a laptop remembers its import mappings is its own.
 SYNCED_KINDS = tuple(
     model._meta.table_name for model in ALL_MODELS if model._meta.table_name != "import_mapping"
 )
-SCHEMA = "rapport"
 MIN_PASSWORD = 10  # characters: a login that reaches the team's register
 LOGIN_LIMIT = 63  # PostgreSQL's longest name
 _LOCK = 7_465_121  # an advisory lock: one `server init` at a time
 
-_TABLES = """
+# The server's schema in numbered steps: step N takes a server from protocol N-1 to N. A step
+# is frozen once released (like the laptop's migrations); each runs whole, in init's locked
+# transaction. The functions are installed afresh by every init, after the steps.
+_STEP_1 = """
 CREATE SCHEMA IF NOT EXISTS rapport;
 CREATE TABLE IF NOT EXISTS rapport.meta (
     key text PRIMARY KEY,
@@ -92,6 +93,9 @@ CREATE TABLE IF NOT EXISTS rapport.conflict (
     resolved_at timestamptz
 )
 """
+
+STEPS = (_STEP_1,)
+PROTOCOL = len(STEPS)  # what this Rapport's clients and server schema speak
 
 # Pushing is the only way a member's login changes the team's records: a function that runs
 # with its owner's rights, naming the member by the session's login. One push at a time takes
@@ -263,7 +267,8 @@ def init_server(url: str) -> ServerState:
                     f"The team server {database} was set up by a newer Rapport (protocol "
                     f"{found}; this one speaks up to {PROTOCOL}): install the newer Rapport."
                 )
-            _run(connection, _TABLES)
+            for step in STEPS[found or 0 :]:
+                connection.execute(step)
             connection.execute(_PUSH.replace("{protocol}", str(PROTOCOL)))
             with connection.cursor() as cursor:
                 cursor.executemany(
@@ -424,9 +429,3 @@ def _ensure_group(connection: psycopg.Connection, group: str, database: str) -> 
             f"A role {group} exists on this PostgreSQL server and Rapport did not make it for "
             f"{database}: rename or drop it, then run 'server init' again."
         )
-
-
-def _run(connection: psycopg.Connection, script: str) -> None:
-    for statement in script.split(";"):
-        if statement.strip():
-            connection.execute(statement)
