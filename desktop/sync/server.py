@@ -95,6 +95,18 @@ CREATE TABLE IF NOT EXISTS rapport.conflict (
 """
 
 STEPS = (_STEP_1,)
+
+# Who may do what: only the team's logins reach its database, and there they may read the
+# team and call push and pull, nothing else.
+_FUNCTIONS = "rapport.push(int, uuid, jsonb), rapport.pull(bigint, int)"
+_RIGHTS = (
+    "REVOKE CONNECT, TEMPORARY ON DATABASE {database} FROM PUBLIC",
+    "GRANT CONNECT ON DATABASE {database} TO {group}",
+    "GRANT USAGE ON SCHEMA rapport TO {group}",
+    "GRANT SELECT ON rapport.meta, rapport.member TO {group}",
+    f"REVOKE ALL ON FUNCTION {_FUNCTIONS} FROM PUBLIC",
+    f"GRANT EXECUTE ON FUNCTION {_FUNCTIONS} TO {{group}}",
+)
 PROTOCOL = len(STEPS)  # what this Rapport's clients and server schema speak
 
 # Pushing is the only way a member's login changes the team's records: a function that runs
@@ -276,35 +288,9 @@ def init_server(url: str) -> ServerState:
                     [(kind,) for kind in SYNCED_KINDS],
                 )
             _ensure_group(connection, group, database)
-            connection.execute(
-                sql.SQL("REVOKE CONNECT, TEMPORARY ON DATABASE {} FROM PUBLIC").format(
-                    sql.Identifier(database)
-                )
-            )
-            connection.execute(
-                sql.SQL("GRANT CONNECT ON DATABASE {} TO {}").format(
-                    sql.Identifier(database), sql.Identifier(group)
-                )
-            )
-            connection.execute(
-                sql.SQL("GRANT USAGE ON SCHEMA rapport TO {}").format(sql.Identifier(group))
-            )
-            connection.execute(
-                sql.SQL("GRANT SELECT ON rapport.meta, rapport.member TO {}").format(
-                    sql.Identifier(group)
-                )
-            )
-            for function in ("push(int, uuid, jsonb)", "pull(bigint, int)"):
-                connection.execute(
-                    sql.SQL("REVOKE ALL ON FUNCTION rapport.{} FROM PUBLIC").format(
-                        sql.SQL(function)
-                    )
-                )
-                connection.execute(
-                    sql.SQL("GRANT EXECUTE ON FUNCTION rapport.{} TO {}").format(
-                        sql.SQL(function), sql.Identifier(group)
-                    )
-                )
+            names = {"database": sql.Identifier(database), "group": sql.Identifier(group)}
+            for statement in _RIGHTS:
+                connection.execute(sql.SQL(statement).format(**names))
             connection.execute(
                 "INSERT INTO rapport.meta (key, value) VALUES ('protocol', %s) "
                 "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
