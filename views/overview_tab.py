@@ -5,7 +5,7 @@ model functions as the `summary` command and the printed report.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -291,9 +291,17 @@ class OverviewTab(QWidget):
         return MINE if self.mine.isChecked() else None
 
     def _whose_changed(self) -> None:
+        """Only the due list changes with whose work it shows: the month's figures stay (and
+        are not worked out again, which takes a second on a large register)."""
         if self.settings is not None:
             self.settings.setValue(WHOSE_KEY, self.whose() or "everyone")
-        self.refresh()
+        figures, who = self.figures, self.whose()
+        if figures is None or self._stale or self.refresher.task is not None:
+            self.refresh()  # the whole Overview is due to be worked out anyway
+            return
+        self.refresher.refresh(
+            lambda _progress: replace(figures, due=due_now(figures.as_of, who=who))
+        )
 
     def _nothing_due(self) -> str:
         if self.whose() is None:

@@ -192,3 +192,24 @@ def test_mine_with_no_one_at_the_keyboard_says_how_to_choose(db, show_main_windo
         overview.mine.click()
     assert overview.due.topLevelItem(0).text(0).startswith("Say who you are")
     window.close()
+
+
+def test_switching_whose_work_works_out_only_the_due_list(
+    demo_db, show_main_window, qtbot, monkeypatch
+):
+    import views.overview_tab as overview_module
+
+    window = show_main_window()
+    overview = window.overview
+    window.tabs.setCurrentWidget(overview)
+    qtbot.waitUntil(lambda: overview.figures is not None, timeout=30_000)
+    qtbot.waitUntil(lambda: overview.refresher.task is None, timeout=30_000)
+    everyone = overview.figures
+    whole = []
+    monkeypatch.setattr(overview_module, "work_out", lambda *a, **k: whole.append(1))
+    with qtbot.waitSignal(overview.loaded, timeout=30_000):
+        overview.mine.click()
+    assert whole == []  # the month's figures were not worked out again
+    assert overview.figures.headlines == everyone.headlines
+    assert sum(g.total for g in overview.figures.due) < sum(g.total for g in everyone.due)
+    window.close()
