@@ -319,3 +319,20 @@ def test_a_server_that_cannot_prove_itself_over_tls_is_one_line(server_url, caps
     assert main(["server", "init", "--url", required]) == EXIT_FAILED
     error = capsys.readouterr().err.strip()
     assert "could not be trusted" in error and "SSL" in error and "\n" not in error
+
+
+def test_init_again_on_a_server_in_use_keeps_everything(two_members, server_url):
+    priya, _ = two_members
+    push(priya, [edit(uuid.uuid4(), name=(None, "Ann Lee"))])
+
+    def held():
+        with psycopg.connect(server_url) as administrator:
+            return [
+                administrator.execute(f"SELECT count(*) FROM rapport.{table}").fetchone()[0]
+                for table in ("member", "record", "change", "push", "kind")
+            ]
+
+    before = held()
+    assert init_server(server_url).upgraded is False
+    assert held() == before
+    assert [row[0] for row in pull(priya)] == [1]  # and the members still sign in and pull
