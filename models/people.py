@@ -28,6 +28,16 @@ class Member(SoftDeleteRecord):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def shown(self) -> str:
+        """The name as lists and records show it: marked once the member has left the team
+        (their work waits to be passed on)."""
+        return shown_name(self.name, left=self.deleted_at is not None)
+
+
+def shown_name(name: str, *, left: bool) -> str:
+    return f"{name} (left the team)" if left else name
+
 
 def name_or_login(key: Field, login: Field) -> Node:
     """Who made an entry, as a person reads it: the member's name as it is now, else the login
@@ -96,8 +106,7 @@ def owner_choices() -> list[tuple[str, str]]:
         Member.deleted_at.is_null(False), Member.name.collate(FOLDED)
     )
     return [
-        (name if left is None else f"{name} (left the team)", key.hex)
-        for name, key, left in query.tuples()
+        (shown_name(name, left=left is not None), key.hex) for name, key, left in query.tuples()
     ]
 
 

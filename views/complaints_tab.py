@@ -140,11 +140,6 @@ COMPLAINT_PAGE = PageSpec(
 )
 
 
-def _owner_text(owner: Any) -> str:
-    """An owner's name, marked when they have left the team (their work waits to be passed on)."""
-    return owner.name + (" (left the team)" if owner.deleted_at is not None else "")
-
-
 _WHEN = FormField("at", "When", Kind.MOMENT, required=True)
 _NOTE = FormField("note", "Note", Kind.LONG_TEXT)
 
@@ -360,7 +355,7 @@ class ComplaintDetail(QWidget):
         resolved = met_label(complaint.resolved_at, resolve_due, now)
         shown = {
             "status": complaint.status.label,
-            "owner": _owner_text(complaint.owner) if complaint.owner_id else "",
+            "owner": complaint.owner.shown if complaint.owner_id else "",
             "summary": complaint.summary,
             "complainant": who,
             "service": complaint.service.name if complaint.service_id else "",

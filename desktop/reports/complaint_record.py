@@ -30,6 +30,7 @@ from models.complaints import Complaint
 from models.delivery import met
 from models.improvements import actions_for_complaint
 from models.organisation import get_settings
+from models.people import shown_name
 from models.words import day_text, moment_text
 
 CONFIDENTIAL = "CONFIDENTIAL — handle under the complaints procedure's confidentiality rules"
@@ -52,9 +53,9 @@ def build_complaint_record(
     reference = clipped(complaint.reference, REFERENCE_LIMIT, lines=1)
     who = complaint.customer.name if complaint.customer_id else EMPTY
     owner = complaint.owner if complaint.owner_id else None
-    owner_name = EMPTY if owner is None else clipped(owner.name)
-    if owner is not None and owner.deleted_at is not None:
-        owner_name += " (left the team)"
+    owner_name = (  # cut the name, never the mark that they have left
+        EMPTY if owner is None else shown_name(clipped(owner.name), left=bool(owner.deleted_at))
+    )
     acknowledge_due, resolve_due = dues_now(complaint)
     timescales = [
         ("Acknowledge", acknowledge_due, complaint.acknowledged_at),
