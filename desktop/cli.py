@@ -179,6 +179,39 @@ def build_parser() -> argparse.ArgumentParser:
     )
     member.set_defaults(handler=run_server_add_member)
 
+    syncer = commands.add_parser(
+        "sync",
+        help="one push and pull with the team server",
+        description="Send this folder's changes to the team server and take the team's. The "
+        f"password comes from the keyring, else {SYNC_PASSWORD_VARIABLE}, else is asked for.",
+    )
+    syncer.add_argument("--url", metavar="URL", required=True)
+    syncer.add_argument("--login", metavar="LOGIN", required=True)
+    first = syncer.add_mutually_exclusive_group()
+    first.add_argument(
+        "--publish", action="store_true", help="upload this register to an empty server"
+    )
+    first.add_argument("--join", action="store_true", help="take the team's register")
+    held = syncer.add_mutually_exclusive_group()
+    held.add_argument(
+        "--replace-mine",
+        action="store_true",
+        help="on joining: this laptop's own records go (after a backup)",
+    )
+    held.add_argument(
+        "--add-mine",
+        action="store_true",
+        help="on joining: this laptop's own records are added to the team's",
+    )
+    syncer.set_defaults(handler=run_sync)
+    conflicts = commands.add_parser(
+        "conflicts",
+        help="the open conflicts from syncing",
+        description="Each field two people changed differently: base, mine and theirs.",
+    )
+    conflicts.add_argument("--json", action="store_true", help="as a JSON list")
+    conflicts.set_defaults(handler=run_conflicts)
+
     importer = _file_command(
         commands,
         "import",
@@ -313,6 +346,47 @@ def run_server_add_member(args: argparse.Namespace, _data_dir: Path) -> int:
     )
     extra = ", who may read confidential complaints" if args.confidential else ""
     print(f"{args.name} can now sign in to the team server as {args.login}{extra}.")
+    return EXIT_OK
+
+
+def run_sync(args: argparse.Namespace, data_dir: Path) -> int:
+    from desktop.keys import store_sync_password, sync_password
+    from desktop.sync.client import Account, Mine, Mode, sync
+
+    mode = Mode.PUBLISH if args.publish else Mode.JOIN if args.join else Mode.SYNC
+    mine = Mine.REPLACE if args.replace_mine else Mine.ADD if args.add_mine else None
+    if mine is not None and mode is not Mode.JOIN:
+        raise UsageError("--replace-mine and --add-mine go with --join.")
+    if mode is Mode.JOIN:  # joining may start a new data folder; anything else needs one
+        _open_or_create(data_dir)
+    else:
+        _open_existing(data_dir)
+    kept = sync_password(args.url, args.login)
+    password = kept or _sync_password(f"Password for {args.login}: ")
+    outcome = sync(data_dir, Account(args.url, args.login, password), mode, mine=mine)
+    if kept is None:
+        store_sync_password(args.url, args.login, password)
+    print(outcome.said())
+    return EXIT_OK
+
+
+def run_conflicts(args: argparse.Namespace, data_dir: Path) -> int:
+    import json
+
+    from models.sync.state import open_conflicts
+
+    _open_existing(data_dir)
+    found = open_conflicts()
+    if args.json:
+        print(json.dumps([conflict.as_json() for conflict in found], ensure_ascii=False))
+        return EXIT_OK
+    if not found:
+        print("No conflicts.")
+    for conflict in found:
+        print(
+            f"{conflict.kind} {conflict.record}: {conflict.field}: base {conflict.base!r}, "
+            f"mine {conflict.mine!r}, theirs {conflict.theirs!r}"
+        )
     return EXIT_OK
 
 

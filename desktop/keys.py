@@ -94,3 +94,38 @@ def store_key(data_dir: Path, key: str) -> bool:
 
 def protected_key_file(data_dir: Path) -> Path:
     return Path(data_dir) / PROTECTED_FILE
+
+
+SYNC_SERVICE = "Rapport team server"
+
+
+def _sync_account(url: str, login: str) -> str:
+    from desktop.sync.connection import shown_address
+
+    return f"{login} at {shown_address(url)}"
+
+
+def sync_password(url: str, login: str) -> str | None:
+    """A team-server login's password as the keyring keeps it; None where it has none."""
+    backend = _backend()
+    if backend is None:
+        return None
+    try:
+        return backend.get_password(SYNC_SERVICE, _sync_account(url, login))
+    except KeyringError as error:
+        log.warning("The keyring could not be read: %s", error)
+        return None
+
+
+def store_sync_password(url: str, login: str, password: str) -> bool:
+    """Keep a team-server password in the keyring (never in a file); False where there is no
+    keyring: the password is then asked for again, or given in RAPPORT_SYNC_PASSWORD."""
+    backend = _backend()
+    if backend is None:
+        return False
+    try:
+        backend.set_password(SYNC_SERVICE, _sync_account(url, login), password)
+    except KeyringError as error:
+        log.warning("The team server's password could not be kept: %s", error)
+        return False
+    return True

@@ -293,6 +293,11 @@ def dues_now(complaint: Complaint) -> tuple[datetime | None, datetime | None]:
     return _dues(complaint)
 
 
+# What the procedure works out, never typed: derived again on every laptop from the same
+# settings and calendar (so the team server takes the latest, never a conflict).
+DERIVED_FIELDS = ("acknowledge_due", "resolve_due")
+
+
 def recompute_open_complaint_dues() -> int:
     """After the calendar or the procedure changes: open complaints are judged by the new
     rules; resolved and closed ones keep the due moments they were judged against."""

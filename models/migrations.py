@@ -502,6 +502,59 @@ def _owner_name(written: str) -> str:
     return " ".join(_CONTROL.sub(" ", written).split())[:200].strip()
 
 
+_TEAM_TABLES_9 = (
+    "settings", "closure", "department", "customer", "service", "standard", "agreement",
+    "agreement_service", "agreement_standard", "service_request", "complaint",
+    "complaint_event", "code", "feedback", "feedback_code", "improvement_action", "member",
+    "audit_entry",
+)  # fmt: skip
+
+
+def _sync_bookkeeping(db: Database) -> None:
+    """Version 9: what a laptop needs to sync with a team server: the outbox of local writes
+    (filled by triggers while tracking is on), the server's state and record versions, and the
+    conflicts a person must settle."""
+    from models.sync.tracking import track_writes
+
+    run_script(
+        db,
+        """
+        CREATE TABLE "sync_outbox" (
+            "seq" INTEGER NOT NULL PRIMARY KEY,
+            "kind" VARCHAR(100) NOT NULL,
+            "record_id" VARCHAR(40) NOT NULL,
+            "old" TEXT,
+            "new" TEXT
+        );
+        CREATE INDEX "sync_outbox_kind_record_id" ON "sync_outbox" ("kind", "record_id");
+        CREATE TABLE "sync_switch" ("id" INTEGER NOT NULL PRIMARY KEY, "tracking" INTEGER NOT NULL);
+        INSERT INTO "sync_switch" ("tracking") VALUES (0);
+        CREATE TABLE "sync_state" ("key" VARCHAR(100) NOT NULL PRIMARY KEY, "value" TEXT NOT NULL);
+        CREATE TABLE "sync_version" (
+            "kind" VARCHAR(100) NOT NULL,
+            "record_id" VARCHAR(40) NOT NULL,
+            "version" INTEGER NOT NULL
+        );
+        CREATE UNIQUE INDEX "sync_version_kind_record_id" ON "sync_version" ("kind", "record_id");
+        CREATE TABLE "sync_conflict" (
+            "id" INTEGER NOT NULL PRIMARY KEY,
+            "server_id" INTEGER,
+            "kind" VARCHAR(100) NOT NULL,
+            "record_id" VARCHAR(40) NOT NULL,
+            "field" VARCHAR(100) NOT NULL,
+            "base" TEXT,
+            "mine" TEXT,
+            "theirs" TEXT,
+            "at" DATETIME NOT NULL,
+            "resolved_at" DATETIME,
+            "resolution" TEXT NOT NULL
+        );
+        CREATE INDEX "sync_conflict_kind_record_id" ON "sync_conflict" ("kind", "record_id");
+        """,
+    )
+    track_writes(db, _TEAM_TABLES_9)
+
+
 MIGRATIONS: Sequence[Step] = (
     _initial_schema,
     _import_mappings,
@@ -511,5 +564,6 @@ MIGRATIONS: Sequence[Step] = (
     _team,
     _who_by_key,
     _owners,
+    _sync_bookkeeping,
 )
 SCHEMA_VERSION = len(MIGRATIONS)

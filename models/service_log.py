@@ -245,6 +245,11 @@ def update_request(request: ServiceRequest, **values: Any) -> Change:
     return update(request, **values)
 
 
+# What `request_dues` works out, never typed: every laptop derives them again from the same
+# standards and calendar (so the team server takes the latest, never a conflict).
+DERIVED_FIELDS = ("response_standard", "response_due", "completion_standard", "completion_due")
+
+
 def recompute_open_dues() -> int:
     """After the calendar or a standard changes: open requests are judged by the new rules,
     completed ones keep the due moments they were judged against. Returns how many changed."""

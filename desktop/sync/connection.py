@@ -27,8 +27,8 @@ def server_settings(url: str, **overrides: Any) -> dict[str, Any]:
     try:
         settings = conninfo_to_dict(url, **overrides)
     except psycopg.ProgrammingError as error:  # libpq's message repeats the address: hide it
-        reason = str(error).strip().replace(url, _shown(url))
-        raise ServerError(f"'{_shown(url)}' is not a PostgreSQL address: {reason}") from None
+        reason = str(error).strip().replace(url, shown_address(url))
+        raise ServerError(f"'{shown_address(url)}' is not a PostgreSQL address: {reason}") from None
     # where libpq will go: the URL's host, else $PGHOST; an address given beside it is where
     places = {
         settings.get("host") or os.environ.get("PGHOST") or "localhost",
@@ -78,7 +78,7 @@ def _last_line(text: str) -> str:
 _PASSWORD_SETTING = re.compile(r"(password\s*=\s*)('(?:[^'\\]|\\.)*'|\S*)", re.IGNORECASE)
 
 
-def _shown(url: str) -> str:
+def shown_address(url: str) -> str:
     """An address as it may be shown: without a password in it (URL or key=value form)."""
     url = _PASSWORD_SETTING.sub(r"\1***", url)
     if "@" in url and "://" in url:

@@ -18,12 +18,9 @@ import psycopg
 from psycopg import sql
 
 from desktop.sync.connection import ServerError, connect
-from models.schema import ALL_MODELS
+from models.schema import SYNCED_KINDS
+from models.sync.rules import LATEST_FIELDS
 
-# The kinds of record a team shares; how a laptop remembers its import mappings is its own.
-SYNCED_KINDS = tuple(
-    model._meta.table_name for model in ALL_MODELS if model._meta.table_name != "import_mapping"
-)
 MIN_PASSWORD = 10  # characters: a login that reaches the team's register
 LOGIN_LIMIT = 63  # PostgreSQL's longest name
 _LOCK = 7_465_121  # an advisory lock: one `server init` at a time
@@ -44,12 +41,21 @@ CREATE TABLE IF NOT EXISTS rapport.member (
     email text NOT NULL DEFAULT '',
     role text NOT NULL DEFAULT 'team member',
     confidential boolean NOT NULL DEFAULT false,
+    record uuid UNIQUE,  -- the team member record this login is, once a laptop has said
     created_at timestamptz NOT NULL DEFAULT now(),
     deleted_at timestamptz
 );
 CREATE UNIQUE INDEX IF NOT EXISTS member_name ON rapport.member (lower(name));
 CREATE TABLE IF NOT EXISTS rapport.kind (
     name text PRIMARY KEY
+);
+-- how a field merges where it is not by base value: 'latest' (the last push wins: time
+-- stamps, and dates every laptop derives again from the same rules)
+CREATE TABLE IF NOT EXISTS rapport.field_rule (
+    kind text NOT NULL,
+    field text NOT NULL,
+    rule text NOT NULL,
+    PRIMARY KEY (kind, field)
 );
 CREATE TABLE IF NOT EXISTS rapport.counter (
     name text PRIMARY KEY,
@@ -72,6 +78,7 @@ CREATE TABLE IF NOT EXISTS rapport.change (
     at timestamptz NOT NULL DEFAULT now(),
     push_id uuid NOT NULL
 );
+CREATE INDEX IF NOT EXISTS change_record ON rapport.change (kind, id, seq);
 CREATE TABLE IF NOT EXISTS rapport.push (
     member uuid NOT NULL,
     push_id uuid NOT NULL,
@@ -98,13 +105,17 @@ STEPS = (_STEP_1,)
 
 # Who may do what: only the team's logins reach its database, and there they may read the
 # team and call push and pull, nothing else.
-_FUNCTIONS = "rapport.push(int, uuid, jsonb), rapport.pull(bigint, int)"
+_FUNCTIONS = (
+    "rapport.me(), rapport.push(int, uuid, jsonb), rapport.pull(bigint, int), "
+    "rapport.snapshot(), rapport.census(), rapport.last_seq(), rapport.claim(uuid)"
+)
+_INTERNAL = "rapport.note_conflict(text, uuid, text, jsonb, jsonb, jsonb, uuid)"
 _RIGHTS = (
     "REVOKE CONNECT, TEMPORARY ON DATABASE {database} FROM PUBLIC",
     "GRANT CONNECT ON DATABASE {database} TO {group}",
     "GRANT USAGE ON SCHEMA rapport TO {group}",
     "GRANT SELECT ON rapport.meta, rapport.member TO {group}",
-    f"REVOKE ALL ON FUNCTION {_FUNCTIONS} FROM PUBLIC",
+    f"REVOKE ALL ON FUNCTION {_FUNCTIONS}, {_INTERNAL} FROM PUBLIC",
     f"GRANT EXECUTE ON FUNCTION {_FUNCTIONS} TO {{group}}",
 )
 PROTOCOL = len(STEPS)  # what this Rapport's clients and server schema speak
@@ -113,32 +124,59 @@ PROTOCOL = len(STEPS)  # what this Rapport's clients and server schema speak
 # with its owner's rights, naming the member by the session's login. One push at a time takes
 # the change counter, so sequence numbers are handed out in commit order.
 _PUSH = r"""
+CREATE OR REPLACE FUNCTION rapport.me() RETURNS rapport.member
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = rapport, pg_temp AS $$
+DECLARE
+    v_member rapport.member;
+BEGIN
+    SELECT * INTO v_member FROM rapport.member
+        WHERE login = session_user AND deleted_at IS NULL;
+    IF v_member.id IS NULL THEN
+        RAISE EXCEPTION 'login % is not a member of this team', session_user
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    RETURN v_member;
+END
+$$;
+
+CREATE OR REPLACE FUNCTION rapport.note_conflict(
+    p_kind text, p_id uuid, p_field text, p_base jsonb, p_mine jsonb, p_theirs jsonb,
+    p_member uuid)
+RETURNS jsonb LANGUAGE plpgsql SET search_path = rapport, pg_temp AS $$
+DECLARE
+    v_conflict bigint;
+BEGIN
+    INSERT INTO rapport.conflict (kind, record_id, field, base, mine, theirs, member)
+    VALUES (p_kind, p_id, p_field, p_base, p_mine, p_theirs, p_member)
+    RETURNING id INTO v_conflict;
+    RETURN jsonb_build_object('conflict', v_conflict, 'kind', p_kind, 'id', p_id,
+                              'field', p_field, 'theirs', p_theirs);
+END
+$$;
+
 CREATE OR REPLACE FUNCTION rapport.push(p_protocol int, p_push uuid, p_changes jsonb)
 RETURNS jsonb
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = rapport, pg_temp
 SET lock_timeout = '15s' AS $$
 DECLARE
-    v_member uuid;
+    v_member uuid := (rapport.me()).id;
     v_done jsonb;
     v_change jsonb;
+    v_kind text;
+    v_id uuid;
     v_field text;
     v_sent jsonb;
     v_current jsonb;
     v_applied jsonb;
     v_seq bigint;
     v_record rapport.record%ROWTYPE;
-    v_conflicts int := 0;
+    v_latest jsonb;
+    v_since boolean;
+    v_deleting boolean;
     v_results jsonb[] := '{}';  -- an array grows in place; a jsonb would be copied each time
     v_conflicted jsonb[] := '{}';
-    v_conflict bigint;
     v_index int := 0;
 BEGIN
-    SELECT id INTO v_member FROM rapport.member
-        WHERE login = session_user AND deleted_at IS NULL;
-    IF v_member IS NULL THEN
-        RAISE EXCEPTION 'login % is not a member of this team', session_user
-            USING ERRCODE = 'insufficient_privilege';
-    END IF;
     IF p_protocol IS DISTINCT FROM {protocol} THEN
         RAISE EXCEPTION 'this team server speaks protocol {protocol}; the Rapport pushing '
             'speaks %: update Rapport', p_protocol USING ERRCODE = 'feature_not_supported';
@@ -158,55 +196,78 @@ BEGIN
         RAISE EXCEPTION 'push % was sent before with other changes', p_push
             USING ERRCODE = 'invalid_parameter_value';
     END IF;
+    SELECT COALESCE(jsonb_object_agg(kind || '.' || field, rule), '{}') INTO v_latest
+        FROM rapport.field_rule;
     FOR v_change IN SELECT * FROM jsonb_array_elements(p_changes) LOOP
         v_index := v_index + 1;
         IF jsonb_typeof(v_change) IS DISTINCT FROM 'object'
            OR NOT EXISTS (SELECT 1 FROM rapport.kind WHERE name = v_change->>'kind')
            OR (v_change->>'id') !~ '^[0-9a-fA-F-]{32,36}$'
            OR jsonb_typeof(v_change->'fields') IS DISTINCT FROM 'object'
+           OR jsonb_typeof(v_change->'version') NOT IN ('number', 'null')
+           OR (v_change->>'version') !~ '^[0-9]{1,18}$'
            OR EXISTS (SELECT 1 FROM jsonb_each(v_change->'fields') f
                       WHERE jsonb_typeof(f.value) IS DISTINCT FROM 'object'
                          OR NOT f.value ? 'value') THEN
             RAISE EXCEPTION 'change % of the push is not a change Rapport makes: %', v_index,
                 left(v_change::text, 200) USING ERRCODE = 'invalid_parameter_value';
         END IF;
+        v_kind := v_change->>'kind';
+        v_id := (v_change->>'id')::uuid;
         v_applied := '{}'::jsonb;
         SELECT * INTO v_record FROM rapport.record
-            WHERE kind = v_change->>'kind' AND id = (v_change->>'id')::uuid FOR UPDATE;
+            WHERE kind = v_kind AND id = v_id FOR UPDATE;
+        -- changed by someone else since this laptop last saw the record
+        v_since := v_record.id IS NOT NULL AND EXISTS (
+            SELECT 1 FROM rapport.change c WHERE c.kind = v_kind AND c.id = v_id
+               AND c.seq > COALESCE((v_change->>'version')::bigint, 0)
+               AND c.member IS DISTINCT FROM v_member);
+        v_deleting := NULLIF(v_change->'fields'->'deleted_at'->'value', 'null') IS NOT NULL
+            AND NULLIF(v_change->'fields'->'deleted_at'->'base', 'null') IS NULL;
         FOR v_field, v_sent IN SELECT * FROM jsonb_each(v_change->'fields') LOOP
             -- JSON null and a field never set are the same: no value
             v_current := NULLIF(v_record.fields->v_field, 'null'::jsonb);
-            IF v_current IS NOT DISTINCT FROM NULLIF(v_sent->'base', 'null'::jsonb)
+            IF v_latest ? (v_kind || '.' || v_field) THEN
+                IF v_current IS DISTINCT FROM NULLIF(v_sent->'value', 'null'::jsonb) THEN
+                    v_applied := v_applied || jsonb_build_object(v_field, v_sent->'value');
+                END IF;
+            ELSIF v_field = 'deleted_at' AND v_deleting AND v_since THEN
+                -- deleting what someone has changed meanwhile: a person decides
+                v_conflicted := array_append(v_conflicted, rapport.note_conflict(
+                    v_kind, v_id, v_field, v_sent->'base', v_sent->'value', v_current,
+                    v_member));
+            ELSIF v_current IS NOT DISTINCT FROM NULLIF(v_sent->'base', 'null'::jsonb)
                OR v_current IS NOT DISTINCT FROM NULLIF(v_sent->'value', 'null'::jsonb) THEN
                 IF v_current IS DISTINCT FROM NULLIF(v_sent->'value', 'null'::jsonb) THEN
                     v_applied := v_applied || jsonb_build_object(v_field, v_sent->'value');
                 END IF;
             ELSE
-                INSERT INTO rapport.conflict (kind, record_id, field, base, mine, theirs, member)
-                VALUES (v_change->>'kind', (v_change->>'id')::uuid, v_field, v_sent->'base',
-                        v_sent->'value', v_current, v_member)
-                RETURNING id INTO v_conflict;
-                v_conflicted := array_append(v_conflicted, jsonb_build_object(
-                    'conflict', v_conflict, 'kind', v_change->>'kind', 'id', v_change->>'id',
-                    'field', v_field, 'theirs', v_current));
-                v_conflicts := v_conflicts + 1;
+                v_conflicted := array_append(v_conflicted, rapport.note_conflict(
+                    v_kind, v_id, v_field, v_sent->'base', v_sent->'value', v_current,
+                    v_member));
             END IF;
         END LOOP;
+        -- an edit of a record someone deleted meanwhile: applied (nothing is lost), and said
+        IF v_change->'live' = 'true'::jsonb AND NOT (v_change->'fields' ? 'deleted_at')
+           AND NULLIF(v_record.fields->'deleted_at', 'null'::jsonb) IS NOT NULL THEN
+            v_conflicted := array_append(v_conflicted, rapport.note_conflict(
+                v_kind, v_id, 'deleted_at', 'null'::jsonb, 'null'::jsonb,
+                v_record.fields->'deleted_at', v_member));
+        END IF;
         IF v_applied <> '{}'::jsonb THEN
             v_seq := v_seq + 1;
             IF v_record.id IS NULL THEN
                 INSERT INTO rapport.record (kind, id, version, fields)
-                VALUES (v_change->>'kind', (v_change->>'id')::uuid, v_seq, v_applied);
+                VALUES (v_kind, v_id, v_seq, v_applied);
             ELSE
                 UPDATE rapport.record SET version = v_seq, fields = fields || v_applied
-                WHERE kind = v_record.kind AND id = v_record.id;
+                WHERE kind = v_kind AND id = v_id;
             END IF;
             INSERT INTO rapport.change (seq, kind, id, fields, member, push_id)
-            VALUES (v_seq, v_change->>'kind', (v_change->>'id')::uuid, v_applied, v_member,
-                    p_push);
+            VALUES (v_seq, v_kind, v_id, v_applied, v_member, p_push);
         END IF;
         v_results := array_append(v_results, jsonb_build_object(
-            'kind', v_change->>'kind', 'id', v_change->>'id',
+            'kind', v_kind, 'id', v_id, 'applied', v_applied <> '{}'::jsonb,
             'version', COALESCE(CASE WHEN v_applied <> '{}'::jsonb THEN v_seq END,
                                 v_record.version)));
         v_record := NULL;
@@ -224,14 +285,55 @@ CREATE OR REPLACE FUNCTION rapport.pull(p_after bigint, p_limit int)
 RETURNS TABLE (seq bigint, kind text, id uuid, fields jsonb, member uuid)
 LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = rapport, pg_temp AS $$
 BEGIN
-    IF NOT EXISTS (SELECT 1 FROM rapport.member m
-                   WHERE m.login = session_user AND m.deleted_at IS NULL) THEN
-        RAISE EXCEPTION 'login % is not a member of this team', session_user
-            USING ERRCODE = 'insufficient_privilege';
-    END IF;
+    PERFORM rapport.me();
     RETURN QUERY SELECT c.seq, c.kind, c.id, c.fields, c.member FROM rapport.change c
         WHERE c.seq > COALESCE(p_after, 0) ORDER BY c.seq
         LIMIT least(greatest(COALESCE(p_limit, 0), 1), 5000);
+END
+$$;
+
+-- the team's records as they stand, for a laptop that joins: read with last_seq() in one
+-- repeatable-read transaction, it is one consistent moment; pulls go on after last_seq()
+CREATE OR REPLACE FUNCTION rapport.snapshot()
+RETURNS TABLE (kind text, id uuid, version bigint, fields jsonb)
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = rapport, pg_temp AS $$
+BEGIN
+    PERFORM rapport.me();
+    RETURN QUERY SELECT r.kind, r.id, r.version, r.fields FROM rapport.record r;
+END
+$$;
+
+-- how many live records the team's register holds: what a joining laptop is shown
+CREATE OR REPLACE FUNCTION rapport.census() RETURNS bigint
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = rapport, pg_temp AS $$
+BEGIN
+    PERFORM rapport.me();
+    RETURN (SELECT count(*) FROM rapport.record r
+            WHERE r.kind IN ('customer', 'department', 'service', 'service_request',
+                             'complaint', 'feedback')
+              AND NULLIF(r.fields->'deleted_at', 'null'::jsonb) IS NULL
+              AND NOT r.fields ? '_gone');
+END
+$$;
+
+CREATE OR REPLACE FUNCTION rapport.last_seq() RETURNS bigint
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = rapport, pg_temp AS $$
+BEGIN
+    PERFORM rapport.me();
+    RETURN (SELECT value FROM rapport.counter WHERE name = 'change');
+END
+$$;
+
+-- which team member record a login is: said once, by the first laptop that publishes or
+-- joins as it; every laptop then seats that member as "you"
+CREATE OR REPLACE FUNCTION rapport.claim(p_record uuid) RETURNS uuid
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = rapport, pg_temp AS $$
+DECLARE
+    v_record uuid;
+BEGIN
+    UPDATE rapport.member SET record = COALESCE(record, p_record)
+        WHERE id = (rapport.me()).id RETURNING record INTO v_record;
+    RETURN v_record;
 END
 $$;
 """
@@ -287,6 +389,16 @@ def init_server(url: str) -> ServerState:
                     "INSERT INTO rapport.kind (name) VALUES (%s) ON CONFLICT DO NOTHING",
                     [(kind,) for kind in SYNCED_KINDS],
                 )
+                connection.execute("DELETE FROM rapport.field_rule")
+                cursor.executemany(
+                    "INSERT INTO rapport.field_rule (kind, field, rule) VALUES (%s, %s, 'latest')",
+                    [(kind, field) for kind, fields in LATEST_FIELDS.items() for field in fields],
+                )
+            connection.execute(
+                "INSERT INTO rapport.meta (key, value) VALUES ('server', %s) "
+                "ON CONFLICT (key) DO NOTHING",
+                (str(uuid.uuid4()),),
+            )
             _ensure_group(connection, group, database)
             names = {"database": sql.Identifier(database), "group": sql.Identifier(group)}
             for statement in _RIGHTS:

@@ -258,6 +258,8 @@ def _reading_commands(tmp_path: Path) -> dict[str, list[str]]:
         "report": ["report", "monthly", "--month", "2026-10", "--out", f"{out}.pdf"],
         "check": ["check"],
         "backup": ["backup"],
+        "conflicts": ["conflicts"],
+        "sync": ["sync", "--url", "postgresql://127.0.0.1:1/team", "--login", "sam"],
     }
 
 
@@ -269,7 +271,7 @@ def test_a_mistyped_data_folder_is_said_and_not_made_by_any_reading_command(
     commands = _reading_commands(tmp_path)
     parser = build_parser()
     every = set(parser._subparsers._group_actions[0].choices)
-    making = {"demo", "import", "restore"}  # these may start a new data folder
+    making = {"demo", "import", "restore"}  # these may start a new data folder (sync --join)
     elsewhere = {"server"}  # the team server's set-up: no data folder at all
     assert every - making - elsewhere == set(commands), "say whether a command may make a folder"
     for name, argv in commands.items():

@@ -29,7 +29,9 @@ def test_init_sets_the_server_up_once_and_again_changes_nothing(server_url, caps
                 "SELECT tablename FROM pg_tables WHERE schemaname = 'rapport'"
             )
         }
-    assert tables == {"meta", "member", "kind", "counter", "record", "change", "push", "conflict"}
+    assert tables == {
+        "meta", "member", "kind", "field_rule", "counter", "record", "change", "push", "conflict"
+    }  # fmt: skip
 
 
 def test_a_server_set_up_by_a_newer_rapport_is_refused_untouched(server_url, capsys):

@@ -35,7 +35,7 @@ def dump(path: Path) -> dict[str, list[tuple]]:
         for (name,) in connection.execute("SELECT name FROM sqlite_master WHERE type='table'")
         if not name.startswith("sqlite_")  # SQLite's own (the planner's statistics)
     ]
-    rows = {t: connection.execute(f'SELECT * FROM "{t}" ORDER BY id').fetchall() for t in tables}
+    rows = {t: connection.execute(f'SELECT * FROM "{t}" ORDER BY 1').fetchall() for t in tables}
     connection.close()
     return rows
 

@@ -19,8 +19,8 @@ from models.db import (
     upgrade_schema,
 )
 from models.errors import DatabaseTooNew, DatabaseUnreadable, NotARapportDatabase
-from models.migrations import MIGRATIONS, SCHEMA_VERSION, run_script
-from models.schema import ALL_MODELS
+from models.migrations import _TEAM_TABLES_9, MIGRATIONS, SCHEMA_VERSION, run_script
+from models.schema import ALL_MODELS, EVERY_TABLE, SYNCED_KINDS
 from tests.models.test_entities import make_world
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
@@ -33,7 +33,8 @@ def table_shapes(path: Path) -> dict[str, object]:
         tables = [
             name
             for (name,) in connection.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
+                "ORDER BY name"
             )
         ]
         shapes = {}
@@ -79,7 +80,7 @@ def test_the_migrations_build_the_schema_the_models_describe(tmp_path):
     modelled = tmp_path / "modelled.db"
     plain = SqliteDatabase(str(modelled))
     database.initialize(plain)
-    plain.create_tables(ALL_MODELS)
+    plain.create_tables(EVERY_TABLE)
     plain.close()
     assert table_shapes(migrated) == table_shapes(modelled)
 
@@ -247,3 +248,18 @@ def test_a_folder_where_the_database_should_be_gets_a_clear_message(data_dir):
     (data_dir / "rapport.db").mkdir()
     with pytest.raises(DatabaseUnreadable, match="check that it is a file"):
         open_database(data_dir / "rapport.db")
+
+
+def test_every_team_table_has_its_writes_tracked(data_dir):
+    """A table added to the team's later needs its triggers made by its own schema step."""
+    db = open_database(data_dir / "rapport.db")
+    triggers = {
+        name for (name,) in db.execute_sql("SELECT name FROM sqlite_master WHERE type='trigger'")
+    }
+    close_database()
+    assert set(_TEAM_TABLES_9) == set(SYNCED_KINDS)
+    assert triggers == {
+        f"sync_{table}_{event}"
+        for table in SYNCED_KINDS
+        for event in ("insert", "update", "delete")
+    }

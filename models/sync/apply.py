@@ -1,0 +1,330 @@
+"""Applying the team server's changes to this laptop's database: untracked (they came from the
+server), each value checked against the field it is for, as anything from the network is
+untrusted input: a value this Rapport would not write is refused and said, never stored.
+
+A field this laptop has changed and not yet sent is left as it is here: it goes to the server
+with its base, where a person decides if the two differ. Two records that may not share a
+name (two people each added "Finance" offline) are told apart the same way on every laptop:
+the one with the larger key yields, renamed ("Finance (2)") or, for a link, removed.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from typing import Any
+
+from peewee import (
+    BigIntegerField,
+    BooleanField,
+    CharField,
+    DateField,
+    DateTimeField,
+    Field,
+    FloatField,
+    ForeignKeyField,
+    IntegerField,
+    IntegrityError,
+    TextField,
+    TimeField,
+    UUIDField,
+)
+
+from models.base import ChoiceField, Record, database
+from models.schema import BY_KIND
+from models.sync.outbox import GONE, fold
+from models.sync.tracking import set_tracking, untracked
+
+TEXT_LIMIT = 1_000_000  # characters in one text field: more is not something Rapport writes
+
+Incoming = tuple[int, str, Any, Any]  # (server sequence, kind, record key, fields)
+
+
+@dataclass
+class Applied:
+    """What a pull did here."""
+
+    records: int = 0
+    kinds: set[str] = field(default_factory=set)
+    refused: list[str] = field(default_factory=list)  # one line each
+    renamed: list[str] = field(default_factory=list)
+
+    def add(self, other: Applied) -> None:
+        self.records += other.records
+        self.kinds |= other.kinds
+        self.refused += other.refused
+        self.renamed += other.renamed
+
+
+class Refused(Exception):
+    """A value or record this Rapport will not store."""
+
+
+def apply_changes(
+    changes: list[Incoming], *, check_links: bool = True, remember: bool = True
+) -> Applied:
+    """Apply a page of the server's changes in order, inside the caller's transaction.
+    `check_links` False: links are checked once the whole of a snapshot is in; `remember`
+    False: the server's version is not known (a conflict's value)."""
+    done = Applied()
+    page = {(kind, _hex(key)) for _, kind, key, _ in changes if _hex(key)}
+    if not check_links:
+        page = _EVERYWHERE
+    pending = _pending_columns(page)
+    database.execute_sql("PRAGMA defer_foreign_keys = ON")  # a page may name a record later
+    with untracked():
+        for seq, kind, key, fields in changes:
+            try:
+                _apply_one(seq if remember else None, kind, key, fields, pending, page, done)
+            except Refused as why:
+                done.refused.append(f"{kind} {key}: {why}")
+    return done
+
+
+def _hex(key: Any) -> str | None:
+    try:
+        return uuid.UUID(str(key)).hex
+    except ValueError:
+        return None
+
+
+class _Everywhere(set):
+    """Every record: where links are checked later."""
+
+    def __contains__(self, _item: object) -> bool:
+        return True
+
+
+_EVERYWHERE = _Everywhere()
+
+
+def _apply_one(
+    seq: int | None,
+    kind: str,
+    key: Any,
+    fields: Any,
+    pending: dict[tuple[str, str], set[str]],
+    page: set[tuple[str, str]],
+    done: Applied,
+) -> None:
+    model = BY_KIND.get(kind)
+    record_id = _hex(key)
+    if model is None:
+        raise Refused("a kind of record this Rapport does not know (update Rapport)")
+    if record_id is None or not isinstance(fields, dict):
+        raise Refused("not a change Rapport makes")
+    waiting = pending.get((kind, record_id), set())
+    table = model._meta.table_name
+    if GONE in waiting:
+        pass  # removed here, not yet said: the removal goes to the server first
+    elif fields.get(GONE) is True:
+        database.execute_sql(f'DELETE FROM "{table}" WHERE id = ?', (record_id,))
+    else:
+        values = {}
+        for column, value in fields.items():
+            target = model._meta.columns.get(column)
+            if target is None or column == "id" or column in waiting:
+                continue  # a field of a newer Rapport (kept on the server), or changed here
+            try:
+                values[column] = stored_value(target, value)
+                _check_link(target, values[column], page)
+            except Refused as why:
+                done.refused.append(f"{kind} {record_id}: {column}: {why}")
+                values.pop(column, None)
+        _write(model, record_id, values, done)
+    if seq is not None:
+        database.execute_sql(
+            "INSERT INTO sync_version (kind, record_id, version) VALUES (?, ?, ?) "
+            "ON CONFLICT (kind, record_id) DO UPDATE SET version = excluded.version",
+            (kind, record_id, seq),
+        )
+    done.records += 1
+    done.kinds.add(kind)
+
+
+def _write(model: type[Record], record_id: str, values: dict[str, Any], done: Applied) -> None:
+    table = model._meta.table_name
+    exists = database.execute_sql(f'SELECT 1 FROM "{table}" WHERE id = ?', (record_id,)).fetchone()
+    if not exists:
+        values = _with_defaults(model, values)
+    if not values:
+        return
+    for attempt in range(3):
+        try:
+            with database.atomic():
+                if exists:
+                    sets = ", ".join(f'"{column}" = ?' for column in values)
+                    database.execute_sql(
+                        f'UPDATE "{table}" SET {sets} WHERE id = ?', (*values.values(), record_id)
+                    )
+                else:
+                    columns = ", ".join(f'"{column}"' for column in ("id", *values))
+                    marks = ", ".join("?" for _ in range(len(values) + 1))
+                    database.execute_sql(
+                        f'INSERT INTO "{table}" ({columns}) VALUES ({marks})',
+                        (record_id, *values.values()),
+                    )
+            return
+        except IntegrityError as error:
+            if attempt == 2 or not _make_room(model, record_id, values, str(error), done):
+                raise Refused(f"cannot be stored here: {error}") from None
+
+
+_UNIQUE = re.compile(r"UNIQUE constraint failed: (.+)")
+
+
+def _make_room(
+    model: type[Record], record_id: str, values: dict[str, Any], error: str, done: Applied
+) -> bool:
+    """Two records that may not share a value: the one with the larger key yields, the same
+    way on every laptop, and what changed goes to the server as this laptop's change."""
+    found = _UNIQUE.search(error)
+    if found is None:
+        return False
+    table = model._meta.table_name
+    columns = [part.strip().split(".", 1)[1] for part in found.group(1).split(",")]
+    if any(column not in values for column in columns):
+        return False
+    where = " AND ".join(f'"{column}" = ?' for column in columns)
+    holder = database.execute_sql(
+        f'SELECT id FROM "{table}" WHERE {where} AND id <> ?',
+        (*(values[column] for column in columns), record_id),
+    ).fetchone()
+    if holder is None:
+        return False
+    text = len(columns) == 1 and isinstance(model._meta.columns[columns[0]], CharField)
+    if holder[0] > record_id:  # the record here yields
+        set_tracking(True)
+        try:
+            if text:
+                column = columns[0]
+                new = _free_name(model, column, values[column])
+                database.execute_sql(
+                    f'UPDATE "{table}" SET "{column}" = ? WHERE id = ?', (new, holder[0])
+                )
+                done.renamed.append(f"{table} '{values[column]}' here is now '{new}'")
+            else:
+                database.execute_sql(f'DELETE FROM "{table}" WHERE id = ?', (holder[0],))
+        finally:
+            set_tracking(False)
+        return True
+    if not text:
+        raise Refused("the same link exists here already")
+    column = columns[0]
+    new = _free_name(model, column, values[column])
+    database.execute_sql(
+        "INSERT INTO sync_outbox (kind, record_id, old, new) VALUES (?, ?, ?, ?)",
+        (table, record_id, json.dumps({column: values[column]}), json.dumps({column: new})),
+    )
+    done.renamed.append(f"{table} '{values[column]}' from the team is now '{new}'")
+    values[column] = new
+    return True
+
+
+def _free_name(model: type[Record], column: str, value: str) -> str:
+    limit = model._meta.columns[column].max_length
+    for number in range(2, 10_000):
+        suffix = f" ({number})"
+        candidate = value[: limit - len(suffix)] + suffix
+        taken = database.execute_sql(
+            f'SELECT 1 FROM "{model._meta.table_name}" WHERE "{column}" = ?', (candidate,)
+        ).fetchone()
+        if not taken:
+            return candidate
+    raise Refused(f"no free name like '{value}'")
+
+
+def _with_defaults(model: type[Record], values: dict[str, Any]) -> dict[str, Any]:
+    """A new record's values, missing ones as a new record here would have them (a
+    confidential complaint's details, which this laptop may not hold, are empty)."""
+    complete = dict(values)
+    for target in model._meta.sorted_fields:
+        column = target.column_name
+        if column in complete or column == "id" or target.null:
+            continue
+        default = target.default() if callable(target.default) else target.default
+        if default is not None:
+            complete[column] = target.db_value(default)
+        elif isinstance(target, (CharField, TextField)) and not isinstance(target, ChoiceField):
+            complete[column] = ""
+        else:
+            raise Refused(f"it lacks {column}")
+    return complete
+
+
+def stored_value(target: Field, value: Any) -> Any:
+    """`value` as the database stores it for `target`, or Refused saying why not."""
+    if value is None:
+        if target.null:
+            return None
+        raise Refused("may not be empty")
+    if isinstance(target, BooleanField):
+        if value in (0, 1) and not isinstance(value, float):
+            return int(value)
+    elif isinstance(target, (IntegerField, BigIntegerField)):
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+    elif isinstance(target, FloatField):
+        if isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value):
+            return float(value)
+    elif isinstance(target, (ForeignKeyField, UUIDField)):
+        if isinstance(value, str) and _hex(value) == value:
+            return value
+    elif isinstance(target, ChoiceField):
+        if isinstance(value, str) and value in {choice.value for choice in target.choice}:
+            return value
+    elif isinstance(target, (DateTimeField, DateField, TimeField)):
+        if isinstance(value, str) and _is_moment(target, value):
+            return value
+    elif isinstance(target, (CharField, TextField)):
+        limit = target.max_length if isinstance(target, CharField) else TEXT_LIMIT
+        if isinstance(value, str) and len(value) <= (limit or TEXT_LIMIT) and "\x00" not in value:
+            return value
+    shown = json.dumps(value)[:60]
+    raise Refused(f"{shown} is not a value Rapport stores there")
+
+
+def _is_moment(target: Field, value: str) -> bool:
+    kind = {DateTimeField: datetime, DateField: date, TimeField: time}
+    wanted = next(t for f, t in kind.items() if isinstance(target, f))
+    parsed = target.python_value(value)
+    return type(parsed) is wanted and str(parsed) == value
+
+
+def _check_link(target: Field, value: Any, page: set[tuple[str, str]]) -> None:
+    if not isinstance(target, ForeignKeyField) or value is None:
+        return
+    parent = target.rel_model._meta.table_name
+    if (parent, value) in page:
+        return
+    found = database.execute_sql(f'SELECT 1 FROM "{parent}" WHERE id = ?', (value,)).fetchone()
+    if not found:
+        raise Refused(f"names a {parent.replace('_', ' ')} this laptop does not have")
+
+
+def _pending_columns(records: Iterable[tuple[str, str]]) -> dict[tuple[str, str], set[str]]:
+    """The columns of `records` changed here and not yet sent (all of them for a record made
+    here; GONE for one removed here)."""
+    entries: dict[tuple[str, str], list[tuple[str | None, str | None]]] = {}
+    records = list(records)
+    for start in range(0, len(records), 400):
+        part = records[start : start + 400]
+        where = " OR ".join("(kind = ? AND record_id = ?)" for _ in part)
+        for kind, key, old, new in database.execute_sql(
+            f"SELECT kind, record_id, old, new FROM sync_outbox WHERE {where} ORDER BY seq",
+            [value for pair in part for value in pair],
+        ):
+            entries.setdefault((kind, key), []).append((old, new))
+    pending = {}
+    for (kind, key), written in entries.items():
+        change = fold(kind, key, written, None)
+        if change is not None:
+            pending[(kind, key)] = set(change["fields"])
+        if written[0][0] is None and written[-1][1] is not None:
+            pending[(kind, key)] = set(BY_KIND[kind]._meta.columns)
+    return pending

@@ -1,0 +1,20 @@
+"""How each field of the team's records merges on the server, stated once for server and
+laptop: by base value (a conflict where two people changed it differently) unless listed here.
+"""
+
+from __future__ import annotations
+
+from models import complaint_lifecycle, service_log
+from models.schema import BY_KIND, SYNCED_KINDS
+
+
+def _columns(kind: str, names: tuple[str, ...]) -> tuple[str, ...]:
+    fields = BY_KIND[kind]._meta.fields
+    return tuple(fields[name].column_name for name in names)
+
+
+# The last push wins: when a record was last saved, and what every laptop derives again.
+LATEST_FIELDS: dict[str, tuple[str, ...]] = dict.fromkeys(SYNCED_KINDS, ("updated_at",))
+LATEST_FIELDS["service_request"] += _columns("service_request", service_log.DERIVED_FIELDS)
+LATEST_FIELDS["complaint"] += _columns("complaint", complaint_lifecycle.DERIVED_FIELDS)
+LATEST_FIELDS["settings"] += ("holidays_seeded_through",)

@@ -1,0 +1,151 @@
+"""Two laptops syncing through a real PostgreSQL (tests/postgres.py), driven as a user or a
+scheduled job drives them: publish, join, merged edits, conflicts and their settling,
+working offline and catching up, and what a sync says when it cannot go on."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from desktop.cli import EXIT_FAILED, EXIT_OK
+from models.choices import CustomerKind
+from models.operations import create, fetch, soft_delete, update
+from models.people import member_at_keyboard
+from models.register import Customer, Department
+from tests.desktop.sync_helpers import PASSWORD, Team
+
+
+@pytest.fixture
+def team(postgres_cluster, server_url, tmp_path, monkeypatch):
+    monkeypatch.setenv("RAPPORT_SYNC_PASSWORD", PASSWORD)
+    monkeypatch.setenv("RAPPORT_DB_KEY", "ab" * 32)
+    return Team(postgres_cluster, server_url, tmp_path)
+
+
+@pytest.fixture
+def pair(team):
+    """Priya publishes a small register; Sam joins it."""
+    priya = team.laptop(team.member("Priya Patel"))
+    sam = team.laptop(team.member("Sam Jones"))
+    with priya.open():
+        finance, _ = create(Department, name="Finance")
+        new_customer("Ann Lee", email="ann@example.org", department=finance.id)
+    assert priya.sync("--publish") == EXIT_OK
+    assert sam.sync("--join") == EXIT_OK
+    return priya, sam
+
+
+def new_customer(name, **values):
+    return create(Customer, name=name, kind=CustomerKind.COLLEAGUE, **values)[0]
+
+
+def customer(name):
+    return Customer.get(Customer.name == name)
+
+
+def test_a_joined_laptop_holds_the_published_register_and_knows_who_it_is(pair, capsys):
+    priya, sam = pair
+    with sam.open():
+        ann = customer("Ann Lee")
+        assert ann.department.name == "Finance"
+        assert fetch(type(ann), ann.id).email == "ann@example.org"
+        from models.people import Member
+
+        assert Member.get(Member.id == member_at_keyboard()).name == "Sam Jones"
+    with priya.open():
+        from models.people import Member
+
+        assert Member.get(Member.id == member_at_keyboard()).name == "Priya Patel"
+
+
+def test_edits_of_different_fields_merge_and_the_same_field_conflicts(pair, capsys):
+    priya, sam = pair
+    with priya.open():
+        update(customer("Ann Lee"), phone="4455", job_title="Clerk")
+    with sam.open():
+        update(customer("Ann Lee"), location="County Hall", job_title="Supervisor")
+    assert priya.sync() == EXIT_OK
+    capsys.readouterr()
+    assert sam.sync() == EXIT_OK
+    assert "1 new conflict(s)" in capsys.readouterr().out
+    assert priya.sync() == EXIT_OK
+    for laptop in pair:
+        with laptop.open():
+            ann = customer("Ann Lee")
+            assert (ann.phone, ann.location, ann.job_title) == ("4455", "County Hall", "Clerk")
+    capsys.readouterr()
+    assert sam.run("conflicts", "--json") == EXIT_OK
+    (said,) = json.loads(capsys.readouterr().out)
+    assert (said["kind"], said["record"], said["field"]) == ("customer", "Ann Lee", "job_title")
+    assert (said["base"], said["mine"], said["theirs"]) == ("", "Supervisor", "Clerk")
+    # Sam keeps his: an ordinary edit that reaches Priya with the next syncs
+    from models.sync.state import open_conflicts, resolve
+
+    with sam.open():
+        resolve(open_conflicts()[0].id, "mine")
+        assert open_conflicts() == []
+    assert sam.sync() == EXIT_OK
+    assert priya.sync() == EXIT_OK
+    with priya.open():
+        assert customer("Ann Lee").job_title == "Supervisor"
+
+
+def test_work_done_offline_waits_and_goes_with_the_next_sync(pair, team, capsys):
+    priya, sam = pair
+    with sam.open():
+        update(customer("Ann Lee"), phone="01632 960001")
+        new_customer("Bob Hart")
+    offline = sam.folder
+    from tests.desktop.sync_helpers import Laptop
+
+    unreachable = Laptop(offline, "postgresql://127.0.0.1:1/nowhere?sslmode=disable", sam.login)
+    capsys.readouterr()
+    assert unreachable.sync() == EXIT_FAILED
+    error = capsys.readouterr().err.strip()
+    assert error.startswith("rapport: Cannot reach the team server") and "\n" not in error
+    with sam.open():
+        from models.sync.state import status
+
+        assert status().waiting == 2  # Ann's change and Bob
+    assert sam.sync() == EXIT_OK
+    assert priya.sync() == EXIT_OK
+    with priya.open():
+        assert customer("Ann Lee").phone == "01632 960001"
+        assert customer("Bob Hart") is not None
+
+
+def test_deleting_what_someone_changed_meanwhile_is_for_a_person(pair, capsys):
+    priya, sam = pair
+    with priya.open():
+        update(customer("Ann Lee"), phone="4455")
+    with sam.open():
+        soft_delete(customer("Ann Lee"))
+    assert priya.sync() == EXIT_OK
+    assert sam.sync() == EXIT_OK
+    capsys.readouterr()
+    assert sam.run("conflicts", "--json") == EXIT_OK
+    (said,) = json.loads(capsys.readouterr().out)
+    assert said["field"] == "deleted_at" and said["mine"] and said["theirs"] is None
+    with sam.open():
+        ann = customer("Ann Lee")
+        assert ann.deleted_at is None and ann.phone == "4455"  # as the team has it
+
+
+def test_joining_with_a_register_of_ones_own_asks_what_to_do_with_it(team, capsys):
+    priya = team.laptop(team.member("Priya Patel"))
+    with priya.open():
+        new_customer("Ann Lee")
+    assert priya.sync("--publish") == EXIT_OK
+    sam = team.laptop(team.member("Sam Jones"))
+    with sam.open():
+        new_customer("Carl Diaz")
+    capsys.readouterr()
+    assert sam.sync("--join") == EXIT_FAILED
+    error = capsys.readouterr().err
+    assert "holds its own register (1 record(s))" in error and "replace mine" in error
+    assert sam.sync("--join", "--add-mine") == EXIT_OK
+    assert priya.sync() == EXIT_OK
+    for laptop in (priya, sam):
+        with laptop.open():
+            assert {c.name for c in Customer.select()} == {"Ann Lee", "Carl Diaz"}
