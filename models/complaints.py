@@ -80,20 +80,27 @@ class Complaint(SoftDeleteRecord):
 
     def audit_masked_fields(self) -> set[str]:
         """What the audit trail must not spell out for a confidential complaint."""
-        if not self.confidential:
-            return set()
-        return {
-            "summary",
-            "details",
-            "remedy_sought",
-            "resolution",
-            "remedy_given",
-            "lessons_learned",
-            "referral_reason",
-            "referral_outcome",
-            "extension_reason",
-            "customer",
-        }
+        return set(CONFIDENTIAL_FIELDS) if self.confidential else set()
+
+
+# What only those who may read confidential complaints see of one (the audit trail, the team
+# server): the figures' fields (reference, dates, status, category, department, service,
+# outcome) stay for everyone, so every member's report counts the same.
+CONFIDENTIAL_FIELDS = (
+    "summary",
+    "details",
+    "remedy_sought",
+    "resolution",
+    "remedy_given",
+    "lessons_learned",
+    "referred_to",
+    "referral_reason",
+    "referral_outcome",
+    "extension_reason",
+    "customer",
+)
+# and of each step of its timeline: what was said, and with whom
+CONFIDENTIAL_EVENT_FIELDS = ("note", "who")
 
 
 class ComplaintEvent(Record):

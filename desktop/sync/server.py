@@ -19,7 +19,7 @@ from psycopg import sql
 
 from desktop.sync.connection import ServerError, connect
 from models.schema import SYNCED_KINDS
-from models.sync.rules import LATEST_FIELDS
+from models.sync.rules import LATEST_FIELDS, SECRET_FIELDS
 
 MIN_PASSWORD = 10  # characters: a login that reaches the team's register
 LOGIN_LIMIT = 63  # PostgreSQL's longest name
@@ -87,6 +87,23 @@ CREATE TABLE IF NOT EXISTS rapport.push (
     result jsonb NOT NULL,
     PRIMARY KEY (member, push_id)
 );
+-- a confidential complaint's details (and its timeline's and audit entries' words), apart,
+-- under row-level security: only members with the confidential role read them, and only a
+-- push (running as the tables' owner) writes them
+CREATE TABLE IF NOT EXISTS rapport.secret (
+    kind text NOT NULL,
+    id uuid NOT NULL,
+    fields jsonb NOT NULL,
+    PRIMARY KEY (kind, id)
+);
+CREATE TABLE IF NOT EXISTS rapport.change_secret (
+    seq bigint PRIMARY KEY,
+    fields jsonb NOT NULL
+);
+ALTER TABLE rapport.record ENABLE ROW LEVEL SECURITY;
+ALTER TABLE rapport.change ENABLE ROW LEVEL SECURITY;
+ALTER TABLE rapport.secret ENABLE ROW LEVEL SECURITY;
+ALTER TABLE rapport.change_secret ENABLE ROW LEVEL SECURITY;
 CREATE TABLE IF NOT EXISTS rapport.conflict (
     id bigserial PRIMARY KEY,
     kind text NOT NULL,
@@ -106,15 +123,36 @@ STEPS = (_STEP_1,)
 # Who may do what: only the team's logins reach its database, and there they may read the
 # team and call push and pull, nothing else.
 _FUNCTIONS = (
-    "rapport.me(), rapport.push(int, uuid, jsonb), rapport.pull(bigint, int), "
+    "rapport.me(), rapport.is_member(), rapport.may_read_confidential(), "
+    "rapport.push(int, uuid, jsonb), rapport.pull(bigint, int), "
     "rapport.snapshot(), rapport.census(), rapport.last_seq(), rapport.claim(uuid)"
 )
-_INTERNAL = "rapport.note_conflict(text, uuid, text, jsonb, jsonb, jsonb, uuid)"
+_INTERNAL = (
+    "rapport.note_conflict(text, uuid, text, jsonb, jsonb, jsonb, uuid), "
+    "rapport.complaint_sealed(text), rapport.sealed(text, jsonb), rapport.secret_keys(text), "
+    "rapport.covered(uuid), rapport.seal(uuid), rapport.unseal(uuid, bigint, uuid, uuid)"
+)
 _RIGHTS = (
     "REVOKE CONNECT, TEMPORARY ON DATABASE {database} FROM PUBLIC",
     "GRANT CONNECT ON DATABASE {database} TO {group}",
     "GRANT USAGE ON SCHEMA rapport TO {group}",
     "GRANT SELECT ON rapport.meta, rapport.member TO {group}",
+    # the team's records, read by its members (a push alone writes them); a confidential
+    # complaint's details only by those with the confidential role
+    "GRANT SELECT ON rapport.record, rapport.change, rapport.secret, rapport.change_secret "
+    "TO {group}",
+    "DROP POLICY IF EXISTS members ON rapport.record",
+    "CREATE POLICY members ON rapport.record FOR SELECT TO {group} "
+    "USING ((SELECT rapport.is_member()))",
+    "DROP POLICY IF EXISTS members ON rapport.change",
+    "CREATE POLICY members ON rapport.change FOR SELECT TO {group} "
+    "USING ((SELECT rapport.is_member()))",
+    "DROP POLICY IF EXISTS readers ON rapport.secret",
+    "CREATE POLICY readers ON rapport.secret FOR SELECT TO {group} "
+    "USING ((SELECT rapport.may_read_confidential()))",
+    "DROP POLICY IF EXISTS readers ON rapport.change_secret",
+    "CREATE POLICY readers ON rapport.change_secret FOR SELECT TO {group} "
+    "USING ((SELECT rapport.may_read_confidential()))",
     f"REVOKE ALL ON FUNCTION {_FUNCTIONS}, {_INTERNAL} FROM PUBLIC",
     f"GRANT EXECUTE ON FUNCTION {_FUNCTIONS} TO {{group}}",
 )
@@ -139,6 +177,111 @@ BEGIN
 END
 $$;
 
+CREATE OR REPLACE FUNCTION rapport.is_member() RETURNS boolean
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = rapport, pg_temp AS $$
+    SELECT EXISTS (SELECT 1 FROM rapport.member
+                   WHERE login = session_user AND deleted_at IS NULL)
+$$;
+
+CREATE OR REPLACE FUNCTION rapport.may_read_confidential() RETURNS boolean
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = rapport, pg_temp AS $$
+    SELECT COALESCE((SELECT confidential FROM rapport.member
+                     WHERE login = session_user AND deleted_at IS NULL), false)
+$$;
+
+CREATE OR REPLACE FUNCTION rapport.complaint_sealed(p_key text) RETURNS boolean
+LANGUAGE sql STABLE SET search_path = rapport, pg_temp AS $$
+    SELECT COALESCE((SELECT r.fields->'confidential' IN ('1'::jsonb, 'true'::jsonb)
+                     FROM rapport.record r
+                     WHERE r.kind = 'complaint' AND p_key ~ '^[0-9a-fA-F]{32}$'
+                       AND r.id = p_key::uuid), false)
+$$;
+
+-- whether a record's secret fields are kept apart: a confidential complaint's, and its
+-- timeline's and audit entries'
+CREATE OR REPLACE FUNCTION rapport.sealed(p_kind text, p_fields jsonb) RETURNS boolean
+LANGUAGE sql STABLE SET search_path = rapport, pg_temp AS $$
+    SELECT CASE p_kind
+        WHEN 'complaint' THEN COALESCE(p_fields->'confidential' IN ('1'::jsonb, 'true'::jsonb),
+                                       false)
+        WHEN 'complaint_event' THEN rapport.complaint_sealed(p_fields->>'complaint_id')
+        WHEN 'audit_entry' THEN COALESCE(p_fields->>'table_name' = 'complaint', false)
+                                AND rapport.complaint_sealed(p_fields->>'record_id')
+        ELSE false END
+$$;
+
+CREATE OR REPLACE FUNCTION rapport.secret_keys(p_kind text) RETURNS text[]
+LANGUAGE sql STABLE SET search_path = rapport, pg_temp AS $$
+    SELECT COALESCE(array_agg(field), '{}') FROM rapport.field_rule
+    WHERE kind = p_kind AND rule = 'secret'
+$$;
+
+-- the records a complaint's confidentiality covers
+CREATE OR REPLACE FUNCTION rapport.covered(p_complaint uuid)
+RETURNS TABLE (kind text, id uuid)
+LANGUAGE sql STABLE SET search_path = rapport, pg_temp AS $$
+    SELECT r.kind, r.id FROM rapport.record r
+    WHERE (r.kind = 'complaint' AND r.id = p_complaint)
+       OR (r.kind = 'complaint_event'
+           AND r.fields->>'complaint_id' = replace(p_complaint::text, '-', ''))
+       OR (r.kind = 'audit_entry' AND r.fields->>'table_name' = 'complaint'
+           AND r.fields->>'record_id' = replace(p_complaint::text, '-', ''))
+$$;
+
+-- a complaint made confidential: what it said before goes under lock, in the records and in
+-- the changes that carried it (laptops that pulled it already keep what they have)
+CREATE OR REPLACE FUNCTION rapport.seal(p_complaint uuid) RETURNS void
+LANGUAGE plpgsql SET search_path = rapport, pg_temp AS $$
+DECLARE
+    v_row record;
+    v_keys text[];
+    v_hidden jsonb;
+BEGIN
+    FOR v_row IN SELECT * FROM rapport.covered(p_complaint) LOOP
+        v_keys := rapport.secret_keys(v_row.kind);
+        SELECT COALESCE(jsonb_object_agg(f.key, f.value), '{}') INTO v_hidden
+            FROM rapport.record r, jsonb_each(r.fields) f
+            WHERE r.kind = v_row.kind AND r.id = v_row.id AND f.key = ANY(v_keys);
+        IF v_hidden <> '{}'::jsonb THEN
+            UPDATE rapport.record SET fields = fields - v_keys
+                WHERE kind = v_row.kind AND id = v_row.id;
+            INSERT INTO rapport.secret (kind, id, fields) VALUES (v_row.kind, v_row.id, v_hidden)
+                ON CONFLICT (kind, id)
+                DO UPDATE SET fields = excluded.fields || rapport.secret.fields;
+        END IF;
+        INSERT INTO rapport.change_secret (seq, fields)
+            SELECT c.seq, (SELECT jsonb_object_agg(f.key, f.value) FROM jsonb_each(c.fields) f
+                           WHERE f.key = ANY(v_keys))
+            FROM rapport.change c
+            WHERE c.kind = v_row.kind AND c.id = v_row.id AND c.fields ?| v_keys
+            ON CONFLICT (seq)
+            DO UPDATE SET fields = rapport.change_secret.fields || excluded.fields;
+        UPDATE rapport.change SET fields = fields - v_keys
+            WHERE kind = v_row.kind AND id = v_row.id AND fields ?| v_keys;
+    END LOOP;
+END
+$$;
+
+-- a complaint no longer confidential: its details go to every member, as new changes
+CREATE OR REPLACE FUNCTION rapport.unseal(p_complaint uuid, p_seq bigint, p_member uuid,
+                                          p_push uuid) RETURNS bigint
+LANGUAGE plpgsql SET search_path = rapport, pg_temp AS $$
+DECLARE
+    v_row record;
+BEGIN
+    FOR v_row IN SELECT s.kind, s.id, s.fields FROM rapport.secret s
+                 JOIN rapport.covered(p_complaint) c ON c.kind = s.kind AND c.id = s.id LOOP
+        p_seq := p_seq + 1;
+        UPDATE rapport.record SET fields = fields || v_row.fields, version = p_seq
+            WHERE kind = v_row.kind AND id = v_row.id;
+        DELETE FROM rapport.secret WHERE kind = v_row.kind AND id = v_row.id;
+        INSERT INTO rapport.change (seq, kind, id, fields, member, push_id)
+            VALUES (p_seq, v_row.kind, v_row.id, v_row.fields, p_member, p_push);
+    END LOOP;
+    RETURN p_seq;
+END
+$$;
+
 CREATE OR REPLACE FUNCTION rapport.note_conflict(
     p_kind text, p_id uuid, p_field text, p_base jsonb, p_mine jsonb, p_theirs jsonb,
     p_member uuid)
@@ -159,7 +302,8 @@ RETURNS jsonb
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = rapport, pg_temp
 SET lock_timeout = '15s' AS $$
 DECLARE
-    v_member uuid := (rapport.me()).id;
+    v_me rapport.member := rapport.me();
+    v_member uuid := v_me.id;
     v_done jsonb;
     v_change jsonb;
     v_kind text;
@@ -171,6 +315,13 @@ DECLARE
     v_seq bigint;
     v_record rapport.record%ROWTYPE;
     v_latest jsonb;
+    v_hidden jsonb;
+    v_whole jsonb;
+    v_public jsonb;
+    v_private jsonb;
+    v_keys text[];
+    v_was_sealed boolean;
+    v_sealed boolean;
     v_since boolean;
     v_deleting boolean;
     v_results jsonb[] := '{}';  -- an array grows in place; a jsonb would be copied each time
@@ -197,7 +348,7 @@ BEGIN
             USING ERRCODE = 'invalid_parameter_value';
     END IF;
     SELECT COALESCE(jsonb_object_agg(kind || '.' || field, rule), '{}') INTO v_latest
-        FROM rapport.field_rule;
+        FROM rapport.field_rule WHERE rule = 'latest';
     FOR v_change IN SELECT * FROM jsonb_array_elements(p_changes) LOOP
         v_index := v_index + 1;
         IF jsonb_typeof(v_change) IS DISTINCT FROM 'object'
@@ -217,6 +368,11 @@ BEGIN
         v_applied := '{}'::jsonb;
         SELECT * INTO v_record FROM rapport.record
             WHERE kind = v_kind AND id = v_id FOR UPDATE;
+        SELECT fields INTO v_hidden FROM rapport.secret
+            WHERE kind = v_kind AND id = v_id FOR UPDATE;
+        v_whole := COALESCE(v_record.fields, '{}'::jsonb) || COALESCE(v_hidden, '{}'::jsonb);
+        v_keys := rapport.secret_keys(v_kind);
+        v_was_sealed := rapport.sealed(v_kind, v_whole);
         -- changed by someone else since this laptop last saw the record
         v_since := v_record.id IS NOT NULL AND EXISTS (
             SELECT 1 FROM rapport.change c WHERE c.kind = v_kind AND c.id = v_id
@@ -226,7 +382,7 @@ BEGIN
             AND NULLIF(v_change->'fields'->'deleted_at'->'base', 'null') IS NULL;
         FOR v_field, v_sent IN SELECT * FROM jsonb_each(v_change->'fields') LOOP
             -- JSON null and a field never set are the same: no value
-            v_current := NULLIF(v_record.fields->v_field, 'null'::jsonb);
+            v_current := NULLIF(v_whole->v_field, 'null'::jsonb);
             IF v_latest ? (v_kind || '.' || v_field) THEN
                 IF v_current IS DISTINCT FROM NULLIF(v_sent->'value', 'null'::jsonb) THEN
                     v_applied := v_applied || jsonb_build_object(v_field, v_sent->'value');
@@ -243,7 +399,9 @@ BEGIN
                 END IF;
             ELSE
                 v_conflicted := array_append(v_conflicted, rapport.note_conflict(
-                    v_kind, v_id, v_field, v_sent->'base', v_sent->'value', v_current,
+                    v_kind, v_id, v_field, v_sent->'base', v_sent->'value',
+                    CASE WHEN v_was_sealed AND NOT v_me.confidential AND v_field = ANY(v_keys)
+                         THEN '"(confidential)"'::jsonb ELSE v_current END,
                     v_member));
             END IF;
         END LOOP;
@@ -256,15 +414,34 @@ BEGIN
         END IF;
         IF v_applied <> '{}'::jsonb THEN
             v_seq := v_seq + 1;
+            v_sealed := rapport.sealed(v_kind, v_whole || v_applied);
+            v_private := '{}'::jsonb;
+            v_public := v_applied;
+            IF v_sealed THEN
+                SELECT COALESCE(jsonb_object_agg(f.key, f.value), '{}') INTO v_private
+                    FROM jsonb_each(v_applied) f WHERE f.key = ANY(v_keys);
+                v_public := v_applied - v_keys;
+            END IF;
             IF v_record.id IS NULL THEN
                 INSERT INTO rapport.record (kind, id, version, fields)
-                VALUES (v_kind, v_id, v_seq, v_applied);
+                VALUES (v_kind, v_id, v_seq, v_public);
             ELSE
-                UPDATE rapport.record SET version = v_seq, fields = fields || v_applied
+                UPDATE rapport.record SET version = v_seq, fields = fields || v_public
                 WHERE kind = v_kind AND id = v_id;
             END IF;
             INSERT INTO rapport.change (seq, kind, id, fields, member, push_id)
-            VALUES (v_seq, v_kind, v_id, v_applied, v_member, p_push);
+            VALUES (v_seq, v_kind, v_id, v_public, v_member, p_push);
+            IF v_private <> '{}'::jsonb THEN
+                INSERT INTO rapport.secret (kind, id, fields) VALUES (v_kind, v_id, v_private)
+                    ON CONFLICT (kind, id)
+                    DO UPDATE SET fields = rapport.secret.fields || excluded.fields;
+                INSERT INTO rapport.change_secret (seq, fields) VALUES (v_seq, v_private);
+            END IF;
+            IF v_kind = 'complaint' AND v_sealed AND NOT v_was_sealed THEN
+                PERFORM rapport.seal(v_id);
+            ELSIF v_kind = 'complaint' AND v_was_sealed AND NOT v_sealed THEN
+                v_seq := rapport.unseal(v_id, v_seq, v_member, p_push);
+            END IF;
         END IF;
         v_results := array_append(v_results, jsonb_build_object(
             'kind', v_kind, 'id', v_id, 'applied', v_applied <> '{}'::jsonb,
@@ -281,12 +458,15 @@ BEGIN
 END
 $$;
 
+-- pull and snapshot read as the member (row-level security decides what they see)
 CREATE OR REPLACE FUNCTION rapport.pull(p_after bigint, p_limit int)
 RETURNS TABLE (seq bigint, kind text, id uuid, fields jsonb, member uuid)
-LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = rapport, pg_temp AS $$
+LANGUAGE plpgsql STABLE SET search_path = rapport, pg_temp AS $$
 BEGIN
     PERFORM rapport.me();
-    RETURN QUERY SELECT c.seq, c.kind, c.id, c.fields, c.member FROM rapport.change c
+    RETURN QUERY SELECT c.seq, c.kind, c.id, c.fields || COALESCE(s.fields, '{}'::jsonb),
+                        c.member
+        FROM rapport.change c LEFT JOIN rapport.change_secret s ON s.seq = c.seq
         WHERE c.seq > COALESCE(p_after, 0) ORDER BY c.seq
         LIMIT least(greatest(COALESCE(p_limit, 0), 1), 5000);
 END
@@ -296,10 +476,11 @@ $$;
 -- repeatable-read transaction, it is one consistent moment; pulls go on after last_seq()
 CREATE OR REPLACE FUNCTION rapport.snapshot()
 RETURNS TABLE (kind text, id uuid, version bigint, fields jsonb)
-LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = rapport, pg_temp AS $$
+LANGUAGE plpgsql STABLE SET search_path = rapport, pg_temp AS $$
 BEGIN
     PERFORM rapport.me();
-    RETURN QUERY SELECT r.kind, r.id, r.version, r.fields FROM rapport.record r;
+    RETURN QUERY SELECT r.kind, r.id, r.version, r.fields || COALESCE(s.fields, '{}'::jsonb)
+        FROM rapport.record r LEFT JOIN rapport.secret s ON s.kind = r.kind AND s.id = r.id;
 END
 $$;
 
@@ -391,8 +572,13 @@ def init_server(url: str) -> ServerState:
                 )
                 connection.execute("DELETE FROM rapport.field_rule")
                 cursor.executemany(
-                    "INSERT INTO rapport.field_rule (kind, field, rule) VALUES (%s, %s, 'latest')",
-                    [(kind, field) for kind, fields in LATEST_FIELDS.items() for field in fields],
+                    "INSERT INTO rapport.field_rule (kind, field, rule) VALUES (%s, %s, %s)",
+                    [
+                        (kind, field, rule)
+                        for rule, listed in (("latest", LATEST_FIELDS), ("secret", SECRET_FIELDS))
+                        for kind, fields in listed.items()
+                        for field in fields
+                    ],
                 )
             connection.execute(
                 "INSERT INTO rapport.meta (key, value) VALUES ('server', %s) "

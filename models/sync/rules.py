@@ -4,7 +4,7 @@ laptop: by base value (a conflict where two people changed it differently) unles
 
 from __future__ import annotations
 
-from models import complaint_lifecycle, service_log
+from models import complaint_lifecycle, complaints, service_log
 from models.schema import BY_KIND, SYNCED_KINDS
 
 
@@ -18,3 +18,12 @@ LATEST_FIELDS: dict[str, tuple[str, ...]] = dict.fromkeys(SYNCED_KINDS, ("update
 LATEST_FIELDS["service_request"] += _columns("service_request", service_log.DERIVED_FIELDS)
 LATEST_FIELDS["complaint"] += _columns("complaint", complaint_lifecycle.DERIVED_FIELDS)
 LATEST_FIELDS["settings"] += ("holidays_seeded_through",)
+
+# Seen only by members who may read confidential complaints, where the complaint is one: its
+# details, its timeline's words, and what its audit entries say. The server keeps them apart,
+# under row-level security.
+SECRET_FIELDS: dict[str, tuple[str, ...]] = {
+    "complaint": _columns("complaint", complaints.CONFIDENTIAL_FIELDS),
+    "complaint_event": _columns("complaint_event", complaints.CONFIDENTIAL_EVENT_FIELDS),
+    "audit_entry": ("old_value", "new_value"),
+}

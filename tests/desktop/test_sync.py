@@ -5,6 +5,7 @@ working offline and catching up, and what a sync says when it cannot go on."""
 from __future__ import annotations
 
 import json
+from datetime import datetime
 
 import pytest
 
@@ -149,3 +150,105 @@ def test_joining_with_a_register_of_ones_own_asks_what_to_do_with_it(team, capsy
     for laptop in (priya, sam):
         with laptop.open():
             assert {c.name for c in Customer.select()} == {"Ann Lee", "Carl Diaz"}
+
+
+SECRET = "Bullied by the night manager"
+
+
+def test_a_member_without_the_role_never_receives_a_confidential_complaints_details(
+    team, capsys, tmp_path
+):
+    """Row-level security on the server: Sam's own login, reading the server directly, sees
+    the complaint's figures but none of its words; his laptop and its exports hold none; and
+    both laptops count the same."""
+    import psycopg
+
+    from models.choices import ComplaintEventKind, FeedbackChannel
+    from models.complaint_lifecycle import log_complaint, take_step
+
+    priya = team.laptop(team.member("Priya Patel", confidential=True))
+    sam_login = team.member("Sam Jones")
+    sam = team.laptop(sam_login)
+    with priya.open():
+        ann = new_customer("Ann Lee")
+        secret, _ = log_complaint(
+            received_at=datetime(2026, 11, 20, 10), summary=SECRET, details=f"{SECRET}, twice.",
+            customer=ann.id, confidential=True,
+        )  # fmt: skip
+        take_step(secret, ComplaintEventKind.COMMUNICATION, note=f"Called: {SECRET}",
+                  channel=FeedbackChannel.PHONE, who="Ann")  # fmt: skip
+        log_complaint(received_at=datetime(2026, 11, 21, 10), summary="Room double-booked")
+    assert priya.sync("--publish") == EXIT_OK
+    assert sam.sync("--join") == EXIT_OK
+    with psycopg.connect(team.member_url(sam_login)) as direct:
+        pulled = direct.execute("SELECT fields::text FROM rapport.pull(0, 5000)").fetchall()
+        snapshot = direct.execute("SELECT fields::text FROM rapport.snapshot()").fetchall()
+        hidden = direct.execute("SELECT count(*) FROM rapport.secret").fetchone()[0]
+        raw = direct.execute("SELECT fields::text FROM rapport.record").fetchall()
+    everything = " ".join(text for (text,) in pulled + snapshot + raw)
+    assert "CMP-2026-0001" in everything and "Room double-booked" in everything
+    assert "Bullied" not in everything and hidden == 0
+    with sam.open():
+        from models.complaints import Complaint
+
+        held = Complaint.get(Complaint.reference == "CMP-2026-0001")
+        assert (held.summary, held.details, held.customer_id) == ("", "", None)
+        assert held.confidential and held.received_at == datetime(2026, 11, 20, 10)
+    dump = str(_every_row(sam.folder))
+    assert "Bullied" not in dump and "Room double-booked" in dump
+    out = tmp_path / "complaints.csv"
+    assert sam.run("export", "complaints", str(out)) == EXIT_OK
+    assert "Bullied" not in out.read_text() and "CMP-2026-0001" in out.read_text()
+    capsys.readouterr()
+    for laptop in (priya, sam):
+        assert laptop.run("summary", "--month", "2026-11", "--json") == EXIT_OK
+    printed = capsys.readouterr().out
+    first, end = json.JSONDecoder().raw_decode(printed)
+    second, _ = json.JSONDecoder().raw_decode(printed[end:].lstrip())
+    assert first["complaints"] == second["complaints"] and first["complaints"]["received"] == 2
+    with psycopg.connect(team.member_url(priya.login)) as direct:  # Priya may read them
+        (text,) = direct.execute(
+            "SELECT string_agg(fields::text, ' ') FROM rapport.snapshot()"
+        ).fetchone()
+    assert SECRET in text
+
+
+def _every_row(folder):
+    from desktop.session import open_data_folder
+    from models.db import close_database
+    from models.schema import EVERY_TABLE
+
+    database = open_data_folder(folder)
+    try:
+        return [
+            database.execute_sql(f'SELECT * FROM "{model._meta.table_name}"').fetchall()
+            for model in EVERY_TABLE
+        ]
+    finally:
+        close_database()
+
+
+def test_a_complaint_made_confidential_later_is_sealed_and_unsealed_whole(team):
+    from models.complaint_lifecycle import log_complaint, update_complaint
+    from models.complaints import Complaint
+
+    priya = team.laptop(team.member("Priya Patel", confidential=True))
+    sam = team.laptop(team.member("Sam Jones"))
+    with priya.open():
+        log_complaint(received_at=datetime(2026, 11, 20, 10), summary=SECRET)
+    assert priya.sync("--publish") == EXIT_OK
+    with priya.open():
+        update_complaint(Complaint.get(), confidential=True)
+    assert priya.sync() == EXIT_OK
+    assert sam.sync("--join") == EXIT_OK  # joins after: the words are under lock
+    with sam.open():
+        assert Complaint.get().summary == ""
+    assert "Bullied" not in str(_every_row(sam.folder))
+    with priya.open():
+        update_complaint(Complaint.get(), confidential=False)
+    assert priya.sync() == EXIT_OK
+    assert sam.sync() == EXIT_OK
+    with sam.open():
+        assert Complaint.get().summary == SECRET
+        events = Complaint.get().events
+        assert [event.note for event in events] == ["Complaint logged."]

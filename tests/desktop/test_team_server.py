@@ -30,7 +30,8 @@ def test_init_sets_the_server_up_once_and_again_changes_nothing(server_url, caps
             )
         }
     assert tables == {
-        "meta", "member", "kind", "field_rule", "counter", "record", "change", "push", "conflict"
+        "meta", "member", "kind", "field_rule", "counter", "record", "change", "push", "conflict",
+        "secret", "change_secret",
     }  # fmt: skip
 
 
@@ -259,7 +260,12 @@ def test_a_member_writes_only_through_push(two_members):
     with pytest.raises(psycopg.errors.InsufficientPrivilege):
         priya.execute("UPDATE rapport.counter SET value = 0")
     with pytest.raises(psycopg.errors.InsufficientPrivilege):
-        priya.execute("SELECT * FROM rapport.record")
+        priya.execute("DELETE FROM rapport.record")
+    with pytest.raises(psycopg.errors.InsufficientPrivilege):
+        priya.execute(
+            "INSERT INTO rapport.change (seq, kind, id, fields, push_id) VALUES "
+            "(99, 'customer', gen_random_uuid(), '{}', gen_random_uuid())"
+        )
 
 
 def test_a_push_waits_for_one_in_progress_and_numbers_after_it(two_members, server_url):
