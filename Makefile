@@ -57,4 +57,4 @@ clean:
 
 ## Figures on the large demo (not part of `make test`).
 bench: $(STAMP)
-	$(PY) -m pytest -s -p no:cacheprovider tests/benchmarks/bench_foundation.py tests/benchmarks/bench_tables.py tests/benchmarks/bench_encryption.py
+	$(PY) -m pytest -s -p no:cacheprovider tests/benchmarks/bench_foundation.py tests/benchmarks/bench_tables.py tests/benchmarks/bench_encryption.py tests/benchmarks/bench_sync.py

@@ -306,15 +306,21 @@ DECLARE
     v_member uuid := v_me.id;
     v_done jsonb;
     v_change jsonb;
+    v_n bigint;
+    v_bad bigint;
     v_kind text;
     v_id uuid;
     v_field text;
     v_sent jsonb;
     v_current jsonb;
     v_applied jsonb;
+    v_base bigint;  -- the counter before this push: change n of it is numbered v_base + n
     v_seq bigint;
+    v_next bigint;  -- numbers after the push's own, for what unsealing sends
     v_record rapport.record%ROWTYPE;
     v_latest jsonb;
+    v_secrets jsonb;
+    v_guarded boolean;  -- a kind whose words may be confidential
     v_hidden jsonb;
     v_whole jsonb;
     v_public jsonb;
@@ -324,9 +330,9 @@ DECLARE
     v_sealed boolean;
     v_since boolean;
     v_deleting boolean;
+    v_fresh bigint[];
     v_results jsonb[] := '{}';  -- an array grows in place; a jsonb would be copied each time
     v_conflicted jsonb[] := '{}';
-    v_index int := 0;
 BEGIN
     IF p_protocol IS DISTINCT FROM {protocol} THEN
         RAISE EXCEPTION 'this team server speaks protocol {protocol}; the Rapport pushing '
@@ -336,7 +342,7 @@ BEGIN
         RAISE EXCEPTION 'a push needs its id and a list of changes'
             USING ERRCODE = 'invalid_parameter_value';
     END IF;
-    SELECT value INTO v_seq FROM rapport.counter WHERE name = 'change' FOR UPDATE;
+    SELECT value INTO v_base FROM rapport.counter WHERE name = 'change' FOR UPDATE;
     SELECT result INTO v_done FROM rapport.push
         WHERE member = v_member AND push_id = p_push
           AND digest = md5(p_changes::text);
@@ -347,40 +353,92 @@ BEGIN
         RAISE EXCEPTION 'push % was sent before with other changes', p_push
             USING ERRCODE = 'invalid_parameter_value';
     END IF;
+    -- every change is checked before any is applied: a push is taken whole or not at all
+    SELECT min(e.n) INTO v_bad FROM jsonb_array_elements(p_changes) WITH ORDINALITY e(c, n)
+    WHERE jsonb_typeof(e.c) IS DISTINCT FROM 'object'
+       OR NOT EXISTS (SELECT 1 FROM rapport.kind k WHERE k.name = e.c->>'kind')
+       OR (e.c->>'id') !~ '^[0-9a-fA-F-]{32,36}$'
+       OR jsonb_typeof(e.c->'fields') IS DISTINCT FROM 'object'
+       OR jsonb_typeof(e.c->'version') NOT IN ('number', 'null')
+       OR (e.c->>'version') !~ '^[0-9]{1,18}$'
+       OR EXISTS (SELECT 1 FROM jsonb_each(e.c->'fields') f
+                  WHERE jsonb_typeof(f.value) IS DISTINCT FROM 'object'
+                     OR NOT f.value ? 'value');
+    IF v_bad IS NOT NULL THEN
+        RAISE EXCEPTION 'change % of the push is not a change Rapport makes: %', v_bad,
+            left((p_changes->(v_bad::int - 1))::text, 200)
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    SELECT min(n) INTO v_bad FROM (
+        SELECT e.n, count(*) OVER (PARTITION BY e.c->>'kind', (e.c->>'id')::uuid) AS times
+        FROM jsonb_array_elements(p_changes) WITH ORDINALITY e(c, n)) counted
+    WHERE times > 1;
+    IF v_bad IS NOT NULL THEN
+        RAISE EXCEPTION 'change % of the push is not a change Rapport makes: its record '
+            'comes twice', v_bad USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    v_next := v_base + jsonb_array_length(p_changes);
     SELECT COALESCE(jsonb_object_agg(kind || '.' || field, rule), '{}') INTO v_latest
         FROM rapport.field_rule WHERE rule = 'latest';
-    FOR v_change IN SELECT * FROM jsonb_array_elements(p_changes) LOOP
-        v_index := v_index + 1;
-        IF jsonb_typeof(v_change) IS DISTINCT FROM 'object'
-           OR NOT EXISTS (SELECT 1 FROM rapport.kind WHERE name = v_change->>'kind')
-           OR (v_change->>'id') !~ '^[0-9a-fA-F-]{32,36}$'
-           OR jsonb_typeof(v_change->'fields') IS DISTINCT FROM 'object'
-           OR jsonb_typeof(v_change->'version') NOT IN ('number', 'null')
-           OR (v_change->>'version') !~ '^[0-9]{1,18}$'
-           OR EXISTS (SELECT 1 FROM jsonb_each(v_change->'fields') f
-                      WHERE jsonb_typeof(f.value) IS DISTINCT FROM 'object'
-                         OR NOT f.value ? 'value') THEN
-            RAISE EXCEPTION 'change % of the push is not a change Rapport makes: %', v_index,
-                left(v_change::text, 200) USING ERRCODE = 'invalid_parameter_value';
-        END IF;
+    SELECT COALESCE(jsonb_object_agg(kind, fields), '{}') INTO v_secrets
+        FROM (SELECT kind, jsonb_agg(field) AS fields FROM rapport.field_rule
+              WHERE rule = 'secret' GROUP BY kind) listed;
+    -- records new to the team, of kinds with nothing confidential, in one statement each
+    -- (a publish is mostly these): nothing to merge with
+    CREATE TEMP TABLE IF NOT EXISTS pushed_fresh (
+        n bigint, kind text, id uuid, fields jsonb) ON COMMIT DROP;
+    TRUNCATE pushed_fresh;
+    INSERT INTO pushed_fresh
+    SELECT e.n, e.c->>'kind', (e.c->>'id')::uuid,
+           (SELECT COALESCE(jsonb_object_agg(f.key, f.value->'value'), '{}')
+            FROM jsonb_each(e.c->'fields') f
+            WHERE NULLIF(f.value->'value', 'null'::jsonb) IS NOT NULL)
+    FROM jsonb_array_elements(p_changes) WITH ORDINALITY e(c, n)
+    WHERE NOT v_secrets ? (e.c->>'kind')
+      AND NOT EXISTS (SELECT 1 FROM rapport.record r
+                      WHERE r.kind = e.c->>'kind' AND r.id = (e.c->>'id')::uuid);
+    DELETE FROM pushed_fresh WHERE fields = '{}'::jsonb;
+    INSERT INTO rapport.record (kind, id, version, fields)
+        SELECT kind, id, v_base + n, fields FROM pushed_fresh;
+    INSERT INTO rapport.change (seq, kind, id, fields, member, push_id)
+        SELECT v_base + n, kind, id, fields, v_member, p_push FROM pushed_fresh;
+    SELECT COALESCE(array_agg(n), '{}'),
+           COALESCE(array_agg(jsonb_build_object('kind', kind, 'id', id, 'applied', true,
+                                                 'version', v_base + n)), '{}')
+        INTO v_fresh, v_results FROM pushed_fresh;
+    -- the others one by one, field by field
+    FOR v_change, v_n IN SELECT e.c, e.n FROM jsonb_array_elements(p_changes)
+                         WITH ORDINALITY e(c, n) WHERE NOT e.n = ANY(v_fresh) ORDER BY e.n LOOP
         v_kind := v_change->>'kind';
         v_id := (v_change->>'id')::uuid;
+        v_seq := v_base + v_n;
         v_applied := '{}'::jsonb;
         SELECT * INTO v_record FROM rapport.record
             WHERE kind = v_kind AND id = v_id FOR UPDATE;
-        SELECT fields INTO v_hidden FROM rapport.secret
-            WHERE kind = v_kind AND id = v_id FOR UPDATE;
+        v_guarded := v_secrets ? v_kind;
+        v_hidden := NULL;
+        IF v_guarded AND v_record.id IS NOT NULL THEN
+            SELECT fields INTO v_hidden FROM rapport.secret
+                WHERE kind = v_kind AND id = v_id FOR UPDATE;
+        END IF;
         v_whole := COALESCE(v_record.fields, '{}'::jsonb) || COALESCE(v_hidden, '{}'::jsonb);
-        v_keys := rapport.secret_keys(v_kind);
-        v_was_sealed := rapport.sealed(v_kind, v_whole);
-        -- changed by someone else since this laptop last saw the record
-        v_since := v_record.id IS NOT NULL AND EXISTS (
+        v_keys := ARRAY(SELECT jsonb_array_elements_text(v_secrets->v_kind));
+        v_was_sealed := v_guarded AND v_record.id IS NOT NULL
+            AND rapport.sealed(v_kind, v_whole);
+        v_deleting := NULLIF(v_change->'fields'->'deleted_at'->'value', 'null') IS NOT NULL
+            AND NULLIF(v_change->'fields'->'deleted_at'->'base', 'null') IS NULL;
+        -- deleting what someone else has changed since this laptop last saw it
+        v_since := v_deleting AND v_record.id IS NOT NULL AND EXISTS (
             SELECT 1 FROM rapport.change c WHERE c.kind = v_kind AND c.id = v_id
                AND c.seq > COALESCE((v_change->>'version')::bigint, 0)
                AND c.member IS DISTINCT FROM v_member);
-        v_deleting := NULLIF(v_change->'fields'->'deleted_at'->'value', 'null') IS NOT NULL
-            AND NULLIF(v_change->'fields'->'deleted_at'->'base', 'null') IS NULL;
-        FOR v_field, v_sent IN SELECT * FROM jsonb_each(v_change->'fields') LOOP
+        IF v_record.id IS NULL THEN  -- new to the team: nothing to merge with
+            SELECT COALESCE(jsonb_object_agg(f.key, f.value->'value'), '{}') INTO v_applied
+                FROM jsonb_each(v_change->'fields') f
+                WHERE NULLIF(f.value->'value', 'null'::jsonb) IS NOT NULL;
+        END IF;
+        FOR v_field, v_sent IN SELECT * FROM jsonb_each(v_change->'fields')
+                               WHERE v_record.id IS NOT NULL LOOP
             -- JSON null and a field never set are the same: no value
             v_current := NULLIF(v_whole->v_field, 'null'::jsonb);
             IF v_latest ? (v_kind || '.' || v_field) THEN
@@ -413,8 +471,7 @@ BEGIN
                 v_record.fields->'deleted_at', v_member));
         END IF;
         IF v_applied <> '{}'::jsonb THEN
-            v_seq := v_seq + 1;
-            v_sealed := rapport.sealed(v_kind, v_whole || v_applied);
+            v_sealed := v_guarded AND rapport.sealed(v_kind, v_whole || v_applied);
             v_private := '{}'::jsonb;
             v_public := v_applied;
             IF v_sealed THEN
@@ -440,7 +497,7 @@ BEGIN
             IF v_kind = 'complaint' AND v_sealed AND NOT v_was_sealed THEN
                 PERFORM rapport.seal(v_id);
             ELSIF v_kind = 'complaint' AND v_was_sealed AND NOT v_sealed THEN
-                v_seq := rapport.unseal(v_id, v_seq, v_member, p_push);
+                v_next := rapport.unseal(v_id, v_next, v_member, p_push);
             END IF;
         END IF;
         v_results := array_append(v_results, jsonb_build_object(
@@ -449,9 +506,9 @@ BEGIN
                                 v_record.version)));
         v_record := NULL;
     END LOOP;
-    UPDATE rapport.counter SET value = v_seq WHERE name = 'change';
+    UPDATE rapport.counter SET value = v_next WHERE name = 'change';
     v_done := jsonb_build_object(
-        'records', to_jsonb(v_results), 'conflicts', to_jsonb(v_conflicted), 'seq', v_seq);
+        'records', to_jsonb(v_results), 'conflicts', to_jsonb(v_conflicted), 'seq', v_next);
     INSERT INTO rapport.push (member, push_id, digest, result)
     VALUES (v_member, p_push, md5(p_changes::text), v_done);
     RETURN v_done;

@@ -86,7 +86,12 @@ def apply_changes(
     return done
 
 
+_HEX = re.compile(r"[0-9a-f]{32}")
+
+
 def _hex(key: Any) -> str | None:
+    if isinstance(key, str) and _HEX.fullmatch(key):
+        return key  # as the database stores keys: the common case, checked cheaply
     try:
         return uuid.UUID(str(key)).hex
     except ValueError:
@@ -155,20 +160,19 @@ def _write(model: type[Record], record_id: str, values: dict[str, Any], done: Ap
     if not values:
         return
     for attempt in range(3):
-        try:
-            with database.atomic():
-                if exists:
-                    sets = ", ".join(f'"{column}" = ?' for column in values)
-                    database.execute_sql(
-                        f'UPDATE "{table}" SET {sets} WHERE id = ?', (*values.values(), record_id)
-                    )
-                else:
-                    columns = ", ".join(f'"{column}"' for column in ("id", *values))
-                    marks = ", ".join("?" for _ in range(len(values) + 1))
-                    database.execute_sql(
-                        f'INSERT INTO "{table}" ({columns}) VALUES ({marks})',
-                        (record_id, *values.values()),
-                    )
+        try:  # one statement: SQLite undoes a refused one alone, the transaction goes on
+            if exists:
+                sets = ", ".join(f'"{column}" = ?' for column in values)
+                database.execute_sql(
+                    f'UPDATE "{table}" SET {sets} WHERE id = ?', (*values.values(), record_id)
+                )
+            else:
+                columns = ", ".join(f'"{column}"' for column in ("id", *values))
+                marks = ", ".join("?" for _ in range(len(values) + 1))
+                database.execute_sql(
+                    f'INSERT INTO "{table}" ({columns}) VALUES ({marks})',
+                    (record_id, *values.values()),
+                )
             return
         except IntegrityError as error:
             if attempt == 2 or not _make_room(model, record_id, values, str(error), done):
@@ -273,7 +277,7 @@ def stored_value(target: Field, value: Any) -> Any:
         if isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value):
             return float(value)
     elif isinstance(target, (ForeignKeyField, UUIDField)):
-        if isinstance(value, str) and _hex(value) == value:
+        if isinstance(value, str) and _HEX.fullmatch(value):
             return value
     elif isinstance(target, ChoiceField):
         if isinstance(value, str) and value in {choice.value for choice in target.choice}:
@@ -289,11 +293,16 @@ def stored_value(target: Field, value: Any) -> Any:
     raise Refused(f"{shown} is not a value Rapport stores there")
 
 
+_MOMENTS = ((DateTimeField, datetime), (DateField, date), (TimeField, time))
+
+
 def _is_moment(target: Field, value: str) -> bool:
-    kind = {DateTimeField: datetime, DateField: date, TimeField: time}
-    wanted = next(t for f, t in kind.items() if isinstance(target, f))
-    parsed = target.python_value(value)
-    return type(parsed) is wanted and str(parsed) == value
+    """A moment, day or time written as this Rapport writes it (and nothing else)."""
+    wanted = next(kind for field_type, kind in _MOMENTS if isinstance(target, field_type))
+    try:
+        return str(wanted.fromisoformat(value)) == value
+    except ValueError:
+        return False
 
 
 def _check_link(target: Field, value: Any, page: set[tuple[str, str]]) -> None:
