@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 BUILD_STAMP := $(VENV)/.build-installed
 DEMO_DIR := demo-data
 
-.PHONY: run test lint format postgres demo-large bench package clean
+.PHONY: run test lint format postgres demo-large bench package clean try-team
 
 $(STAMP): requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -54,6 +54,10 @@ $(BUILD_STAMP): requirements-build.txt requirements.txt
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache build dist
+
+## A throwaway team server and two data folders on this machine, to try team use.
+try-team: $(STAMP) postgres
+	RAPPORT_DB_KEY=$${RAPPORT_DB_KEY:-$$(python3 -c "print('ab' * 32)")} $(PY) -m tests.try_team
 
 ## Figures on the large demo (not part of `make test`).
 bench: $(STAMP)
