@@ -11,6 +11,7 @@ import pytest
 
 from desktop.cli import EXIT_FAILED, EXIT_OK
 from models.choices import CustomerKind
+from models.complaints import ComplaintEvent
 from models.operations import create, fetch, soft_delete, update
 from models.people import member_at_keyboard
 from models.register import Customer, Department
@@ -252,3 +253,37 @@ def test_a_complaint_made_confidential_later_is_sealed_and_unsealed_whole(team):
         assert Complaint.get().summary == SECRET
         events = Complaint.get().events
         assert [event.note for event in events] == ["Complaint logged."]
+
+
+def test_a_step_taken_twice_offline_is_a_conflict_not_a_broken_timeline(pair, capsys):
+    """Both acknowledge one complaint offline: the first stands, the second is a conflict for
+    a person; both steps stay in the timeline (insert-only), and the figures count one."""
+    from models.choices import ComplaintEventKind
+    from models.complaint_lifecycle import log_complaint, take_step
+    from models.complaints import Complaint
+
+    priya, sam = pair
+    with priya.open():
+        log_complaint(received_at=datetime(2026, 11, 23, 9), summary="Room double-booked")
+    assert priya.sync() == EXIT_OK
+    assert sam.sync() == EXIT_OK
+    for laptop, hour in ((priya, 10), (sam, 11)):
+        with laptop.open():
+            take_step(Complaint.get(), ComplaintEventKind.ACKNOWLEDGED,
+                      at=datetime(2026, 11, 23, hour))  # fmt: skip
+    assert priya.sync() == EXIT_OK
+    assert sam.sync() == EXIT_OK
+    assert priya.sync() == EXIT_OK
+    capsys.readouterr()
+    assert sam.run("conflicts", "--json") == EXIT_OK
+    fields = {said["field"] for said in json.loads(capsys.readouterr().out)}
+    assert "acknowledged_at" in fields
+    for laptop in pair:
+        with laptop.open():
+            complaint = Complaint.get()
+            assert complaint.acknowledged_at == datetime(2026, 11, 23, 10)
+            steps = [e.kind for e in complaint.events.order_by(ComplaintEvent.at)]
+            assert steps.count(ComplaintEventKind.ACKNOWLEDGED) == 2
+        assert laptop.run("summary", "--month", "2026-11", "--json") == EXIT_OK
+        said = json.loads(capsys.readouterr().out)["complaints"]
+        assert (said["received"], said["acknowledged_on_time"]) == (1, 100.0)
