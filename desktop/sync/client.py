@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import Any
 
 import psycopg
-from psycopg.types.json import Jsonb
 
 from desktop.session import choose_you
 from desktop.sync.connection import ServerError, connect
@@ -30,7 +29,7 @@ from models.errors import KnownError, Progress
 from models.people import Member
 from models.schema import BY_KIND, TEAM_MODELS
 from models.sync import outbox, state
-from models.sync.apply import Applied, apply_changes
+from models.sync.apply import Applied, apply_changes, apply_snapshot
 from models.sync.tracking import set_tracking, untracked
 
 PAGE = 2000  # changes taken from the server at a time
@@ -187,29 +186,30 @@ def _publish(
     holds the same values and changes nothing)."""
     total = sum(model.select().count() for model in TEAM_MODELS) or 1
     done = 0
-    for changes in outbox.everything(BATCH, only_unknown=True):
+    for count, changes in outbox.everything(BATCH, only_unknown=True):
         result = _send(server, changes)
         _note_versions(result, mine_seqs)
-        outcome.sent += len(changes)
-        done += len(changes)
+        outcome.sent += count
+        done += count
         if progress:
             progress("Publishing this register", min(done / total, 1.0))
     with database.atomic():
         state.put("publishing", None)
 
 
-def _send(server: psycopg.Connection, changes: list[dict[str, Any]]) -> dict[str, Any]:
-    """One push; kept here first, so that a push whose answer was lost is sent again
-    unchanged (the server then changes nothing twice)."""
+def _send(server: psycopg.Connection, changes: str) -> dict[str, Any]:
+    """One push (`changes`: JSON text); kept here first, so that a push whose answer was
+    lost is sent again unchanged (the server then changes nothing twice)."""
     push_id = str(uuid.uuid4())
     with database.atomic():
-        state.put("push", json.dumps({"id": push_id, "changes": changes}))
+        state.put("push", push_id)
+        state.put("push_changes", changes)
     return _resend(server, push_id, changes)
 
 
-def _resend(server: psycopg.Connection, push_id: str, changes: list[dict[str, Any]]) -> Any:
+def _resend(server: psycopg.Connection, push_id: str, changes: str) -> Any:
     (result,) = server.execute(
-        "SELECT rapport.push(%s, %s, %s)", (PROTOCOL, push_id, Jsonb(changes))
+        "SELECT rapport.push(%s, %s, %s::jsonb)", (PROTOCOL, push_id, changes)
     ).fetchone()
     return result
 
@@ -228,18 +228,18 @@ def _note_versions(result: dict[str, Any], mine_seqs: set[int]) -> None:
         )
         mine_seqs.update(version for _, _, version in rows)
         state.put("push", None)
+        state.put("push_changes", None)
 
 
 def _push(server: psycopg.Connection, outcome: Outcome, mine_seqs: set[int]) -> None:
     kept = state.get("push")
     if kept:  # the answer to the last push never came: the same push again
-        sent = json.loads(kept)
-        _note_versions(_resend(server, sent["id"], sent["changes"]), mine_seqs)
+        _note_versions(_resend(server, kept, state.get("push_changes") or "[]"), mine_seqs)
     while True:
         batch = outbox.next_batch(BATCH)
         if not batch.records:
             return
-        result = _send(server, batch.changes) if batch.changes else {}
+        result = _send(server, json.dumps(batch.changes)) if batch.changes else {}
         with database.atomic():
             outbox.acknowledge(batch)
             mine = {
@@ -357,8 +357,9 @@ def _join(
             seq = server.execute("SELECT rapport.last_seq()").fetchone()[0]
             total = _census_records(server) or 1
             with database.atomic():
+                fresh = mine is Mine.REPLACE or not held
                 with untracked():
-                    if mine is Mine.REPLACE or not held:
+                    if fresh:
                         _empty_team_tables()
                     database.execute_sql("DELETE FROM sync_outbox")
                     database.execute_sql("DELETE FROM sync_version")
@@ -367,7 +368,11 @@ def _join(
                     rows.itersize = PAGE
                     rows.execute("SELECT version, kind, id, fields FROM rapport.snapshot()")
                     while page := rows.fetchmany(PAGE):
-                        outcome.applied.add(apply_changes(page, check_links=False))
+                        outcome.applied.add(
+                            apply_snapshot(page)
+                            if fresh
+                            else apply_changes(page, check_links=False)
+                        )
                         outcome.received += len(page)
                         done += len(page)
                         if progress:

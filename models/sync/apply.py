@@ -130,18 +130,7 @@ def _apply_one(
     elif fields.get(GONE) is True:
         database.execute_sql(f'DELETE FROM "{table}" WHERE id = ?', (record_id,))
     else:
-        values = {}
-        for column, value in fields.items():
-            target = model._meta.columns.get(column)
-            if target is None or column == "id" or column in waiting:
-                continue  # a field of a newer Rapport (kept on the server), or changed here
-            try:
-                values[column] = stored_value(target, value)
-                _check_link(target, values[column], page)
-            except Refused as why:
-                done.refused.append(f"{kind} {record_id}: {column}: {why}")
-                values.pop(column, None)
-        _write(model, record_id, values, done)
+        _write(model, record_id, _checked(model, record_id, fields, waiting, page, done), done)
     if seq is not None:
         database.execute_sql(
             "INSERT INTO sync_version (kind, record_id, version) VALUES (?, ?, ?) "
@@ -150,6 +139,80 @@ def _apply_one(
         )
     done.records += 1
     done.kinds.add(kind)
+
+
+def _checked(
+    model: type[Record],
+    record_id: str,
+    fields: dict[str, Any],
+    waiting: set[str],
+    page: set[tuple[str, str]],
+    done: Applied,
+) -> dict[str, Any]:
+    """The values of `fields` this Rapport stores, each checked; the others said."""
+    values = {}
+    for column, value in fields.items():
+        target = model._meta.columns.get(column)
+        if target is None or column == "id" or column in waiting:
+            continue  # a field of a newer Rapport (kept on the server), or changed here
+        try:
+            values[column] = stored_value(target, value)
+            _check_link(target, values[column], page)
+        except Refused as why:
+            done.refused.append(f"{model._meta.table_name} {record_id}: {column}: {why}")
+            values.pop(column, None)
+    return values
+
+
+def apply_snapshot(rows: list[Incoming]) -> Applied:
+    """A joining laptop's snapshot into empty team tables, inside the caller's transaction:
+    every record is new here, so it is written in bulk, a statement per kind and shape of
+    row; a batch SQLite refuses goes again a record at a time. Links are checked by the
+    caller once the whole snapshot is in."""
+    done = Applied()
+    batches: dict[tuple[str, tuple[str, ...]], list[tuple[Any, ...]]] = {}
+    versions = []
+    database.execute_sql("PRAGMA defer_foreign_keys = ON")
+    with untracked():
+        for seq, kind, key, fields in rows:
+            model, record_id = BY_KIND.get(kind), _hex(key)
+            if model is None or record_id is None or not isinstance(fields, dict):
+                done.refused.append(f"{kind} {key}: not a change this Rapport makes")
+                continue
+            versions.append((kind, record_id, seq))
+            if fields.get(GONE) is True:
+                continue  # removed for good: nothing to hold
+            try:
+                values = _with_defaults(
+                    model, _checked(model, record_id, fields, set(), _EVERYWHERE, done)
+                )
+            except Refused as why:
+                done.refused.append(f"{kind} {record_id}: {why}")
+                continue
+            batches.setdefault((kind, tuple(values)), []).append((record_id, *values.values()))
+            done.kinds.add(kind)
+        for (kind, columns), batch in batches.items():
+            listed = ", ".join(f'"{column}"' for column in ("id", *columns))
+            marks = ", ".join("?" for _ in range(len(columns) + 1))
+            try:
+                with database.atomic():
+                    database.cursor().executemany(
+                        f'INSERT INTO "{kind}" ({listed}) VALUES ({marks})', batch
+                    )
+            except IntegrityError:  # two that may not share a name: told apart one by one
+                for record_id, *values in batch:
+                    try:
+                        _write(
+                            BY_KIND[kind], record_id, dict(zip(columns, values, strict=True)), done
+                        )
+                    except Refused as why:
+                        done.refused.append(f"{kind} {record_id}: {why}")
+        database.cursor().executemany(
+            "INSERT OR REPLACE INTO sync_version (kind, record_id, version) VALUES (?, ?, ?)",
+            versions,
+        )
+    done.records += len(versions)
+    return done
 
 
 def _write(model: type[Record], record_id: str, values: dict[str, Any], done: Applied) -> None:

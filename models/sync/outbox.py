@@ -146,13 +146,22 @@ def publish_order() -> list[type]:
     return done
 
 
-def everything(size: int = 500, *, only_unknown: bool = False) -> Iterator[list[dict[str, Any]]]:
-    """Every record this laptop holds as changes from nothing, in batches: to publish
-    (`only_unknown`: those the server has not sent here, to add a register to a team's).
-    Read a batch at a time, so the caller may write between batches."""
+def everything(size: int = 500, *, only_unknown: bool = False) -> Iterator[tuple[int, str]]:
+    """Every record this laptop holds as changes from nothing, in batches of (how many, the
+    changes as JSON text, written by SQLite): to publish (`only_unknown`: those the server
+    has not sent here, to add a register to a team's). Read a batch at a time, so the caller
+    may write between batches."""
     for model in publish_order():
         table = model._meta.table_name
         columns = [row[1] for row in database.execute_sql(f'PRAGMA table_info("{table}")')]
+        fields = row_json(
+            [column for column in columns if column != "id"],
+            each="json_object('base', NULL, 'value', {})",
+        )
+        change = (
+            f"json_object('kind', '{table}', 'id', id, 'version', NULL, 'live', json('false'), "
+            f"'fields', {fields})"
+        )
         unknown = (
             f"AND id NOT IN (SELECT record_id FROM sync_version WHERE kind = '{table}')"
             if only_unknown
@@ -161,25 +170,11 @@ def everything(size: int = 500, *, only_unknown: bool = False) -> Iterator[list[
         after = 0
         while True:
             rows = database.execute_sql(
-                f'SELECT rowid, {row_json(columns)} FROM "{table}" WHERE rowid > ? {unknown} '
+                f'SELECT rowid, {change} FROM "{table}" WHERE rowid > ? {unknown} '
                 "ORDER BY rowid LIMIT ?",
                 (after, size),
             ).fetchall()
             if not rows:
                 break
             after = rows[-1][0]
-            yield [_from_nothing(table, json.loads(row)) for _, row in rows]
-
-
-def _from_nothing(table: str, values: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "kind": table,
-        "id": values["id"],
-        "version": None,
-        "live": False,
-        "fields": {
-            column: {"base": None, "value": value}
-            for column, value in values.items()
-            if column != "id" and value is not None
-        },
-    }
+            yield len(rows), "[" + ",".join(text for _, text in rows) + "]"

@@ -39,9 +39,10 @@ def track_writes(db: Database, tables: Sequence[str]) -> None:
             )
 
 
-def row_json(columns: Sequence[str], row: str = "") -> str:
-    """SQL for a row's columns as one JSON object (`row`: "NEW." in a trigger)."""
-    pairs = [f"'{column}', {row}\"{column}\"" for column in columns]
+def row_json(columns: Sequence[str], row: str = "", each: str = "{}") -> str:
+    """SQL for a row's columns as one JSON object (`row`: "NEW." in a trigger; `each`: how
+    each value is written, "{}" being the column itself)."""
+    pairs = [f"'{column}', " + each.format(row + f'"{column}"') for column in columns]
     size = _ARGUMENTS // 2
     parts = [f"json_object({', '.join(pairs[i : i + size])})" for i in range(0, len(pairs), size)]
     return parts[0] if len(parts) == 1 else f"json_patch({', '.join(parts)})"
