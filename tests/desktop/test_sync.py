@@ -287,3 +287,31 @@ def test_a_step_taken_twice_offline_is_a_conflict_not_a_broken_timeline(pair, ca
         assert laptop.run("summary", "--month", "2026-11", "--json") == EXIT_OK
         said = json.loads(capsys.readouterr().out)["complaints"]
         assert (said["received"], said["acknowledged_on_time"]) == (1, 100.0)
+
+
+def test_a_wrong_password_or_a_newer_server_is_one_line_and_nothing_is_lost(
+    pair, team, monkeypatch, capsys
+):
+    import psycopg
+
+    from desktop.sync.server import PROTOCOL
+    from models.sync.state import status
+
+    priya, _ = pair
+    with priya.open():
+        update(customer("Ann Lee"), phone="4455")
+    monkeypatch.setenv("RAPPORT_SYNC_PASSWORD", "not the password")
+    capsys.readouterr()
+    assert priya.sync() == EXIT_FAILED
+    error = capsys.readouterr().err.strip()
+    assert "refused the password" in error and "\n" not in error
+    monkeypatch.setenv("RAPPORT_SYNC_PASSWORD", PASSWORD)
+    with psycopg.connect(team.admin_url) as admin:
+        admin.execute(
+            "UPDATE rapport.meta SET value = %s WHERE key = 'protocol'", (str(PROTOCOL + 1),)
+        )
+    assert priya.sync() == EXIT_FAILED
+    error = capsys.readouterr().err.strip()
+    assert "newer protocol" in error and "update Rapport" in error and "\n" not in error
+    with priya.open():
+        assert status().waiting == 1  # Ann's change still waits
