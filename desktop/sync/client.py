@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -21,7 +19,7 @@ from typing import Any
 import psycopg
 
 from desktop.session import choose_you
-from desktop.sync.connection import ServerError, connect
+from desktop.sync.connection import ServerError, connect, said_in_one_line
 from desktop.sync.server import PROTOCOL
 from models import clock
 from models.base import database
@@ -90,7 +88,7 @@ def sync(
     outcome = Outcome()
     with connect(account.url, user=account.login, password=account.password) as server:
         server.autocommit = True
-        with _said("sync"):
+        with said_in_one_line("sync"):
             server_id = _check_server(server)
             if mode is Mode.PUBLISH:
                 _start_publishing(server, server_id, account)
@@ -112,21 +110,6 @@ def sync(
                 state.put("synced_at", clock.now().isoformat(timespec="seconds"))
     outcome.waiting = outbox.waiting()
     return outcome
-
-
-@contextmanager
-def _said(doing: str) -> Iterator[None]:
-    """A server's refusal in one line (a SQL error is not for a user's eyes)."""
-    try:
-        yield
-    except psycopg.OperationalError as error:
-        raise ServerError(
-            f"The connection to the team server was lost during the {doing}: nothing is "
-            "lost here; sync again later."
-        ) from error
-    except psycopg.Error as error:
-        message = error.diag.message_primary or str(error).strip().splitlines()[-1]
-        raise ServerError(f"The team server refused the {doing}: {message}") from error
 
 
 def _check_server(server: psycopg.Connection) -> str:
@@ -421,7 +404,7 @@ def reach(account: Account) -> Reach:
     """Sign in and look, changing nothing (Test connection)."""
     with connect(account.url, user=account.login, password=account.password) as server:
         server.autocommit = True
-        with _said("connection"):
+        with said_in_one_line("connect"):
             server_id = _check_server(server)
             (name,) = server.execute("SELECT (rapport.me()).name").fetchone()
             census = _census_records(server)

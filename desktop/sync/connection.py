@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import psycopg
@@ -86,3 +88,24 @@ def shown_address(url: str) -> str:
         credentials, place = rest.rsplit("@", 1)
         return f"{scheme}://{credentials.split(':', 1)[0]}@{place}"
     return url
+
+
+@contextmanager
+def said_in_one_line(doing: str, rights: str = "") -> Iterator[None]:
+    """What went wrong with the server while trying to `doing`, as one sentence (a SQL error
+    is not for a user's eyes); `rights` says what a refused right needs."""
+    try:
+        yield
+    except psycopg.OperationalError:
+        raise ServerError(
+            f"The connection to the team server was lost while trying to {doing}: nothing here "
+            "is lost; try again later."
+        ) from None
+    except psycopg.Error as error:
+        message = error.diag.message_primary or str(error).strip().splitlines()[-1]
+        needs = (
+            f" ({rights})"
+            if rights and isinstance(error, psycopg.errors.InsufficientPrivilege)
+            else ""
+        )
+        raise ServerError(f"The team server refused to {doing}: {message}{needs}") from None

@@ -10,14 +10,12 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 
 import psycopg
 from psycopg import sql
 
-from desktop.sync.connection import ServerError, connect
+from desktop.sync.connection import ServerError, connect, said_in_one_line
 from models.schema import SYNCED_KINDS
 from models.sync.rules import LATEST_FIELDS, SECRET_FIELDS
 
@@ -590,25 +588,13 @@ def members_role(database: str) -> str:
     return f"{database}_members"[:LOGIN_LIMIT]
 
 
-@contextmanager
-def _said_in_one_line(doing: str) -> Iterator[None]:
-    """What the server refused, as a sentence (a missing right named)."""
-    try:
-        yield
-    except psycopg.errors.InsufficientPrivilege as error:
-        raise ServerError(
-            f"The team server refused to {doing}: {error.diag.message_primary} (the "
-            "administrator's login needs CREATEROLE and to own the database)."
-        ) from None
-    except psycopg.Error as error:
-        message = error.diag.message_primary or str(error).strip().splitlines()[-1]
-        raise ServerError(f"The team server refused to {doing}: {message}") from None
+_ADMIN_RIGHTS = "the administrator's login needs CREATEROLE and to own the database"
 
 
 def init_server(url: str) -> ServerState:
     """Create or upgrade Rapport's schema, group role and grants on the server at `url` (whose
     user may create roles: the IT department's administrator)."""
-    with connect(url) as connection, _said_in_one_line("set Rapport up"):
+    with connect(url) as connection, said_in_one_line("set Rapport up", _ADMIN_RIGHTS):
         database = connection.info.dbname
         group = members_role(database)
         with connection.transaction():
@@ -668,7 +654,7 @@ def add_member(
     team; the member's key (which every change they make will carry)."""
     login, name = login.strip(), " ".join(name.split())
     _check_member(login, name, password)
-    with connect(url) as connection, _said_in_one_line(f"add {login}"):
+    with connect(url) as connection, said_in_one_line(f"add {login}", _ADMIN_RIGHTS):
         group = members_role(connection.info.dbname)
         with connection.transaction():
             if _protocol(connection) is None:
