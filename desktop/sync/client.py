@@ -32,6 +32,7 @@ from models.sync.tracking import set_tracking, untracked
 
 PAGE = 2000  # changes taken from the server at a time
 BATCH = 500  # records sent in one push
+PUBLISH_BATCH = 2000  # records new to the team, sent in one push
 
 
 class Mode(StrEnum):
@@ -166,18 +167,26 @@ def _publish(
     server: psycopg.Connection, outcome: Outcome, mine_seqs: set[int], progress: Progress | None
 ) -> None:
     """Send every record held here (again, where a publish was cut off: the server then
-    holds the same values and changes nothing)."""
+    holds the same values and changes nothing, so a push whose answer was lost needs no
+    keeping). The changes it made come back to no one's benefit: the next pull starts after
+    them, unless someone else's came between."""
     total = sum(model.select().count() for model in TEAM_MODELS) or 1
-    done = 0
-    for count, changes in outbox.everything(BATCH, only_unknown=True):
-        result = _send(server, changes)
-        _note_versions(result, mine_seqs)
+    done, pushes = 0, []
+    for count, changes in outbox.everything(PUBLISH_BATCH, only_unknown=True):
+        pushes.append(str(uuid.uuid4()))
+        _note_versions(_resend(server, pushes[-1], changes), mine_seqs)
         outcome.sent += count
         done += count
         if progress:
             progress("Publishing this register", min(done / total, 1.0))
+    others = server.execute(
+        "SELECT min(seq) FROM rapport.change WHERE seq > %s AND NOT push_id = ANY(%s)",
+        (state.last_seq(), pushes),
+    ).fetchone()[0]
     with database.atomic():
         state.put("publishing", None)
+        if mine_seqs:
+            state.put("last_seq", str(others - 1 if others else max(mine_seqs)))
 
 
 def _send(server: psycopg.Connection, changes: str) -> dict[str, Any]:
