@@ -61,6 +61,7 @@ from views.register_tab import RegisterTab
 from views.service_log_tab import ServiceLogTab
 from views.settings_dialog import SettingsDialog
 from views.single_instance import InstanceServer
+from views.sync_status import TeamSync
 from views.team_dialog import TeamDialog
 
 if TYPE_CHECKING:
@@ -133,7 +134,9 @@ class MainWindow(QMainWindow):
         self.pages.addWidget(self.tabs)
         self.setCentralWidget(self.pages)
 
+        self.team_sync = TeamSync(self, data_dir, self.bus, self.settings)
         self._build_menus()
+        self.statusBar().addPermanentWidget(self.team_sync.widget)
         self.database_label = QLabel(f"Database: {database_file} ({_protection()})")
         self.database_label.setAccessibleName("Database in use")
         self.statusBar().addPermanentWidget(self.database_label)
@@ -163,6 +166,12 @@ class MainWindow(QMainWindow):
         self._action(file_menu, "&Back up now", "Ctrl+B", self.back_up_now)
         self._action(file_menu, "Backups and res&tore…", None, self.show_backups)
         file_menu.addSeparator()
+        self.team_server_action = self._action(
+            file_menu, "Team &server…", None, self.team_sync.open_server_dialog
+        )
+        self.sync_action = self._action(file_menu, "Sync &now", "F9", self.team_sync.sync_now)
+        self.sync_action.setToolTip("Send your changes to the team server and take the team's")
+        file_menu.addSeparator()
         self.demo_action = self._action(file_menu, "Load &demo data…", None, self.load_demo)
         file_menu.addSeparator()
         quit_action = self._action(file_menu, "E&xit", "Ctrl+Q", self.close)
@@ -182,6 +191,9 @@ class MainWindow(QMainWindow):
         self.full_screen_action.toggled.connect(self._set_full_screen)
         view_menu.addAction(self.full_screen_action)
         self._action(view_menu, "&Audit log…", "Ctrl+Shift+H", self.show_audit_log)
+        self.conflicts_action = self._action(
+            view_menu, "&Conflicts…", None, self.team_sync.show_conflicts
+        )
         view_menu.addSeparator()
         status_action = QAction("&Status bar", self, checkable=True, checked=True)
         status_action.toggled.connect(lambda shown: self.statusBar().setVisible(shown))
@@ -481,11 +493,14 @@ class MainWindow(QMainWindow):
         dialog.exec()
         if not self.backup_timer.isActive():  # a restore that failed or was cancelled
             self.backup_timer.start()
+        if self.team_sync.paused:
+            self.team_sync.resume()
         return dialog
 
     def let_go_of_database(self) -> None:
         """Stop everything that reads the database, so that it can be replaced (the daily
         backup waits until the restore is done)."""
+        self.team_sync.pause()
         self._stop_background(cancel=False)
         close_database()
 
@@ -493,6 +508,7 @@ class MainWindow(QMainWindow):
         """After a restore every list, form and figure is read again, and who you are is
         found in the restored team (a backup from before you joined has no record of you)."""
         self.backup_timer.start()
+        self.team_sync.resume()
         you = settle_who(self.data_dir)
         self.bus.announce(model._meta.table_name for model in ALL_MODELS)
         self.refresh()
@@ -553,6 +569,7 @@ class MainWindow(QMainWindow):
                 task.wait()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.team_sync.sync_before_closing()
         self._stop_background(cancel=True)
         self.back_up_on_closing()
         self.settings.setValue("window/geometry", self.saveGeometry())

@@ -28,6 +28,8 @@ from PySide6.QtWidgets import (
 )
 
 from models.listing import Listing, ListRequest
+from models.schema import BY_KIND
+from models.sync.state import conflicted_records
 from views.format import count_label
 from views.table_model import LazyTableModel, Tone, ViewColumn
 
@@ -127,7 +129,9 @@ class RecordTable(QWidget):
 
         # Rows are read when the table is first shown, and read again on show after a change
         # elsewhere: a hidden tab never reloads 250,000 rows behind the user's back.
-        self.model = LazyTableModel(listing, columns, tone=tone, parent=self, load=False)
+        self.model = LazyTableModel(
+            listing, columns, tone=tone, parent=self, load=False, marked=_conflicts_of(listing)
+        )
         self._stale = True
         self._quiet = False  # while reloading: the selection is said once, at the end
         self.view = QTableView()
@@ -366,3 +370,12 @@ class RecordTable(QWidget):
 
     def _save_header(self, *_args: Any) -> None:
         self.settings.setValue(self._settings_key(), self.view.horizontalHeader().saveState())
+
+
+def _conflicts_of(listing: Listing) -> Callable[[], set[str]] | None:
+    """Where the listing's records sync with a team: the keys of those with an open conflict
+    (their rows are marked until it is settled)."""
+    kind = getattr(getattr(listing.model, "_meta", None), "table_name", None)
+    if kind not in BY_KIND or kind == "audit_entry":  # the trail's entries never conflict
+        return None
+    return lambda: conflicted_records(kind)

@@ -22,6 +22,9 @@ ModelIndex = QModelIndex | QPersistentModelIndex
 LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 CENTRE = Qt.AlignmentFlag.AlignCenter
+MARK = "⚠ "  # before the first column's text: the record has a conflict from syncing
+MARK_TIP = "Conflict from syncing: see View ▸ Conflicts…"
+MARK_COLOUR = "#8a3800"  # as the status bar's conflicts button
 
 
 class Tone(Enum):
@@ -57,6 +60,7 @@ class LazyTableModel(QAbstractTableModel):
         parent: Any = None,
         *,
         load: bool = True,
+        marked: Callable[[], set[str]] | None = None,
     ) -> None:
         super().__init__(parent)
         self.listing = listing
@@ -65,6 +69,8 @@ class LazyTableModel(QAbstractTableModel):
             key: position for position, key in enumerate(listing.column_keys(), start=1)
         }
         self._tone = tone
+        self._marks = marked  # the keys (hex) of records to mark, read with every refresh
+        self._marked: set[str] = set()
         self.request = listing.default_request()
         self._keys: list[int] = []
         self._rows: list[tuple] = []
@@ -86,6 +92,7 @@ class LazyTableModel(QAbstractTableModel):
         self.beginResetModel()
         self._keys = self.listing.keys(self.request)
         self._tones.clear()
+        self._marked = self._marks() if self._marks is not None else set()
         self._rows = self.listing.rows(self._keys[: self.PAGE])
         self._fetched = min(self.PAGE, len(self._keys))
         self.loaded = True
@@ -149,9 +156,16 @@ class LazyTableModel(QAbstractTableModel):
         column = self.columns[index.column()]
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             text = column.format(self._value(index.row(), column))
+            if index.column() == 0 and self.is_marked(index.row()):
+                if role == Qt.ItemDataRole.ToolTipRole:
+                    return f"{MARK_TIP}\n{text}" if len(text) > 30 else MARK_TIP
+                return MARK + text
             return text if role == Qt.ItemDataRole.DisplayRole or len(text) > 30 else None
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return int(column.align)
+        if role == Qt.ItemDataRole.ForegroundRole:
+            marked = index.column() == 0 and self.is_marked(index.row())
+            return QBrush(QColor(MARK_COLOUR)) if marked else None
         if role == Qt.ItemDataRole.BackgroundRole and self._tone is not None:
             row = index.row()
             if row not in self._tones:
@@ -159,6 +173,13 @@ class LazyTableModel(QAbstractTableModel):
             tone = self._tones[row]
             return QBrush(QColor(tone.value)) if tone else None
         return None
+
+    def is_marked(self, row: int) -> bool:
+        """Whether the row's record has an open conflict from syncing."""
+        if not self._marked:
+            return False
+        key = self._rows[row][0]
+        return getattr(key, "hex", key) in self._marked
 
     def _value(self, row: int, column: ViewColumn) -> Any:
         """The cell's value: stored, or worked out from the row (asked only for its text)."""
