@@ -226,17 +226,17 @@ class TeamServerDialog(QDialog):
     def _entered(self) -> Account | None:
         """The account as typed, or None after saying what is wrong with it."""
         url, login = self.address.text().strip(), self.login.text().strip()
-        try:
-            given = server_settings(url)
-        except KnownError as error:
-            self._say(str(error), error=True)
-            return None
-        if given.get("password"):
+        if _password_in(url):  # refused before libpq reads it: its complaints quote it
             self._say(
                 "Leave the password out of the address: type it under Password (it is then "
                 "kept in the system keyring, not with the address).",
                 error=True,
             )
+            return None
+        try:
+            server_settings(url)
+        except KnownError as error:
+            self._say(str(error), error=True)
             return None
         return Account(url, login, self.password.text())
 
@@ -432,6 +432,17 @@ class TeamServerDialog(QDialog):
             self._done(account)
 
         self._reach(account, saved)
+
+
+def _password_in(url: str) -> bool:
+    """Whether an address holds a password (postgresql://user:secret@host/…, or
+    password=… in its query or the key=value form)."""
+    if "password" in url.lower():
+        return True
+    if "://" not in url:
+        return False
+    place = url.split("://", 1)[1].split("/", 1)[0]
+    return "@" in place and ":" in place.rsplit("@", 1)[0]
 
 
 def _text(value: Any) -> str:

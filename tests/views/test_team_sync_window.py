@@ -31,7 +31,7 @@ from models.sync.by_hand import move_address
 from tests.desktop.sync_helpers import PASSWORD, Laptop, Team
 from views.conflicts_dialog import ConflictsDialog, ConflictValueDialog
 from views.main_window import MainWindow
-from views.sync_status import NOT_SET_UP, SYNCING
+from views.sync_status import AUTO_SYNC_MS, NOT_SET_UP, SYNCING
 from views.table_model import MARK, MARK_TIP
 from views.team_server_dialog import TeamServerDialog
 
@@ -149,6 +149,12 @@ def test_test_connection_says_who_you_are_or_why_not_in_one_line(
     def connect(dialog: TeamServerDialog) -> None:
         assert not dialog.test_button.isEnabled()  # nothing typed yet
         assert not dialog.save_button.isVisible()  # this folder does not sync yet
+        with_password = team.url.replace("//", f"//{priya.login}:correct horse@")
+        fill_in(qtbot, dialog, with_password, priya.login, PASSWORD)
+        click(qtbot, dialog.test_button)
+        assert dialog.message.text().startswith("Leave the password out of the address")
+        assert "horse" not in dialog.message.text()
+        assert not dialog.busy  # nothing was sent anywhere
         fill_in(qtbot, dialog, team.url, priya.login, "not the password")
         click(qtbot, dialog.test_button)
         wait_idle(qtbot, dialog)
@@ -341,6 +347,39 @@ def test_f9_syncs_an_edit_and_the_status_bar_says_each_state(team, open_window, 
         ann = customer("Ann Lee")
         assert (ann.phone, ann.job_title) == ("01632 960001", "Clerk")
         assert customer("Bob Hart") is not None
+
+
+def test_the_automatic_sync_and_closing_send_what_waits_unless_the_last_sync_failed(
+    team, open_window, qtbot, monkeypatch
+):
+    priya, sam = published_pair(team)
+    window = open_window(sam)
+    assert window.team_sync.timer.isActive()
+    assert window.team_sync.timer.interval() == AUTO_SYNC_MS == 5 * 60 * 1000
+    window.bus.announce(update(customer("Ann Lee"), phone="01632 960003"))
+    window.team_sync.timer.timeout.emit()  # five minutes on
+    assert window.team_sync.running
+    wait_synced(qtbot, window)
+    assert status_of(window) == "Synced just now"
+    window.bus.announce(update(customer("Ann Lee"), job_title="Clerk"))
+    close(window)  # sends the job title before it closes
+    assert priya.sync() == EXIT_OK
+    with priya.open():
+        ann = customer("Ann Lee")
+        assert (ann.phone, ann.job_title) == ("01632 960003", "Clerk")
+
+    window = open_window(sam)
+    window.bus.announce(update(customer("Ann Lee"), location="Annexe"))
+    nowhere = "postgresql://127.0.0.1:1/nowhere?sslmode=disable"
+    move_address(nowhere)
+    store_sync_password(nowhere, sam.login, PASSWORD)
+    press_f9(qtbot, window)
+    wait_synced(qtbot, window)
+    assert status_of(window).startswith("Offline")
+    tried = []
+    monkeypatch.setattr(window.team_sync, "_start", lambda *args, **kw: tried.append(args))
+    close(window)  # the server was out of reach a moment ago: closing does not wait for it
+    assert tried == []
 
 
 def test_without_a_kept_password_f9_opens_the_team_server_dialog(
