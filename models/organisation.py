@@ -179,6 +179,9 @@ _PROCEDURE_FIELDS = {"acknowledge_within", "acknowledge_unit", "resolve_within",
 _REGION_FIELDS = {"holiday_country", "holiday_subdivision"}
 
 
+TIMESCALE = (1, 365)  # a complaint's timescale, in its unit
+
+
 @validates(Settings)
 def settings_problems(values: Mapping[str, Any], record: Settings | None) -> Problems:
     problems: dict[str, str | None] = {}
@@ -190,8 +193,8 @@ def settings_problems(values: Mapping[str, Any], record: Settings | None) -> Pro
         problems["working_weekdays"] = "Choose at least one working day."
     for name in ("acknowledge_within", "resolve_within"):
         amount = values.get(name)
-        if amount is None or int(amount) < 1:
-            problems[name] = "Give a timescale of at least 1."
+        if amount is None or not TIMESCALE[0] <= int(amount) <= TIMESCALE[1]:
+            problems[name] = f"Give a timescale from {TIMESCALE[0]} to {TIMESCALE[1]}."
     for name in ("acknowledge_unit", "resolve_unit"):
         unit = values.get(name)
         if unit is not None and not Unit(unit).is_time:

@@ -34,6 +34,7 @@ from models.choices import Unit
 from models.errors import KnownError
 from models.operations import ValidationError, fetch
 from models.organisation import (
+    TIMESCALE,
     YEARS_AHEAD,
     add_closure,
     closures_from,
@@ -181,7 +182,7 @@ class SettingsDialog(QDialog):
 
     def _timescale(self, amount: int, unit: Unit) -> tuple[QSpinBox, QComboBox, QWidget]:
         spin = QSpinBox()
-        spin.setRange(1, 365)
+        spin.setRange(*TIMESCALE)
         spin.setValue(amount)
         units = QComboBox()
         for member in (Unit.WORKING_HOURS, Unit.WORKING_DAYS, Unit.CALENDAR_DAYS):

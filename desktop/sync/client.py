@@ -101,6 +101,7 @@ def sync(
                 _seat_you(server, data_dir)
             mine_seqs: set[int] = set()
             if state.get("publishing") == server_id:
+                _push(server, outcome, mine_seqs)  # one left unanswered goes first
                 _publish(server, outcome, mine_seqs, progress)
             for _ in range(3):  # what a pull changes here (a rename, a date derived) goes too
                 _push(server, outcome, mine_seqs)
@@ -157,6 +158,8 @@ def _start_publishing(server: psycopg.Connection, server_id: str, account: Accou
 
 
 def _remember(server_id: str, account: Account, last_seq: int) -> None:
+    if state.get("server") != server_id:
+        state.put(_KEPT, None)  # a push for another server never goes to this one
     state.put("server", server_id)
     state.put("url", account.url)
     state.put("login", account.login)
@@ -189,16 +192,6 @@ def _publish(
             state.put("last_seq", str(others - 1 if others else max(mine_seqs)))
 
 
-def _send(server: psycopg.Connection, changes: str) -> dict[str, Any]:
-    """One push (`changes`: JSON text); kept here first, so that a push whose answer was
-    lost is sent again unchanged (the server then changes nothing twice)."""
-    push_id = str(uuid.uuid4())
-    with database.atomic():
-        state.put("push", push_id)
-        state.put("push_changes", changes)
-    return _resend(server, push_id, changes)
-
-
 def _resend(server: psycopg.Connection, push_id: str, changes: str) -> Any:
     (result,) = server.execute(
         "SELECT rapport.push(%s, %s, %s::jsonb)", (PROTOCOL, push_id, changes)
@@ -207,51 +200,72 @@ def _resend(server: psycopg.Connection, push_id: str, changes: str) -> Any:
 
 
 def _note_versions(result: dict[str, Any], mine_seqs: set[int]) -> None:
+    """The server's versions of the records a push changed (inside the caller's
+    transaction where there is one)."""
+    rows = [
+        (str(said["kind"]), str(said["id"]).replace("-", ""), int(said["version"]))
+        for said in result.get("records", [])
+        if said.get("applied") is True  # else this laptop has not seen the latest yet
+    ]
     with database.atomic():
-        rows = [
-            (str(said["kind"]), str(said["id"]).replace("-", ""), int(said["version"]))
-            for said in result.get("records", [])
-            if said.get("applied") is True  # else this laptop has not seen the latest yet
-        ]
         database.cursor().executemany(
             "INSERT INTO sync_version (kind, record_id, version) VALUES (?, ?, ?) "
             "ON CONFLICT (kind, record_id) DO UPDATE SET version = excluded.version",
             rows,
         )
-        mine_seqs.update(version for _, _, version in rows)
-        state.put("push", None)
-        state.put("push_changes", None)
+    mine_seqs.update(version for _, _, version in rows)
+
+
+_KEPT = "push"  # the push sent and not yet answered: its id, changes and outbox entries
 
 
 def _push(server: psycopg.Connection, outcome: Outcome, mine_seqs: set[int]) -> None:
-    kept = state.get("push")
-    if kept:  # the answer to the last push never came: the same push again
-        _note_versions(_resend(server, kept, state.get("push_changes") or "[]"), mine_seqs)
+    """Send the outbox a batch at a time. Each push is kept here before it goes, so one whose
+    answer was lost (a cut connection, a closed laptop) is sent again unchanged, and its
+    answer then does here exactly what it would have done."""
+    kept = state.get(_KEPT)
     while True:
-        batch = outbox.next_batch(BATCH)
-        if not batch.records:
-            return
-        result = _send(server, json.dumps(batch.changes)) if batch.changes else {}
+        if kept is None:
+            batch = outbox.next_batch(BATCH)
+            if not batch.records:
+                return
+            kept = json.dumps(
+                {
+                    "id": str(uuid.uuid4()),
+                    "changes": json.dumps(batch.changes),
+                    "upto": batch.upto,
+                    "records": batch.records,
+                }
+            )
+            with database.atomic():
+                state.put(_KEPT, kept)
+        push = json.loads(kept)
+        changes = json.loads(push["changes"])
+        result = _resend(server, push["id"], push["changes"]) if changes else {}
         with database.atomic():
-            outbox.acknowledge(batch)
+            outbox.acknowledge(
+                outbox.Batch(upto=push["upto"], records=[tuple(r) for r in push["records"]])
+            )
             mine = {
                 (change["kind"], change["id"], column): sent
-                for change in batch.changes
+                for change in changes
                 for column, sent in change["fields"].items()
             }
             outcome.conflicts += state.note_conflicts(result.get("conflicts", []), mine)
             _take_theirs(result.get("conflicts", []))
-        if result:
             _note_versions(result, mine_seqs)
-        outcome.sent += len(batch.changes)
+            state.put(_KEPT, None)
+        outcome.sent += len(changes)
+        kept = None
 
 
 def _take_theirs(conflicts: list[dict[str, Any]]) -> None:
     """The server kept its value: so does this laptop, until a person settles it (mine is
-    kept in the conflict)."""
+    kept in the conflict). A value the server would not show this member stays as it is."""
     changes = [
         (0, str(said["kind"]), said["id"], {str(said["field"]): said.get("theirs")})
         for said in conflicts
+        if not said.get("masked")
     ]
     if changes:
         apply_changes(changes, remember=False)
@@ -355,6 +369,7 @@ def _join(
                         _empty_team_tables()
                     database.execute_sql("DELETE FROM sync_outbox")
                     database.execute_sql("DELETE FROM sync_version")
+                    state.put(_KEPT, None)
                 done = 0
                 with server.cursor(name="rapport_snapshot") as rows:
                     rows.itersize = PAGE

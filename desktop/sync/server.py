@@ -17,7 +17,8 @@ from psycopg import sql
 
 from desktop.sync.connection import ServerError, connect, said_in_one_line
 from models.schema import SYNCED_KINDS
-from models.sync.rules import LATEST_FIELDS, SECRET_FIELDS
+from models.sync.outbox import GONE
+from models.sync.rules import LATEST_FIELDS, REMOVABLE_KINDS, SECRET_FIELDS
 
 MIN_PASSWORD = 10  # characters: a login that reaches the team's register
 LOGIN_LIMIT = 63  # PostgreSQL's longest name
@@ -361,7 +362,11 @@ BEGIN
        OR (e.c->>'version') !~ '^[0-9]{1,18}$'
        OR EXISTS (SELECT 1 FROM jsonb_each(e.c->'fields') f
                   WHERE jsonb_typeof(f.value) IS DISTINCT FROM 'object'
-                     OR NOT f.value ? 'value');
+                     OR NOT f.value ? 'value')
+       -- only links and closures are ever removed outright; the rest are deleted softly
+       OR (e.c->'fields' ? '_gone' AND NOT EXISTS (
+              SELECT 1 FROM rapport.field_rule r
+              WHERE r.kind = e.c->>'kind' AND r.field = '_gone' AND r.rule = 'removable'));
     IF v_bad IS NOT NULL THEN
         RAISE EXCEPTION 'change % of the push is not a change Rapport makes: %', v_bad,
             left((p_changes->(v_bad::int - 1))::text, 200)
@@ -439,7 +444,14 @@ BEGIN
                                WHERE v_record.id IS NOT NULL LOOP
             -- JSON null and a field never set are the same: no value
             v_current := NULLIF(v_whole->v_field, 'null'::jsonb);
-            IF v_latest ? (v_kind || '.' || v_field) THEN
+            IF v_was_sealed AND NOT v_me.confidential
+               AND (v_field = ANY(v_keys) OR v_field = 'confidential') THEN
+                -- a confidential complaint's words and seal are only for those who may read
+                -- them: never changed, nor compared (a match would confirm a guess), by others
+                v_conflicted := array_append(v_conflicted, rapport.note_conflict(
+                    v_kind, v_id, v_field, v_sent->'base', v_sent->'value',
+                    '"(confidential)"'::jsonb, v_member) || '{"masked": true}'::jsonb);
+            ELSIF v_latest ? (v_kind || '.' || v_field) THEN
                 IF v_current IS DISTINCT FROM NULLIF(v_sent->'value', 'null'::jsonb) THEN
                     v_applied := v_applied || jsonb_build_object(v_field, v_sent->'value');
                 END IF;
@@ -455,9 +467,7 @@ BEGIN
                 END IF;
             ELSE
                 v_conflicted := array_append(v_conflicted, rapport.note_conflict(
-                    v_kind, v_id, v_field, v_sent->'base', v_sent->'value',
-                    CASE WHEN v_was_sealed AND NOT v_me.confidential AND v_field = ANY(v_keys)
-                         THEN '"(confidential)"'::jsonb ELSE v_current END,
+                    v_kind, v_id, v_field, v_sent->'base', v_sent->'value', v_current,
                     v_member));
             END IF;
         END LOOP;
@@ -618,7 +628,11 @@ def init_server(url: str) -> ServerState:
                     "INSERT INTO rapport.field_rule (kind, field, rule) VALUES (%s, %s, %s)",
                     [
                         (kind, field, rule)
-                        for rule, listed in (("latest", LATEST_FIELDS), ("secret", SECRET_FIELDS))
+                        for rule, listed in (
+                            ("latest", LATEST_FIELDS),
+                            ("secret", SECRET_FIELDS),
+                            ("removable", dict.fromkeys(REMOVABLE_KINDS, (GONE,))),
+                        )
                         for kind, fields in listed.items()
                         for field in fields
                     ],

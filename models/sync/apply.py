@@ -11,7 +11,6 @@ the one with the larger key yields, renamed ("Finance (2)") or, for a link, remo
 from __future__ import annotations
 
 import json
-import math
 import re
 import uuid
 from collections.abc import Iterable
@@ -36,8 +35,10 @@ from peewee import (
 )
 
 from models.base import ChoiceField, Record, database
+from models.organisation import SETTINGS_ID, Settings
 from models.schema import BY_KIND
 from models.sync.outbox import GONE, fold
+from models.sync.rules import REMOVABLE_KINDS
 from models.sync.tracking import set_tracking, untracked
 
 TEXT_LIMIT = 1_000_000  # characters in one text field: more is not something Rapport writes
@@ -65,6 +66,11 @@ class Refused(Exception):
     """A value or record this Rapport will not store."""
 
 
+# What storing a change from the server may meet besides a refused value: a link to nothing,
+# a number SQLite cannot hold. Each refuses that change alone.
+_UNSTORABLE = (Refused, IntegrityError, OverflowError, ValueError, TypeError)
+
+
 def apply_changes(
     changes: list[Incoming], *, check_links: bool = True, remember: bool = True
 ) -> Applied:
@@ -72,16 +78,18 @@ def apply_changes(
     `check_links` False: links are checked once the whole of a snapshot is in; `remember`
     False: the server's version is not known (a conflict's value)."""
     done = Applied()
-    page = {(kind, _hex(key)) for _, kind, key, _ in changes if _hex(key)}
+    records = {(kind, _hex(key)) for _, kind, key, _ in changes if _hex(key)}
+    pending = _pending_columns(records)
+    page: set[tuple[str, str]] = set()  # links name records held here, checked as written
     if not check_links:
         page = _EVERYWHERE
-    pending = _pending_columns(page)
-    database.execute_sql("PRAGMA defer_foreign_keys = ON")  # a page may name a record later
+        database.execute_sql("PRAGMA defer_foreign_keys = ON")
     with untracked():
         for seq, kind, key, fields in changes:
             try:
-                _apply_one(seq if remember else None, kind, key, fields, pending, page, done)
-            except Refused as why:
+                with database.atomic():  # a change refused leaves nothing of itself
+                    _apply_one(seq if remember else None, kind, key, fields, pending, page, done)
+            except _UNSTORABLE as why:
                 done.refused.append(f"{kind} {key}: {why}")
     return done
 
@@ -128,9 +136,13 @@ def _apply_one(
     if GONE in waiting:
         pass  # removed here, not yet said: the removal goes to the server first
     elif fields.get(GONE) is True:
+        if kind not in REMOVABLE_KINDS:
+            raise Refused("only links and closures are removed outright")
         database.execute_sql(f'DELETE FROM "{table}" WHERE id = ?', (record_id,))
     else:
         _write(model, record_id, _checked(model, record_id, fields, waiting, page, done), done)
+        if model is Settings:
+            _check_settings()
     if seq is not None:
         database.execute_sql(
             "INSERT INTO sync_version (kind, record_id, version) VALUES (?, ?, ?) "
@@ -180,7 +192,7 @@ def apply_snapshot(rows: list[Incoming]) -> Applied:
                 done.refused.append(f"{kind} {key}: not a change this Rapport makes")
                 continue
             versions.append((kind, record_id, seq))
-            if fields.get(GONE) is True:
+            if fields.get(GONE) is True and kind in REMOVABLE_KINDS:
                 continue  # removed for good: nothing to hold
             try:
                 values = _with_defaults(
@@ -199,20 +211,40 @@ def apply_snapshot(rows: list[Incoming]) -> Applied:
                     database.cursor().executemany(
                         f'INSERT INTO "{kind}" ({listed}) VALUES ({marks})', batch
                     )
-            except IntegrityError:  # two that may not share a name: told apart one by one
+            except _UNSTORABLE:  # two that may not share a name, a number too big: one by one
                 for record_id, *values in batch:
+                    named = dict(zip(columns, values, strict=True))
                     try:
-                        _write(
-                            BY_KIND[kind], record_id, dict(zip(columns, values, strict=True)), done
-                        )
-                    except Refused as why:
+                        with database.atomic():
+                            _write(BY_KIND[kind], record_id, named, done)
+                    except _UNSTORABLE as why:
                         done.refused.append(f"{kind} {record_id}: {why}")
         database.cursor().executemany(
             "INSERT OR REPLACE INTO sync_version (kind, record_id, version) VALUES (?, ?, ?)",
             versions,
         )
+        try:
+            _check_settings()
+        except Refused as why:  # the defaults stand instead
+            database.execute_sql("DELETE FROM settings")
+            done.refused.append(str(why))
     done.records += len(versions)
     return done
+
+
+def _check_settings() -> None:
+    """The organisation's settings drive every date worked out: they must pass the rules the
+    Settings dialog applies, whoever sent them."""
+    from models.operations import editable_fields, problems_with
+
+    stored = Settings.get_or_none(Settings.id == SETTINGS_ID)
+    if stored is None:
+        return
+    values = {name: getattr(stored, name) for name in editable_fields(Settings)}
+    problems = problems_with(Settings, values, None)
+    if problems:
+        name, why = next(iter(problems.items()))
+        raise Refused(f"settings {name}: {why}")
 
 
 def _write(model: type[Record], record_id: str, values: dict[str, Any], done: Applied) -> None:
@@ -334,10 +366,10 @@ def stored_value(target: Field, value: Any) -> Any:
         if value in (0, 1) and not isinstance(value, float):
             return int(value)
     elif isinstance(target, (IntegerField, BigIntegerField)):
-        if isinstance(value, int) and not isinstance(value, bool):
+        if isinstance(value, int) and not isinstance(value, bool) and abs(value) < 2**63:
             return value
     elif isinstance(target, FloatField):
-        if isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value):
+        if isinstance(value, int | float) and not isinstance(value, bool) and abs(value) < 1e300:
             return float(value)
     elif isinstance(target, (ForeignKeyField, UUIDField)):
         if isinstance(value, str) and _HEX.fullmatch(value):
@@ -363,9 +395,10 @@ def _is_moment(target: Field, value: str) -> bool:
     """A moment, day or time written as this Rapport writes it (and nothing else)."""
     wanted = next(kind for field_type, kind in _MOMENTS if isinstance(target, field_type))
     try:
-        return str(wanted.fromisoformat(value)) == value
+        parsed = wanted.fromisoformat(value)
     except ValueError:
         return False
+    return str(parsed) == value and getattr(parsed, "tzinfo", None) is None  # local, as kept
 
 
 def _check_link(target: Field, value: Any, page: set[tuple[str, str]]) -> None:

@@ -18,6 +18,7 @@ from peewee import ForeignKeyField
 
 from models.base import database
 from models.schema import TEAM_MODELS
+from models.sync.rules import REMOVABLE_KINDS
 from models.sync.tracking import row_json
 
 GONE = "_gone"  # the field saying a record was removed outright (links, closures)
@@ -97,8 +98,8 @@ def fold(
             for column, value in after.items()
             if column != "id" and value != base[column]
         }
-        if not existed and (version is not None):
-            fields[GONE] = {"base": True, "value": None}  # made again after removal
+        if not existed and version is not None and kind in REMOVABLE_KINDS:
+            fields[GONE] = {"base": True, "value": None}  # a link made again after removal
     if not fields:
         return None
     return {

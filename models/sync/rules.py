@@ -27,3 +27,7 @@ SECRET_FIELDS: dict[str, tuple[str, ...]] = {
     "complaint_event": _columns("complaint_event", complaints.CONFIDENTIAL_EVENT_FIELDS),
     "audit_entry": ("old_value", "new_value"),
 }
+
+# Removed outright rather than deleted softly: links between records, and closures (a bank
+# holiday the region no longer has). Anything else a push says is gone is refused.
+REMOVABLE_KINDS = ("feedback_code", "agreement_service", "agreement_standard", "closure")

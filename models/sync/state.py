@@ -11,13 +11,17 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from peewee import ForeignKeyField
+
 from models import clock
 from models.audit import record_name
-from models.base import database
+from models.base import ChoiceField, database
 from models.operations import fetch, restore, soft_delete, update
 from models.schema import BY_KIND
+from models.sync.apply import Refused, stored_value
 from models.sync.outbox import waiting
 from models.sync.tables import SyncConflict, SyncState
+from models.words import EMPTY, day_text, moment_text
 
 
 def get(key: str, default: str | None = None) -> str | None:
@@ -169,15 +173,13 @@ def _column(kind: str, column: str) -> Any:
 
 def shown_value(kind: str, column: str, value: Any) -> str:
     """A stored value as the window shows it (a deletion moment: "deleted on …")."""
-    from peewee import ForeignKeyField
-
-    from models.base import ChoiceField
-    from models.words import EMPTY, day_text, moment_text
-
     target = _column(kind, column)
     if value is None or value == "" or target is None:
         return EMPTY if value in (None, "") else str(value)
-    typed = target.python_value(value)
+    try:
+        typed = target.python_value(stored_value(target, value))
+    except (Refused, ValueError, TypeError):  # not a value Rapport writes there: as it came
+        return json.dumps(value, ensure_ascii=False)[:200]
     if isinstance(target, ForeignKeyField):
         linked = target.rel_model.get_or_none(target.rel_model.id == typed)
         return record_name(linked) if linked is not None else str(value)
