@@ -189,6 +189,11 @@ class TeamServerDialog(QDialog):
             self.setTabOrder(before, after)
         (self.save_button if self.set_up else self.test_button).setDefault(True)
         self.resize(640, 420)
+        if self.set_up:
+            self._say(
+                f"This folder syncs with this server as {found.login}. For a new password or "
+                "the server's new address, type it and press Save."
+            )
         self._update_buttons()
         first_empty = next(
             (field for field in (self.address, self.login, self.password) if not field.text()),

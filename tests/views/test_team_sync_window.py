@@ -397,6 +397,7 @@ def test_without_a_kept_password_f9_opens_the_team_server_dialog(
         assert dialog.save_button.isVisible() and not dialog.publish_button.isEnabled()
         assert dialog.focusWidget() is dialog.password  # the one field left to fill
         qtbot.keyClicks(dialog.password, PASSWORD)
+        shot(dialog, "team-server-save")
         click(qtbot, dialog.save_button)
         qtbot.waitUntil(lambda: dialog.result() == QDialog.DialogCode.Accepted, timeout=60_000)
 
