@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -19,7 +20,7 @@ from typing import Any
 import psycopg
 
 from desktop.session import choose_you
-from desktop.sync.connection import ServerError, connect, said_in_one_line
+from desktop.sync.connection import ServerError, connect, said_in_one_line, shown_address
 from desktop.sync.server import PROTOCOL
 from models import clock
 from models.base import database
@@ -101,11 +102,11 @@ def sync(
                 _seat_you(server, data_dir)
             mine_seqs: set[int] = set()
             if state.get("publishing") == server_id:
-                _push(server, outcome, mine_seqs)  # one left unanswered goes first
+                _push(server, outcome, mine_seqs, progress)  # one left unanswered goes first
                 _publish(server, outcome, mine_seqs, progress)
             for _ in range(3):  # what a pull changes here (a rename, a date derived) goes too
-                _push(server, outcome, mine_seqs)
-                _pull(server, outcome, mine_seqs)
+                _push(server, outcome, mine_seqs, progress)
+                _pull(server, outcome, mine_seqs, progress)
                 if not outbox.waiting():
                     break
             with database.atomic():
@@ -161,7 +162,7 @@ def _remember(server_id: str, account: Account, last_seq: int) -> None:
     if state.get("server") != server_id:
         state.put(_KEPT, None)  # a push for another server never goes to this one
     state.put("server", server_id)
-    state.put("url", account.url)
+    state.put("url", shown_address(account.url))  # never a password written in it
     state.put("login", account.login)
     state.put("last_seq", str(last_seq))
 
@@ -219,7 +220,12 @@ def _note_versions(result: dict[str, Any], mine_seqs: set[int]) -> None:
 _KEPT = "push"  # the push sent and not yet answered: its id, changes and outbox entries
 
 
-def _push(server: psycopg.Connection, outcome: Outcome, mine_seqs: set[int]) -> None:
+def _push(
+    server: psycopg.Connection,
+    outcome: Outcome,
+    mine_seqs: set[int],
+    progress: Progress | None = None,
+) -> None:
     """Send the outbox a batch at a time. Each push is kept here before it goes, so one whose
     answer was lost (a cut connection, a closed laptop) is sent again unchanged, and its
     answer then does here exactly what it would have done."""
@@ -255,8 +261,10 @@ def _push(server: psycopg.Connection, outcome: Outcome, mine_seqs: set[int]) -> 
             _take_theirs(result.get("conflicts", []))
             _note_versions(result, mine_seqs)
             state.put(_KEPT, None)
-        outcome.sent += len(changes)
+        outcome.sent += _counted(change["kind"] for change in changes)
         kept = None
+        if progress:  # between pushes, where the user may stop a sync (Cancelled)
+            progress("Sending changes", 0.0)
 
 
 def _take_theirs(conflicts: list[dict[str, Any]]) -> None:
@@ -271,7 +279,17 @@ def _take_theirs(conflicts: list[dict[str, Any]]) -> None:
         apply_changes(changes, remember=False)
 
 
-def _pull(server: psycopg.Connection, outcome: Outcome, mine_seqs: set[int]) -> None:
+def _counted(kinds: Iterable[str]) -> int:
+    """Changes as a person counts them: the audit entries that go with them are not more."""
+    return sum(1 for kind in kinds if kind != "audit_entry")
+
+
+def _pull(
+    server: psycopg.Connection,
+    outcome: Outcome,
+    mine_seqs: set[int],
+    progress: Progress | None = None,
+) -> None:
     while True:
         after = state.last_seq()
         rows = server.execute(
@@ -285,7 +303,9 @@ def _pull(server: psycopg.Connection, outcome: Outcome, mine_seqs: set[int]) -> 
             _derive_again(applied.kinds)
             state.put("last_seq", str(rows[-1][0]))
         outcome.applied.add(applied)
-        outcome.received += len(theirs)
+        outcome.received += _counted(row[1] for row in theirs)
+        if progress:
+            progress("Taking the team's changes", 0.0)
         if len(rows) < PAGE:
             return
 
@@ -380,7 +400,7 @@ def _join(
                             if fresh
                             else apply_changes(page, check_links=False)
                         )
-                        outcome.received += len(page)
+                        outcome.received += _counted(row[1] for row in page)
                         done += len(page)
                         if progress:
                             progress("Taking the team's register", done / total)

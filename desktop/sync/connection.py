@@ -28,8 +28,9 @@ def server_settings(url: str, **overrides: Any) -> dict[str, Any]:
     against the server's certificate unless the URL says otherwise or the host is local."""
     try:
         settings = conninfo_to_dict(url, **overrides)
-    except psycopg.ProgrammingError as error:  # libpq's message repeats the address: hide it
-        reason = str(error).strip().replace(url, shown_address(url))
+    except psycopg.ProgrammingError as error:
+        # libpq's reason quotes the part it could not read, which may be the password
+        reason = _QUOTED.sub("…", str(error).strip().splitlines()[0])
         raise ServerError(f"'{shown_address(url)}' is not a PostgreSQL address: {reason}") from None
     # where libpq will go: the URL's host, else $PGHOST; an address given beside it is where
     places = {
@@ -41,7 +42,20 @@ def server_settings(url: str, **overrides: Any) -> dict[str, Any]:
         settings["sslmode"] = "verify-full"
     settings.setdefault("connect_timeout", CONNECT_SECONDS)
     settings.setdefault("application_name", "Rapport")
+    # a server gone quiet mid-sync is noticed, not waited on for ever
+    for name, value in _QUIET_SERVER.items():
+        settings.setdefault(name, value)
     return settings
+
+
+_QUOTED = re.compile(r'"[^"]*"')
+_QUIET_SERVER = {
+    "keepalives": 1,
+    "keepalives_idle": 30,
+    "keepalives_interval": 10,
+    "keepalives_count": 3,
+    "tcp_user_timeout": 60_000,  # milliseconds, where the system has it
+}
 
 
 def connect(url: str, **overrides: Any) -> psycopg.Connection:

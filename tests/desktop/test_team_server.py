@@ -165,6 +165,7 @@ def test_a_server_elsewhere_is_reached_over_checked_tls_unless_told_otherwise(mo
         "postgresql://user:secret@[nonsense/x",
         "host=team password=secret nonsense",
         "postgresql://user@team/db?password=secret&broken",
+        "postgresql://user:correct secret battery@team/db",  # libpq quotes what it cannot read
     ):
         with pytest.raises(ServerError, match="is not a PostgreSQL address") as refused:
             server_settings(address)
