@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Iterable
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -26,9 +27,9 @@ from models import clock
 from models.base import database
 from models.errors import KnownError, Progress
 from models.people import Member
-from models.schema import BY_KIND, TEAM_MODELS
+from models.schema import BY_KIND, SYNCED_KINDS, TEAM_MODELS
 from models.sync import outbox, state
-from models.sync.apply import Applied, apply_changes, apply_snapshot
+from models.sync.apply import Applied, apply_changes, apply_snapshot, bulk_loading
 from models.sync.tracking import set_tracking, untracked
 
 PAGE = 2000  # changes taken from the server at a time
@@ -377,6 +378,7 @@ def _join(
 
         take_backup(data_dir, "before joining the team")
     server.autocommit = False
+    database.execute_sql("PRAGMA foreign_keys = OFF")  # links are checked once all is in
     try:
         with server.transaction():
             server.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
@@ -391,7 +393,8 @@ def _join(
                     database.execute_sql("DELETE FROM sync_version")
                     state.put(_KEPT, None)
                 done = 0
-                with server.cursor(name="rapport_snapshot") as rows:
+                loading = bulk_loading(SYNCED_KINDS) if fresh else nullcontext()
+                with loading, server.cursor(name="rapport_snapshot") as rows:
                     rows.itersize = PAGE
                     rows.execute("SELECT version, kind, id, fields FROM rapport.snapshot()")
                     while page := rows.fetchmany(PAGE):
@@ -412,6 +415,7 @@ def _join(
                 set_tracking(True)
     finally:
         server.autocommit = True
+        database.execute_sql("PRAGMA foreign_keys = ON")
 
 
 REGISTER_KINDS = ("customer", "department", "service", "service_request", "complaint", "feedback")

@@ -13,9 +13,11 @@ from __future__ import annotations
 import json
 import re
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from functools import cache
 from typing import Any
 
 from peewee import (
@@ -163,17 +165,38 @@ def _checked(
 ) -> dict[str, Any]:
     """The values of `fields` this Rapport stores, each checked; the others said."""
     values = {}
+    columns = model._meta.columns
     for column, value in fields.items():
-        target = model._meta.columns.get(column)
+        target = columns.get(column)
         if target is None or column == "id" or column in waiting:
             continue  # a field of a newer Rapport (kept on the server), or changed here
         try:
-            values[column] = stored_value(target, value)
-            _check_link(target, values[column], page)
+            values[column] = _checker(target)(value)
+            if page is not _EVERYWHERE:
+                _check_link(target, values[column], page)
         except Refused as why:
             done.refused.append(f"{model._meta.table_name} {record_id}: {column}: {why}")
             values.pop(column, None)
     return values
+
+
+@contextmanager
+def bulk_loading(tables: Iterable[str]) -> Iterator[None]:
+    """Indexes that only speed up reading are made again once the rows are in (far faster
+    than keeping each up to date row by row); those that keep records unique stay. Inside
+    the caller's transaction, so a cancelled load leaves them as they were."""
+    listed = list(tables)
+    marks = ", ".join("?" for _ in listed)
+    indexes = database.execute_sql(
+        f"SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
+        f"AND tbl_name IN ({marks}) AND sql NOT LIKE 'CREATE UNIQUE%'",
+        listed,
+    ).fetchall()
+    for name, _ in indexes:
+        database.execute_sql(f'DROP INDEX "{name}"')
+    yield
+    for _, made in indexes:
+        database.execute_sql(made)
 
 
 def apply_snapshot(rows: list[Incoming]) -> Applied:
@@ -358,44 +381,60 @@ def _with_defaults(model: type[Record], values: dict[str, Any]) -> dict[str, Any
 
 def stored_value(target: Field, value: Any) -> Any:
     """`value` as the database stores it for `target`, or Refused saying why not."""
-    if value is None:
-        if target.null:
-            return None
-        raise Refused("may not be empty")
+    return _checker(target)(value)
+
+
+_BAD = object()
+
+
+@cache
+def _checker(target: Field) -> Callable[[Any], Any]:
+    """How values for `target` are checked, worked out once per field (a join checks
+    millions)."""
+    test = _test(target)
+
+    def check(value: Any) -> Any:
+        if value is None:
+            if target.null:
+                return None
+            raise Refused("may not be empty")
+        stored = test(value)
+        if stored is _BAD:
+            raise Refused(f"{json.dumps(value)[:60]} is not a value Rapport stores there")
+        return stored
+
+    return check
+
+
+def _test(target: Field) -> Callable[[Any], Any]:
+    """The value as stored if it is one Rapport writes for `target`, else _BAD."""
     if isinstance(target, BooleanField):
-        if value in (0, 1) and not isinstance(value, float):
-            return int(value)
-    elif isinstance(target, (IntegerField, BigIntegerField)):
-        if isinstance(value, int) and not isinstance(value, bool) and abs(value) < 2**63:
-            return value
-    elif isinstance(target, FloatField):
-        if isinstance(value, int | float) and not isinstance(value, bool) and abs(value) < 1e300:
-            return float(value)
-    elif isinstance(target, (ForeignKeyField, UUIDField)):
-        if isinstance(value, str) and _HEX.fullmatch(value):
-            return value
-    elif isinstance(target, ChoiceField):
-        if isinstance(value, str) and value in {choice.value for choice in target.choice}:
-            return value
-    elif isinstance(target, (DateTimeField, DateField, TimeField)):
-        if isinstance(value, str) and _is_moment(target, value):
-            return value
-    elif isinstance(target, (CharField, TextField)):
-        limit = target.max_length if isinstance(target, CharField) else TEXT_LIMIT
-        if isinstance(value, str) and len(value) <= (limit or TEXT_LIMIT) and "\x00" not in value:
-            return value
-    shown = json.dumps(value)[:60]
-    raise Refused(f"{shown} is not a value Rapport stores there")
+        return lambda v: int(v) if v in (0, 1) and not isinstance(v, float) else _BAD
+    if isinstance(target, (IntegerField, BigIntegerField)):
+        return lambda v: v if type(v) is int and abs(v) < 2**63 else _BAD
+    if isinstance(target, FloatField):
+        return lambda v: float(v) if type(v) in (int, float) and abs(v) < 1e300 else _BAD
+    if isinstance(target, (ForeignKeyField, UUIDField)):
+        return lambda v: v if type(v) is str and _HEX.fullmatch(v) else _BAD
+    if isinstance(target, ChoiceField):
+        words = frozenset(choice.value for choice in target.choice)
+        return lambda v: v if type(v) is str and v in words else _BAD
+    for field_type, kind in _MOMENTS:
+        if isinstance(target, field_type):
+            return lambda v, kind=kind: v if type(v) is str and _is_moment(kind, v) else _BAD
+    if isinstance(target, (CharField, TextField)):
+        limit = (target.max_length if isinstance(target, CharField) else None) or TEXT_LIMIT
+        return lambda v: v if type(v) is str and len(v) <= limit and "\x00" not in v else _BAD
+    return lambda v: _BAD
 
 
 _MOMENTS = ((DateTimeField, datetime), (DateField, date), (TimeField, time))
 
 
-def _is_moment(target: Field, value: str) -> bool:
+def _is_moment(kind: type, value: str) -> bool:
     """A moment, day or time written as this Rapport writes it (and nothing else)."""
-    wanted = next(kind for field_type, kind in _MOMENTS if isinstance(target, field_type))
     try:
-        parsed = wanted.fromisoformat(value)
+        parsed = kind.fromisoformat(value)
     except ValueError:
         return False
     return str(parsed) == value and getattr(parsed, "tzinfo", None) is None  # local, as kept
