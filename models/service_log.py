@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from datetime import datetime, time
 from enum import StrEnum
 from typing import Any
@@ -250,13 +250,17 @@ def update_request(request: ServiceRequest, **values: Any) -> Change:
 DERIVED_FIELDS = ("response_standard", "response_due", "completion_standard", "completion_due")
 
 
-def recompute_open_dues() -> int:
+def recompute_open_dues(only: Collection[str] | None = None) -> int:
     """After the calendar or a standard changes: open requests are judged by the new rules,
-    completed ones keep the due moments they were judged against. Returns how many changed."""
+    completed ones keep the due moments they were judged against (`only`: the keys of those
+    that changed themselves, where the rules did not). Returns how many changed."""
     book, calendar = StandardBook.load(), working_calendar()
     changed = 0
+    still_open = ServiceRequest.live().where(ServiceRequest.completed_at.is_null())
+    if only is not None:
+        still_open = still_open.where(ServiceRequest.id.in_(list(only)))
     with database.atomic():
-        for request in ServiceRequest.live().where(ServiceRequest.completed_at.is_null()):
+        for request in still_open:
             dues = request_dues(
                 book,
                 calendar,

@@ -301,7 +301,7 @@ def _pull(
         theirs = [row for row in rows if row[0] not in mine_seqs]
         with database.atomic():
             applied = apply_changes(theirs)
-            _derive_again(applied.kinds)
+            _derive_again(theirs)
             state.put("last_seq", str(rows[-1][0]))
         outcome.applied.add(applied)
         outcome.received += _counted(row[1] for row in theirs)
@@ -311,21 +311,24 @@ def _pull(
             return
 
 
-_DUES_FROM = {
-    "requests": {"standard", "department", "settings", "closure", "service_request", "service"},
-    "complaints": {"settings", "closure", "complaint", "complaint_event"},
-}
+# What the due moments are worked out from: the rules (every open record again) and the
+# records themselves (those that changed)
+_DUE_RULES = {"standard", "department", "settings", "closure", "service"}
+_COMPLAINT_DUES_FROM = {"settings", "closure", "complaint", "complaint_event"}
 
 
-def _derive_again(kinds: set[str]) -> None:
+def _derive_again(rows: list[Any]) -> None:
     """Dates derived from what changed are worked out again here, as on every laptop (the
     server takes the latest of them, never a conflict)."""
     from models.complaint_lifecycle import recompute_open_complaint_dues
     from models.service_log import recompute_open_dues
 
-    if kinds & _DUES_FROM["requests"]:
+    kinds = {row[1] for row in rows}
+    if kinds & _DUE_RULES:
         recompute_open_dues()
-    if kinds & _DUES_FROM["complaints"]:
+    elif "service_request" in kinds:
+        recompute_open_dues(only={str(row[2]).replace("-", "") for row in rows})
+    if kinds & _COMPLAINT_DUES_FROM:
         recompute_open_complaint_dues()
 
 
