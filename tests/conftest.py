@@ -150,3 +150,15 @@ def server_url(postgres_cluster, request: pytest.FixtureRequest) -> str:
     """A new, empty team-server database for one test; its URL with the administrator's login."""
     name = "team_" + uuid.uuid4().hex[:12]
     return postgres_cluster.create_database(name)
+
+
+@pytest.fixture
+def team(postgres_cluster, server_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """A team server with no members yet (tests/desktop/sync_helpers.py): `team.member(name)`
+    adds one, `team.laptop(login)` gives them a data folder. The laptops' databases take a
+    test key, and the command line's password comes from RAPPORT_SYNC_PASSWORD."""
+    from tests.desktop.sync_helpers import PASSWORD, Team
+
+    monkeypatch.setenv("RAPPORT_SYNC_PASSWORD", PASSWORD)
+    monkeypatch.setenv("RAPPORT_DB_KEY", "ab" * 32)
+    return Team(postgres_cluster, server_url, tmp_path)

@@ -15,14 +15,7 @@ from models.complaints import ComplaintEvent
 from models.operations import create, fetch, soft_delete, update
 from models.people import member_at_keyboard
 from models.register import Customer, Department
-from tests.desktop.sync_helpers import PASSWORD, Team
-
-
-@pytest.fixture
-def team(postgres_cluster, server_url, tmp_path, monkeypatch):
-    monkeypatch.setenv("RAPPORT_SYNC_PASSWORD", PASSWORD)
-    monkeypatch.setenv("RAPPORT_DB_KEY", "ab" * 32)
-    return Team(postgres_cluster, server_url, tmp_path)
+from tests.desktop.sync_helpers import PASSWORD
 
 
 @pytest.fixture

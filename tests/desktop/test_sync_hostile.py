@@ -17,16 +17,8 @@ from models.choices import CustomerKind
 from models.operations import create
 from models.organisation import SETTINGS_ID, get_settings
 from models.register import Customer, Department
-from tests.desktop.sync_helpers import PASSWORD, Team
 
 SECRET = "Bullied by the night manager"
-
-
-@pytest.fixture
-def team(postgres_cluster, server_url, tmp_path, monkeypatch):
-    monkeypatch.setenv("RAPPORT_SYNC_PASSWORD", PASSWORD)
-    monkeypatch.setenv("RAPPORT_DB_KEY", "ab" * 32)
-    return Team(postgres_cluster, server_url, tmp_path)
 
 
 @pytest.fixture

@@ -46,12 +46,10 @@ def shot(widget: QWidget, name: str) -> None:
 
 
 @pytest.fixture
-def team(postgres_cluster, server_url, tmp_path, monkeypatch, memory_keyring):
-    """A team server; the laptops' databases are encrypted with a test key, and passwords go
-    to a keyring that forgets them after the test."""
-    monkeypatch.setenv("RAPPORT_SYNC_PASSWORD", PASSWORD)  # the command line's laptops
-    monkeypatch.setenv("RAPPORT_DB_KEY", "ab" * 32)
-    return Team(postgres_cluster, server_url, tmp_path)
+def team(team, memory_keyring):
+    """The team server (tests/conftest.py), with a keyring that forgets the passwords the
+    window keeps once the test ends."""
+    return team
 
 
 @pytest.fixture
