@@ -8,10 +8,13 @@ import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
-from desktop.cli import main
+from desktop.cli import EXIT_OK, main
 from desktop.session import open_data_folder
 from desktop.sync.server import add_member, init_server
+from models.choices import CustomerKind
 from models.db import close_database
+from models.operations import create
+from models.register import Customer, Department
 
 PASSWORD = "correct horse battery"
 
@@ -71,3 +74,22 @@ class Team:
 
     def member_url(self, login: str) -> str:
         return self.cluster.url(self.database, user=login, password=PASSWORD)
+
+    def pair(self) -> tuple[Laptop, Laptop]:
+        """Priya publishes Ann Lee of Finance from the command line; Sam joins."""
+        priya = self.laptop(self.member("Priya Patel"))
+        sam = self.laptop(self.member("Sam Jones"))
+        with priya.open():
+            finance, _ = create(Department, name="Finance")
+            new_customer("Ann Lee", email="ann@example.org", department=finance.id)
+        assert priya.sync("--publish") == EXIT_OK
+        assert sam.sync("--join") == EXIT_OK
+        return priya, sam
+
+
+def new_customer(name: str, **values: object) -> Customer:
+    return create(Customer, name=name, kind=CustomerKind.COLLEAGUE, **values)[0]
+
+
+def customer(name: str) -> Customer:
+    return Customer.get(Customer.name == name)

@@ -10,33 +10,17 @@ from datetime import datetime
 import pytest
 
 from desktop.cli import EXIT_FAILED, EXIT_OK
-from models.choices import CustomerKind
 from models.complaints import ComplaintEvent
-from models.operations import create, fetch, soft_delete, update
+from models.operations import fetch, soft_delete, update
 from models.people import member_at_keyboard
-from models.register import Customer, Department
-from tests.desktop.sync_helpers import PASSWORD
+from models.register import Customer
+from tests.desktop.sync_helpers import PASSWORD, customer, new_customer
 
 
 @pytest.fixture
 def pair(team):
     """Priya publishes a small register; Sam joins it."""
-    priya = team.laptop(team.member("Priya Patel"))
-    sam = team.laptop(team.member("Sam Jones"))
-    with priya.open():
-        finance, _ = create(Department, name="Finance")
-        new_customer("Ann Lee", email="ann@example.org", department=finance.id)
-    assert priya.sync("--publish") == EXIT_OK
-    assert sam.sync("--join") == EXIT_OK
-    return priya, sam
-
-
-def new_customer(name, **values):
-    return create(Customer, name=name, kind=CustomerKind.COLLEAGUE, **values)[0]
-
-
-def customer(name):
-    return Customer.get(Customer.name == name)
+    return team.pair()
 
 
 def test_a_joined_laptop_holds_the_published_register_and_knows_who_it_is(pair, capsys):

@@ -26,9 +26,9 @@ from desktop.session import open_data_folder
 from models.choices import CustomerKind
 from models.db import close_database
 from models.operations import create, update
-from models.register import Customer, Department
+from models.register import Customer
 from models.sync.by_hand import move_address
-from tests.desktop.sync_helpers import PASSWORD, Laptop, Team
+from tests.desktop.sync_helpers import PASSWORD, Laptop, customer, new_customer
 from views.conflicts_dialog import ConflictsDialog, ConflictValueDialog
 from views.main_window import MainWindow
 from views.sync_status import AUTO_SYNC_MS, NOT_SET_UP, SYNCING
@@ -79,14 +79,6 @@ def close(window: MainWindow) -> None:
     close_database()
 
 
-def new_customer(name: str, **values) -> Customer:
-    return create(Customer, name=name, kind=CustomerKind.COLLEAGUE, **values)[0]
-
-
-def customer(name: str) -> Customer:
-    return Customer.get(Customer.name == name)
-
-
 def status_of(window: MainWindow) -> str:
     window.team_sync.refresh_status()
     return window.team_sync.widget.text()
@@ -119,18 +111,6 @@ def press_f9(qtbot, window: MainWindow) -> None:
 
 def wait_synced(qtbot, window: MainWindow) -> None:
     qtbot.waitUntil(lambda: not window.team_sync.running, timeout=60_000)
-
-
-def published_pair(team: Team) -> tuple[Laptop, Laptop]:
-    """Priya publishes Ann Lee of Finance from the command line; Sam joins."""
-    priya = team.laptop(team.member("Priya Patel"))
-    sam = team.laptop(team.member("Sam Jones"))
-    with priya.open():
-        finance, _ = create(Department, name="Finance")
-        new_customer("Ann Lee", email="ann@example.org", department=finance.id)
-    assert priya.sync("--publish") == EXIT_OK
-    assert sam.sync("--join") == EXIT_OK
-    return priya, sam
 
 
 # ---------------------------------------------------------------------- Team server…
@@ -207,7 +187,7 @@ def test_publishing_from_the_dialog_sends_the_register(team, open_window, qtbot,
 
 
 def test_joining_an_empty_folder_takes_the_teams_register(team, open_window, qtbot, dialogs):
-    published_pair(team)
+    team.pair()
     kim = team.laptop(team.member("Kim Lo"))
     window = open_window(kim)
     assert window.pages.currentWidget() is window.first_run  # a new, empty folder
@@ -232,7 +212,7 @@ def test_joining_an_empty_folder_takes_the_teams_register(team, open_window, qtb
 def test_joining_with_records_of_ones_own_shows_both_counts_and_asks(
     team, open_window, qtbot, dialogs, choice
 ):
-    priya, _sam = published_pair(team)
+    priya, _sam = team.pair()
     kim = team.laptop(team.member("Kim Lo"))
     open_data_folder(kim.folder)
     new_customer("Carl Diaz")
@@ -273,7 +253,7 @@ def test_joining_with_records_of_ones_own_shows_both_counts_and_asks(
 
 
 def test_a_join_can_be_cancelled_and_leaves_the_laptop_as_it_was(team, open_window, qtbot, dialogs):
-    published_pair(team)
+    team.pair()
     kim = team.laptop(team.member("Kim Lo"))
     window = open_window(kim)
 
@@ -300,7 +280,7 @@ def test_a_join_can_be_cancelled_and_leaves_the_laptop_as_it_was(team, open_wind
 
 
 def test_f9_syncs_an_edit_and_the_status_bar_says_each_state(team, open_window, qtbot, fixed_clock):
-    priya, sam = published_pair(team)
+    priya, sam = team.pair()
     window = open_window(sam)
     assert status_of(window) == "Synced just now"
     fixed_clock.advance(minutes=2)
@@ -350,7 +330,7 @@ def test_f9_syncs_an_edit_and_the_status_bar_says_each_state(team, open_window, 
 def test_the_automatic_sync_and_closing_send_what_waits_unless_the_last_sync_failed(
     team, open_window, qtbot, monkeypatch
 ):
-    priya, sam = published_pair(team)
+    priya, sam = team.pair()
     window = open_window(sam)
     assert window.team_sync.timer.isActive()
     assert window.team_sync.timer.interval() == AUTO_SYNC_MS == 5 * 60 * 1000
@@ -383,7 +363,7 @@ def test_the_automatic_sync_and_closing_send_what_waits_unless_the_last_sync_fai
 def test_without_a_kept_password_f9_opens_the_team_server_dialog(
     team, open_window, qtbot, dialogs, memory_keyring
 ):
-    _priya, sam = published_pair(team)
+    _priya, sam = team.pair()
     memory_keyring.entries.clear()  # a laptop whose keyring lost it
     window = open_window(sam)
     window.team_sync.sync_now(quiet=True)  # the automatic one asks nothing
@@ -412,7 +392,7 @@ def test_without_a_kept_password_f9_opens_the_team_server_dialog(
 def test_the_conflicts_view_keeps_mine_keeps_theirs_or_takes_a_typed_value(
     team, open_window, qtbot, dialogs
 ):
-    priya, sam = published_pair(team)
+    priya, sam = team.pair()
     with priya.open():
         update(customer("Ann Lee"), job_title="Clerk", location="Town Hall", phone="111")
     assert priya.sync() == EXIT_OK
@@ -483,7 +463,7 @@ def test_the_conflicts_view_keeps_mine_keeps_theirs_or_takes_a_typed_value(
 def test_a_deletion_conflict_is_settled_by_keeping_one_side_only(team, open_window, qtbot, dialogs):
     from models.operations import soft_delete
 
-    priya, sam = published_pair(team)
+    priya, sam = team.pair()
     with priya.open():
         update(customer("Ann Lee"), phone="4455")
     assert priya.sync() == EXIT_OK
