@@ -298,13 +298,14 @@ def _pull(
         ).fetchall()
         if not rows:
             return
-        theirs = [row for row in rows if row[0] not in mine_seqs]
+        # every change in the server's order, this laptop's own too: an older change of
+        # someone else's must never be the last word on a field this laptop changed since
         with database.atomic():
-            applied = apply_changes(theirs)
-            _derive_again(theirs)
+            applied = apply_changes(rows)
+            _derive_again(rows)
             state.put("last_seq", str(rows[-1][0]))
         outcome.applied.add(applied)
-        outcome.received += _counted(row[1] for row in theirs)
+        outcome.received += _counted(row[1] for row in rows if row[0] not in mine_seqs)
         if progress:
             progress("Taking the team's changes", 0.0)
         if len(rows) < PAGE:
