@@ -85,16 +85,21 @@ def audit_entries(laptop: Laptop, record_id: str, field: str = "") -> int:
 # ------------------------------------------------------------------ the proxy cuts
 
 
-def test_a_push_cut_off_before_the_server_has_it_goes_with_the_next_sync(pair, team, proxy, capsys):
-    """The connection drops as Priya's push (Ann's new phone, Bob new) leaves: the server
-    never has it, the sync says so in one line, and the next sync takes it, once."""
-    priya, sam = pair
+def ann_phoned_and_bob_added(priya, team) -> tuple[str, str, int, int]:
+    """Priya's work waiting to go: Ann's new phone and Bob; their keys, and where the
+    server's change log and pushes stood."""
     with priya.open():
         ann = customer("Ann Lee")
         update(ann, phone="4455")
         bob = new_customer("Bob Hart")
-    ann_id, bob_id = ann.id.hex, bob.id.hex
-    seq, pushed = server_seq(team), pushes(team)
+    return ann.id.hex, bob.id.hex, server_seq(team), pushes(team)
+
+
+def test_a_push_cut_off_before_the_server_has_it_goes_with_the_next_sync(pair, team, proxy, capsys):
+    """The connection drops as Priya's push (Ann's new phone, Bob new) leaves: the server
+    never has it, the sync says so in one line, and the next sync takes it, once."""
+    priya, sam = pair
+    ann_id, bob_id, seq, pushed = ann_phoned_and_bob_added(priya, team)
     proxy.arm(b"rapport.push", Cut.REQUEST)
     capsys.readouterr()
     assert through(proxy, priya).sync() == EXIT_FAILED
@@ -119,12 +124,7 @@ def test_a_push_whose_answer_is_lost_is_not_applied_twice(pair, team, proxy, cap
     """The server commits Priya's push, and the connection drops before its answer reaches
     her: the next sync sends it again, and the server changes nothing a second time."""
     priya, sam = pair
-    with priya.open():
-        ann = customer("Ann Lee")
-        update(ann, phone="4455")
-        bob = new_customer("Bob Hart")
-    ann_id, bob_id = ann.id.hex, bob.id.hex
-    seq, pushed = server_seq(team), pushes(team)
+    ann_id, bob_id, seq, pushed = ann_phoned_and_bob_added(priya, team)
     proxy.arm(b"rapport.push", Cut.REPLY)
     capsys.readouterr()
     assert through(proxy, priya).sync() == EXIT_FAILED
