@@ -29,7 +29,7 @@ from models.errors import KnownError, Progress
 from models.people import Member
 from models.schema import BY_KIND, SYNCED_KINDS, TEAM_MODELS
 from models.sync import outbox, state
-from models.sync.apply import Applied, apply_changes, apply_snapshot, bulk_loading
+from models.sync.apply import Applied, apply_changes, apply_snapshot, bulk_loading, hex_key
 from models.sync.tracking import set_tracking, untracked
 
 PAGE = 2000  # changes taken from the server at a time
@@ -142,12 +142,12 @@ def _not_joined(server_id: str) -> str:
     )
 
 
-def _census(server: psycopg.Connection) -> int:
+def _last_seq(server: psycopg.Connection) -> int:
     return server.execute("SELECT rapport.last_seq()").fetchone()[0]
 
 
 def _start_publishing(server: psycopg.Connection, server_id: str, account: Account) -> None:
-    if state.get("publishing") != server_id and _census(server) > 0:
+    if state.get("publishing") != server_id and _last_seq(server) > 0:
         raise KnownError(
             "The team server holds a register already: join it instead (this laptop's "
             "records can be added to the team's)."
@@ -205,7 +205,7 @@ def _note_versions(result: dict[str, Any], mine_seqs: set[int]) -> None:
     """The server's versions of the records a push changed (inside the caller's
     transaction where there is one)."""
     rows = [
-        (str(said["kind"]), str(said["id"]).replace("-", ""), int(said["version"]))
+        (str(said["kind"]), hex_key(said["id"]), int(said["version"]))
         for said in result.get("records", [])
         if said.get("applied") is True  # else this laptop has not seen the latest yet
     ]
@@ -328,7 +328,7 @@ def _derive_again(rows: list[Any]) -> None:
     if kinds & _DUE_RULES:
         recompute_open_dues()
     elif "service_request" in kinds:
-        recompute_open_dues(only={str(row[2]).replace("-", "") for row in rows})
+        recompute_open_dues(only={hex_key(row[2]) for row in rows})
     if kinds & _COMPLAINT_DUES_FROM:
         recompute_open_complaint_dues()
 

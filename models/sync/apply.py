@@ -53,13 +53,11 @@ class Applied:
     """What a pull did here."""
 
     records: int = 0
-    kinds: set[str] = field(default_factory=set)
     refused: list[str] = field(default_factory=list)  # one line each
     renamed: list[str] = field(default_factory=list)
 
     def add(self, other: Applied) -> None:
         self.records += other.records
-        self.kinds |= other.kinds
         self.refused += other.refused
         self.renamed += other.renamed
 
@@ -80,17 +78,17 @@ def apply_changes(
     `check_links` False: links are checked once the whole of a snapshot is in; `remember`
     False: the server's version is not known (a conflict's value)."""
     done = Applied()
-    records = {(kind, _hex(key)) for _, kind, key, _ in changes if _hex(key)}
+    records = {(kind, hex_key(key)) for _, kind, key, _ in changes if hex_key(key)}
     pending = _pending_columns(records)
-    page: set[tuple[str, str]] = set()  # links name records held here, checked as written
     if not check_links:
-        page = _EVERYWHERE
         database.execute_sql("PRAGMA defer_foreign_keys = ON")
     with untracked():
         for seq, kind, key, fields in changes:
             try:
                 with database.atomic():  # a change refused leaves nothing of itself
-                    _apply_one(seq if remember else None, kind, key, fields, pending, page, done)
+                    _apply_one(
+                        seq if remember else None, kind, key, fields, pending, check_links, done
+                    )
             except _UNSTORABLE as why:
                 done.refused.append(f"{kind} {key}: {why}")
     return done
@@ -99,7 +97,8 @@ def apply_changes(
 _HEX = re.compile(r"[0-9a-f]{32}")
 
 
-def _hex(key: Any) -> str | None:
+def hex_key(key: Any) -> str | None:
+    """A record's key as the database stores it (32 hex digits), or None for no key."""
     if isinstance(key, str) and _HEX.fullmatch(key):
         return key  # as the database stores keys: the common case, checked cheaply
     try:
@@ -108,27 +107,17 @@ def _hex(key: Any) -> str | None:
         return None
 
 
-class _Everywhere(set):
-    """Every record: where links are checked later."""
-
-    def __contains__(self, _item: object) -> bool:
-        return True
-
-
-_EVERYWHERE = _Everywhere()
-
-
 def _apply_one(
     seq: int | None,
     kind: str,
     key: Any,
     fields: Any,
     pending: dict[tuple[str, str], set[str]],
-    page: set[tuple[str, str]],
+    check_links: bool,
     done: Applied,
 ) -> None:
     model = BY_KIND.get(kind)
-    record_id = _hex(key)
+    record_id = hex_key(key)
     if model is None:
         raise Refused("a kind of record this Rapport does not know (update Rapport)")
     if record_id is None or not isinstance(fields, dict):
@@ -142,7 +131,9 @@ def _apply_one(
             raise Refused("only links and closures are removed outright")
         database.execute_sql(f'DELETE FROM "{table}" WHERE id = ?', (record_id,))
     else:
-        _write(model, record_id, _checked(model, record_id, fields, waiting, page, done), done)
+        _write(
+            model, record_id, _checked(model, record_id, fields, waiting, check_links, done), done
+        )
         if model is Settings:
             _check_settings()
     if seq is not None:
@@ -152,7 +143,6 @@ def _apply_one(
             (kind, record_id, seq),
         )
     done.records += 1
-    done.kinds.add(kind)
 
 
 def _checked(
@@ -160,7 +150,7 @@ def _checked(
     record_id: str,
     fields: dict[str, Any],
     waiting: set[str],
-    page: set[tuple[str, str]],
+    check_links: bool,
     done: Applied,
 ) -> dict[str, Any]:
     """The values of `fields` this Rapport stores, each checked; the others said."""
@@ -172,8 +162,8 @@ def _checked(
             continue  # a field of a newer Rapport (kept on the server), or changed here
         try:
             values[column] = _checker(target)(value)
-            if page is not _EVERYWHERE:
-                _check_link(target, values[column], page)
+            if check_links:
+                _check_link(target, values[column])
         except Refused as why:
             done.refused.append(f"{model._meta.table_name} {record_id}: {column}: {why}")
             values.pop(column, None)
@@ -210,7 +200,7 @@ def apply_snapshot(rows: list[Incoming]) -> Applied:
     database.execute_sql("PRAGMA defer_foreign_keys = ON")
     with untracked():
         for seq, kind, key, fields in rows:
-            model, record_id = BY_KIND.get(kind), _hex(key)
+            model, record_id = BY_KIND.get(kind), hex_key(key)
             if model is None or record_id is None or not isinstance(fields, dict):
                 done.refused.append(f"{kind} {key}: not a change this Rapport makes")
                 continue
@@ -219,13 +209,12 @@ def apply_snapshot(rows: list[Incoming]) -> Applied:
                 continue  # removed for good: nothing to hold
             try:
                 values = _with_defaults(
-                    model, _checked(model, record_id, fields, set(), _EVERYWHERE, done)
+                    model, _checked(model, record_id, fields, set(), False, done)
                 )
             except Refused as why:
                 done.refused.append(f"{kind} {record_id}: {why}")
                 continue
             batches.setdefault((kind, tuple(values)), []).append((record_id, *values.values()))
-            done.kinds.add(kind)
         for (kind, columns), batch in batches.items():
             listed = ", ".join(f'"{column}"' for column in ("id", *columns))
             marks = ", ".join("?" for _ in range(len(columns) + 1))
@@ -440,12 +429,11 @@ def _is_moment(kind: type, value: str) -> bool:
     return str(parsed) == value and getattr(parsed, "tzinfo", None) is None  # local, as kept
 
 
-def _check_link(target: Field, value: Any, page: set[tuple[str, str]]) -> None:
+def _check_link(target: Field, value: Any) -> None:
+    """A link names a record held here (pages come in the server's order: parents first)."""
     if not isinstance(target, ForeignKeyField) or value is None:
         return
     parent = target.rel_model._meta.table_name
-    if (parent, value) in page:
-        return
     found = database.execute_sql(f'SELECT 1 FROM "{parent}" WHERE id = ?', (value,)).fetchone()
     if not found:
         raise Refused(f"names a {parent.replace('_', ' ')} this laptop does not have")

@@ -6,7 +6,6 @@ from __future__ import annotations
 from peewee import CharField, TextField
 
 from models.base import ChoiceField, database
-from models.schema import BY_KIND
 from models.sync import state
 from models.sync.state import OpenConflict
 
@@ -18,11 +17,8 @@ def typed_as(conflict: OpenConflict) -> str | None:
     """How a person may type a conflict's settled value: LINE, TEXT, or None where it is
     not text (a date, a choice, a linked record, a deletion): those are settled by keeping one
     side, then changing the record in its list if need be."""
-    if conflict.about_deletion:
-        return None
-    model = BY_KIND.get(conflict.kind)
-    column = model._meta.columns.get(conflict.field) if model is not None else None
-    if isinstance(column, ChoiceField):
+    column = conflict.column
+    if conflict.about_deletion or isinstance(column, ChoiceField):
         return None
     if isinstance(column, TextField):
         return TEXT

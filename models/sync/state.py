@@ -18,7 +18,7 @@ from models.audit import record_name
 from models.base import ChoiceField, database
 from models.operations import fetch, restore, soft_delete, update
 from models.schema import BY_KIND
-from models.sync.apply import Refused, stored_value
+from models.sync.apply import Refused, hex_key, stored_value
 from models.sync.outbox import waiting
 from models.sync.tables import SyncConflict, SyncState
 from models.words import EMPTY, day_text, moment_text
@@ -86,11 +86,16 @@ class OpenConflict:
         return self.field == "deleted_at"
 
     @property
+    def column(self) -> Any:
+        """The field of this Rapport's records the conflict is about; None if unknown."""
+        return _column(self.kind, self.field)
+
+    @property
     def field_label(self) -> str:
         """The field as a person calls it ("job title"; "deleted" for a deletion)."""
         if self.about_deletion:
             return "deleted"
-        target = _column(self.kind, self.field)
+        target = self.column
         return (target.name if target is not None else self.field).replace("_", " ")
 
     def shown(self, which: str) -> str:
@@ -115,7 +120,7 @@ def note_conflicts(found: list[dict[str, Any]], mine: dict[tuple[str, str, str],
     """Keep the server's conflicts of one push (its values are the server's: `theirs`),
     with `mine` and the base as this laptop sent them."""
     for said in found:
-        kind, record_id, column = str(said["kind"]), _hex(said["id"]), str(said["field"])
+        kind, record_id, column = str(said["kind"]), hex_key(said["id"]), str(said["field"])
         sent = mine.get((kind, record_id, column), {})
         SyncConflict.create(
             server_id=said.get("conflict"),
@@ -128,10 +133,6 @@ def note_conflicts(found: list[dict[str, Any]], mine: dict[tuple[str, str, str],
             at=clock.now(),
         )
     return len(found)
-
-
-def _hex(key: Any) -> str:
-    return str(key).replace("-", "")
 
 
 def open_conflicts() -> list[OpenConflict]:
