@@ -92,12 +92,12 @@ def status_text(
 
 
 def outcome_text(outcome: Outcome) -> str:
-    """What one sync did, for the status bar's passing message (the outcome's counts include
-    the audit entries that travel with each change: the status bar counts records)."""
-    text = "Synced with the team server"
+    """What one sync did, for the status bar's passing message: short, as the permanent
+    widgets beside it (the state, the conflicts button, the database) leave it little room;
+    the conflicts button says where they are settled."""
     if outcome.conflicts:
-        text += f": {conflicts_text(outcome.conflicts)} to settle in View ▸ Conflicts…"
-    return text + "."
+        return f"Synced: {conflicts_text(outcome.conflicts)} to settle."
+    return "Synced with the team server."
 
 
 # ---------------------------------------------------------------------- widgets
